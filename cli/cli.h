@@ -1,0 +1,59 @@
+/*
+ * Shared state of the idreg command-line tool: the configuration, the
+ * command table, and helpers the command files use.
+ */
+#ifndef IDREG_CLI_CLI_H
+#define IDREG_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "store/store.h"
+
+struct cli {
+	struct idreg_config config;
+	const char *program;
+};
+
+/** A command: "import rir", "lookup", ... declared once in main.c. */
+struct cli_command {
+	const char *name;     /* first word */
+	const char *object;   /* second word, or NULL */
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage;    /* arguments after the command words */
+	const char *summary;  /* one line */
+	const char *help;     /* the rest of --help */
+};
+
+/** Exit statuses. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/** Print "idreg: message" for @err and return CLI_FAIL. */
+int cli_fail(const struct idreg_diag *diag, idreg_err err);
+
+/** Print a usage error with a pointer to --help; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Print a command's --help. */
+void cli_print_help(const struct cli_command *cmd);
+
+/** Open the configured registry (create: make a new one). */
+idreg_err cli_open_store(struct cli *cli, bool create, struct idreg_store **out,
+			 struct idreg_diag *diag);
+
+/** Does @arg ask for help? */
+bool cli_is_help(const char *arg);
+
+/* Commands, in cmd_numres.c. */
+int cli_cmd_init(struct cli *cli, int argc, char **argv);
+int cli_cmd_import_rir(struct cli *cli, int argc, char **argv);
+int cli_cmd_export_rir(struct cli *cli, int argc, char **argv);
+int cli_cmd_lookup(struct cli *cli, int argc, char **argv);
+int cli_cmd_summary(struct cli *cli, int argc, char **argv);
+
+/** The command table and its lookup, in main.c. */
+const struct cli_command *cli_find_command(const char *name, const char *object);
+
+#endif

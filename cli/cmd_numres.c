@@ -1,0 +1,564 @@
+/*
+ * The number-resource commands of idreg: init, import rir, export rir,
+ * lookup and summary.  Each turns arguments into calls to lib/ and results
+ * into text.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "formats/rir.h"
+#include "numres/import.h"
+#include "numres/numindex.h"
+
+int cli_cmd_init(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		return cli_usage_error(cli_find_command("init", NULL), "takes no arguments");
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, true, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	idreg_store_close(store);
+	printf("created an empty registry at %s\n", cli->config.store_path);
+	return CLI_OK;
+}
+
+/* ---- import ---- */
+
+struct progress {
+	bool enabled;
+	const char *label;
+	int last_percent;
+};
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	int percent = total ? (int)(done * 100 / total) : 100;
+	if (!p->enabled || percent == p->last_percent) {
+		return;
+	}
+	p->last_percent = percent;
+	int filled = percent / 4;
+	fprintf(stderr, "\r%-40.40s [%.*s%*s] %3d%%", p->label, filled,
+		"#########################", 25 - filled, "", percent);
+	if (done == total) {
+		fprintf(stderr, "\r%*s\r", 80, "");
+	}
+	fflush(stderr);
+}
+
+struct import_flags {
+	bool skip_bad, force, ignore_counts;
+};
+
+static idreg_err import_one(struct cli *cli, struct idreg_store *store, const char *path,
+			    const struct import_flags *flags)
+{
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 1024 * 1024, 0);
+	struct idreg_rir_read_options read_opts = {
+		.max_line = (size_t)cli->config.import_max_line,
+		.max_records = (size_t)cli->config.import_max_records,
+		.max_file = (size_t)1 << 30,
+		.skip_bad = flags->skip_bad,
+		.ignore_counts = flags->ignore_counts,
+	};
+	struct idreg_rir_file file;
+	struct idreg_diag diag = { "" };
+	idreg_err err = idreg_rir_read_file(path, &read_opts, &arena, &file, &diag);
+	if (err != IDREG_OK) {
+		cli_fail(&diag, err);
+		goto out;
+	}
+	if (file.warning[0]) {
+		idreg_log_warn("%s", file.warning);
+	}
+	for (size_t i = 0; i < file.skipped && i < IDREG_RIR_SKIPS_KEPT; i++) {
+		idreg_log_warn("%s: line %u: skipped: %s", path, file.skips[i].line, file.skips[i].reason);
+	}
+	if (file.skipped > IDREG_RIR_SKIPS_KEPT) {
+		idreg_log_warn("%s: %zu more lines skipped", path, file.skipped - IDREG_RIR_SKIPS_KEPT);
+	}
+
+	struct progress progress = { .enabled = isatty(STDERR_FILENO), .label = path,
+				     .last_percent = -1 };
+	struct idreg_import_options opts = { .force = flags->force, .progress = show_progress,
+					     .progress_ctx = &progress };
+	struct idreg_import_result result;
+	err = idreg_import_rir(store, &file, &opts, &result, &diag);
+	if (err != IDREG_OK) {
+		cli_fail(&diag, err);
+		goto out;
+	}
+	printf("%s: %s serial %s: %zu records (%zu new, %zu changed, %zu removed, %zu unchanged)",
+	       path, file.header.registry, file.header.serial, file.count, result.created,
+	       result.updated, result.deleted, result.unchanged);
+	if (file.skipped) {
+		printf(", %zu bad lines skipped", file.skipped);
+	}
+	printf("\n");
+out:
+	idreg_arena_free(&arena);
+	return err;
+}
+
+/* The newest exchange file of each registry found under a directory. */
+struct candidate {
+	char path[4096];
+	struct idreg_rir_header header;
+};
+
+struct scan {
+	struct candidate *items;
+	size_t count, capacity;
+};
+
+static idreg_err scan_directory(const char *dir, struct scan *scan, int depth)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		idreg_log_error("%s: cannot read directory: %s", dir, strerror(errno));
+		return IDREG_EIO;
+	}
+	struct dirent *e;
+	idreg_err err = IDREG_OK;
+	while (err == IDREG_OK && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		char path[4096];
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) {
+			continue;
+		}
+		struct stat st;
+		if (stat(path, &st) != 0) {
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < 8) {
+				err = scan_directory(path, scan, depth + 1);
+			}
+			continue;
+		}
+		struct idreg_rir_header header;
+		struct idreg_diag diag;
+		if (!S_ISREG(st.st_mode) || idreg_rir_read_header(path, &header, &diag) != IDREG_OK) {
+			idreg_log_debug("%s: not an exchange file, left alone", path);
+			continue;
+		}
+		struct candidate *same = NULL;
+		for (size_t i = 0; i < scan->count; i++) {
+			if (strcmp(scan->items[i].header.registry, header.registry) == 0) {
+				same = &scan->items[i];
+			}
+		}
+		if (same != NULL) {
+			bool newer = idreg_rir_header_older(&same->header, &header);
+			idreg_log_info("%s: %s serial %s, superseded by %s", newer ? same->path : path,
+				       header.registry, newer ? same->header.serial : header.serial,
+				       newer ? path : same->path);
+			if (newer) {
+				snprintf(same->path, sizeof(same->path), "%s", path);
+				same->header = header;
+			}
+			continue;
+		}
+		if (scan->count == scan->capacity) {
+			size_t cap = scan->capacity ? scan->capacity * 2 : 16;
+			struct candidate *grown = realloc(scan->items, cap * sizeof(*grown));
+			if (grown == NULL) {
+				err = IDREG_ENOMEM;
+				break;
+			}
+			scan->items = grown;
+			scan->capacity = cap;
+		}
+		struct candidate *c = &scan->items[scan->count++];
+		snprintf(c->path, sizeof(c->path), "%s", path);
+		c->header = header;
+	}
+	closedir(d);
+	return err;
+}
+
+static int candidate_order(const void *a, const void *b)
+{
+	return strcmp(((const struct candidate *)a)->path, ((const struct candidate *)b)->path);
+}
+
+int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("import", "rir");
+	static const struct option options[] = {
+		{ "skip-bad", no_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "ignore-counts", no_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct import_flags flags = { false, false, false };
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 's': flags.skip_bad = true; break;
+		case 'f': flags.force = true; break;
+		case 'i': flags.ignore_counts = true; break;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error(cmd, "name at least one file or directory");
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	int status = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			struct scan scan = { 0 };
+			if (scan_directory(argv[i], &scan, 0) != IDREG_OK) {
+				status = CLI_FAIL;
+			}
+			if (scan.count == 0) {
+				idreg_log_error("%s: no exchange files found", argv[i]);
+				status = CLI_FAIL;
+			}
+			qsort(scan.items, scan.count, sizeof(*scan.items), candidate_order);
+			for (size_t k = 0; k < scan.count; k++) {
+				if (import_one(cli, store, scan.items[k].path, &flags) != IDREG_OK) {
+					status = CLI_FAIL;
+				}
+			}
+			free(scan.items);
+		} else if (import_one(cli, store, argv[i], &flags) != IDREG_OK) {
+			status = CLI_FAIL;
+		}
+	}
+	idreg_store_close(store);
+	return status;
+}
+
+/* ---- export ---- */
+
+static idreg_err collect_record(void *ctx, const struct idreg_stored_numres *row)
+{
+	return idreg_numindex_add(ctx, &row->rec, row->source);
+}
+
+int cli_cmd_export_rir(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("export", "rir");
+	static const struct option options[] = {
+		{ "registry", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *registry = NULL, *output = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "r:o:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': registry = optarg; break;
+		case 'o': output = optarg; break;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	if (registry == NULL || optind < argc) {
+		return cli_usage_error(cmd, "give --registry NAME and nothing else");
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	struct idreg_source source;
+	struct idreg_numindex list;
+	idreg_numindex_init(&list);
+	char tmp[4200] = "";
+	FILE *out = stdout;
+	err = store->ops->source_get(store, registry, &source, &diag);
+	if (err == IDREG_OK) {
+		err = store->ops->numres_each(store, registry, collect_record, &list, &diag);
+	}
+	if (err != IDREG_OK) {
+		goto out;
+	}
+	qsort(list.records, list.count, sizeof(*list.records), idreg_numres_order);
+	if (output != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", output, (long)getpid());
+		out = fopen(tmp, "w");
+		if (out == NULL) {
+			err = idreg_diag_set(&diag, IDREG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	err = idreg_rir_write(out, &source.header, list.records, list.count);
+	if (fflush(out) != 0 || ferror(out)) {
+		err = idreg_diag_set(&diag, IDREG_EIO, "%s: write error: %s", output ? tmp : "standard output",
+				     strerror(errno));
+	}
+	if (output != NULL) {
+		if (fsync(fileno(out)) != 0 && err == IDREG_OK) {
+			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", tmp, strerror(errno));
+		}
+		if (fclose(out) != 0 && err == IDREG_OK) {
+			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", tmp, strerror(errno));
+		}
+		if (err == IDREG_OK && rename(tmp, output) != 0) {
+			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", output, strerror(errno));
+		}
+		if (err != IDREG_OK) {
+			unlink(tmp);
+		}
+	}
+out:
+	idreg_numindex_free(&list);
+	idreg_store_close(store);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+}
+
+/* ---- lookup ---- */
+
+static void print_date(const char *key, int32_t date)
+{
+	if (date > 0) {
+		printf("%-12s%04d-%02d-%02d\n", key, date / 10000, date / 100 % 100, date % 100);
+	}
+}
+
+static void print_record(const struct idreg_numindex *ix, uint32_t id, const char *role)
+{
+	const struct idreg_numres *rec = &ix->records[id];
+	char range[IDREG_RANGE_TEXT_MAX];
+	idreg_range_format(rec->type, rec->first, rec->last, range, sizeof(range));
+	printf("%-12s%s\n", rec->type == IDREG_RES_ASN ? "aut-num:" : rec->type == IDREG_RES_IPV4 ? "inetnum:" : "inet6num:", range);
+	if (rec->type != IDREG_RES_ASN) {
+		struct idreg_prefix prefixes[8];
+		size_t n = idreg_range_to_prefixes(rec->type, rec->first, rec->last, prefixes, 8);
+		printf("%-12s", "cidr:");
+		for (size_t i = 0; i < n && i < 8; i++) {
+			char text[IDREG_PREFIX_TEXT_MAX];
+			idreg_prefix_format(&prefixes[i], text, sizeof(text));
+			printf("%s%s", i ? ", " : "", text);
+		}
+		printf("%s\n", n > 8 ? ", ..." : "");
+	}
+	printf("%-12s%s\n", "role:", role);
+	printf("%-12s%s\n", "status:", idreg_status_name(rec->status));
+	printf("%-12s%s\n", "economy:", rec->cc[0] ? rec->cc : "(none)");
+	printf("%-12s%s\n", "registry:", rec->registry);
+	print_date("date:", rec->date);
+	if (rec->opaque_id != NULL && rec->opaque_id[0]) {
+		printf("%-12s%s\n", "holder-id:", rec->opaque_id);
+	}
+	if (rec->extensions != NULL) {
+		printf("%-12s%s\n", "extensions:", rec->extensions);
+	}
+	printf("%-12s%s\n", "source:", ix->sources[id]);
+}
+
+static bool lookup_one(const struct idreg_numindex *ix, const char *query, long more)
+{
+	struct idreg_resource_query q;
+	struct idreg_diag diag = { "" };
+	if (idreg_resource_query_parse(query, strlen(query), &q, &diag) != IDREG_OK) {
+		idreg_log_error("%s", diag.text);
+		return false;
+	}
+	uint32_t found[16];
+	size_t n = idreg_numindex_covering(ix, q.type, q.first, q.last, found, 16);
+	printf("%% %s\n", query);
+	if (n == 0) {
+		printf("%% no record covers all of it\n\n");
+	}
+	for (size_t i = 0; i < n && i < 16; i++) {
+		print_record(ix, found[i], "most specific");
+		printf("\n");
+	}
+	uint32_t above;
+	if (n > 0 && idreg_numindex_above(ix, q.type, ix->records[found[0]].first,
+					  ix->records[found[0]].last, &above)) {
+		print_record(ix, above, "covering");
+		printf("\n");
+	}
+	size_t inside_total = 0;
+	if (!q.is_point) {
+		uint32_t inside[256];
+		size_t cap = more < 256 ? (size_t)more : 256;
+		inside_total = idreg_numindex_inside(ix, q.type, q.first, q.last, inside, cap);
+		char line[IDREG_RIR_RECORD_TEXT_MAX];
+		printf("%% records inside: %zu\n", inside_total);
+		for (size_t i = 0; i < inside_total && i < cap; i++) {
+			idreg_rir_format_record(&ix->records[inside[i]], line, sizeof(line));
+			printf("%s\n", line);
+		}
+		if (inside_total > cap) {
+			printf("%% ... %zu more (--more N shows more)\n", inside_total - cap);
+		}
+		printf("\n");
+	}
+	if (n == 0 && inside_total == 0) {
+		idreg_log_error("%s: no record covers it or lies inside it", query);
+		return false;
+	}
+	return true;
+}
+
+int cli_cmd_lookup(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("lookup", NULL);
+	static const struct option options[] = {
+		{ "more", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long more = 10;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "m:", options, NULL)) != -1) {
+		char *end;
+		switch (opt) {
+		case 'm':
+			more = strtol(optarg, &end, 10);
+			if (*end != '\0' || more < 0) {
+				return cli_usage_error(cmd, "--more takes a count");
+			}
+			break;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error(cmd, "name at least one address, prefix or AS number");
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	struct idreg_numindex ix;
+	idreg_numindex_init(&ix);
+	err = idreg_numindex_load(&ix, store, &diag);
+	idreg_store_close(store);
+	if (err != IDREG_OK) {
+		idreg_numindex_free(&ix);
+		return cli_fail(&diag, err);
+	}
+	int status = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		if (!lookup_one(&ix, argv[i], more)) {
+			status = CLI_FAIL;
+		}
+	}
+	idreg_numindex_free(&ix);
+	return status;
+}
+
+/* ---- summary ---- */
+
+struct summary_row {
+	char source[32];
+	uint64_t by_status[IDREG_RESTYPE_COUNT][IDREG_STATUS_COUNT];
+};
+
+struct summary {
+	struct summary_row rows[64];
+	size_t count;
+	bool overflow;
+};
+
+static idreg_err add_count(void *ctx, const struct idreg_count_row *row)
+{
+	struct summary *sum = ctx;
+	struct summary_row *r = NULL;
+	for (size_t i = 0; i < sum->count; i++) {
+		if (strcmp(sum->rows[i].source, row->source) == 0) {
+			r = &sum->rows[i];
+		}
+	}
+	if (r == NULL) {
+		if (sum->count == sizeof(sum->rows) / sizeof(sum->rows[0])) {
+			sum->overflow = true;
+			return IDREG_OK;
+		}
+		r = &sum->rows[sum->count++];
+		memset(r, 0, sizeof(*r));
+		snprintf(r->source, sizeof(r->source), "%s", row->source);
+	}
+	r->by_status[row->type][row->status] += row->count;
+	return IDREG_OK;
+}
+
+struct summary_print {
+	const struct summary *sum;
+	uint64_t total;
+};
+
+static idreg_err print_source(void *ctx, const struct idreg_source *src)
+{
+	struct summary_print *sp = ctx;
+	const struct summary_row *r = NULL;
+	for (size_t i = 0; i < sp->sum->count; i++) {
+		if (strcmp(sp->sum->rows[i].source, src->header.registry) == 0) {
+			r = &sp->sum->rows[i];
+		}
+	}
+	printf("%s: serial %s, imported %s from %s\n", src->header.registry, src->header.serial,
+	       src->imported_at, src->file);
+	for (int t = 0; t < IDREG_RESTYPE_COUNT; t++) {
+		uint64_t total = 0;
+		printf("  %-8s %-5s", src->header.registry, idreg_restype_name((enum idreg_restype)t));
+		for (int s = 0; s < IDREG_STATUS_COUNT; s++) {
+			uint64_t n = r ? r->by_status[t][s] : 0;
+			printf(" %10llu", (unsigned long long)n);
+			total += n;
+		}
+		printf(" %10llu %10llu\n", (unsigned long long)total,
+		       (unsigned long long)src->summary[t]);
+		sp->total += total;
+	}
+	return IDREG_OK;
+}
+
+int cli_cmd_summary(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		return cli_usage_error(cli_find_command("summary", NULL), "takes no arguments");
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	static struct summary sum;
+	sum.count = 0;
+	err = store->ops->numres_count(store, add_count, &sum, &diag);
+	if (err == IDREG_OK) {
+		printf("  %-8s %-5s %10s %10s %10s %10s %10s %10s\n", "registry", "type", "allocated",
+		       "assigned", "available", "reserved", "total", "file says");
+		struct summary_print sp = { .sum = &sum };
+		err = store->ops->source_each(store, print_source, &sp, &diag);
+		if (err == IDREG_OK) {
+			printf("total records: %llu\n", (unsigned long long)sp.total);
+		}
+	}
+	idreg_store_close(store);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+}

@@ -1,0 +1,264 @@
+/*
+ * idreg: the registry's command-line tool.  This file holds the command
+ * table, the global options (--db, --config, --log-*, --check-config) and
+ * dispatch; the commands themselves are thin wrappers over lib/.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+
+#ifndef IDREG_VERSION
+#define IDREG_VERSION "0"
+#endif
+
+static const struct cli_command commands[] = {
+	{ "init", NULL, cli_cmd_init, "", "create an empty registry",
+	  "Creates a new registry at the --db path (or store.path). Fails if one is\n"
+	  "already there.\n" },
+	{ "import", "rir", cli_cmd_import_rir, "[--skip-bad] [--ignore-counts] [--force] PATH...",
+	  "import RIR statistics exchange files",
+	  "Imports delegated and delegated-extended files of the RIRs, the NRO and\n"
+	  "IANA. Each file replaces what the previous file of the same registry said,\n"
+	  "in one transaction; every created, changed and removed record goes into\n"
+	  "the history. A PATH that is a directory is searched for exchange files,\n"
+	  "and only the newest file of each registry found there is imported.\n"
+	  "\n"
+	  "  --skip-bad       leave malformed lines out (and say which) instead of\n"
+	  "                   rejecting the whole file\n"
+	  "  --ignore-counts  import a file whose summary or version-line counts\n"
+	  "                   disagree with its records, with a warning\n"
+	  "  --force          import a file even if it is older than the one held\n" },
+	{ "export", "rir", cli_cmd_export_rir, "--registry NAME [--output FILE]",
+	  "write a registry's records in the exchange format",
+	  "Writes the records of one registry as an exchange-format file, with the\n"
+	  "version and summary lines, to standard output or to FILE (written to a\n"
+	  "temporary file and renamed into place).\n" },
+	{ "lookup", NULL, cli_cmd_lookup, "[--more N] QUERY...",
+	  "show who holds an address, prefix, range or AS number",
+	  "QUERY is an IPv4 or IPv6 address, a prefix (192.0.2.0/24), a range\n"
+	  "(192.0.2.0-192.0.2.255), an AS number (64496, AS64496, asdot 1.10) or an\n"
+	  "AS range (AS64496-AS64511). Prints the most specific record(s) covering\n"
+	  "it, the record above that, and for a prefix or range the records inside\n"
+	  "it.\n"
+	  "\n"
+	  "  --more N    list at most N records inside (default 10)\n"
+	  "\n"
+	  "Exits with 1 if some QUERY is covered by no record.\n" },
+	{ "summary", NULL, cli_cmd_summary, "", "count records per registry, type and status",
+	  "Prints, per registry, the records held of each type and status, the\n"
+	  "total, and the count the imported file's summary line gave.\n" },
+};
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+const struct cli_command *cli_find_command(const char *name, const char *object)
+{
+	for (size_t i = 0; i < COMMAND_COUNT; i++) {
+		const struct cli_command *c = &commands[i];
+		if (strcmp(c->name, name) == 0 &&
+		    (c->object == NULL || (object != NULL && strcmp(c->object, object) == 0))) {
+			return c;
+		}
+	}
+	return NULL;
+}
+
+bool cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int cli_fail(const struct idreg_diag *diag, idreg_err err)
+{
+	idreg_log_error("%s", diag && diag->text[0] ? diag->text : idreg_strerror(err));
+	return CLI_FAIL;
+}
+
+static void command_words(const struct cli_command *cmd, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s%s", cmd->name, cmd->object ? " " : "", cmd->object ? cmd->object : "");
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	char message[512], words[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	command_words(cmd, words, sizeof(words));
+	fprintf(stderr, "idreg %s: %s (see 'idreg %s --help')\n", words, message, words);
+	return CLI_USAGE;
+}
+
+void cli_print_help(const struct cli_command *cmd)
+{
+	char words[64];
+	command_words(cmd, words, sizeof(words));
+	printf("usage: idreg [GLOBAL OPTIONS] %s %s\n\n%s.\n\n%s", words, cmd->usage, cmd->summary,
+	       cmd->help);
+}
+
+static void print_main_help(void)
+{
+	printf("usage: idreg [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	       "\n"
+	       "idreg keeps a registry of Internet identifiers. Commands:\n\n");
+	for (size_t i = 0; i < COMMAND_COUNT; i++) {
+		char words[64];
+		command_words(&commands[i], words, sizeof(words));
+		printf("  %-14s %s\n", words, commands[i].summary);
+	}
+	printf("\n"
+	       "Global options:\n"
+	       "  --db PATH           registry database (store.path)\n"
+	       "  -c, --config FILE   read configuration from FILE (INI; see idreg.conf(5))\n"
+	       "  --log-level LEVEL   error, warn, info or debug (log.level)\n"
+	       "  --log-format FMT    text or json (log.format)\n"
+	       "  --check-config      check the configuration, print it, and exit\n"
+	       "  --version           print the version and exit\n"
+	       "  -h, --help          this help; 'idreg COMMAND --help' for a command's\n");
+}
+
+idreg_err cli_open_store(struct cli *cli, bool create, struct idreg_store **out,
+			 struct idreg_diag *diag)
+{
+	struct idreg_store_options opts = {
+		.backend = cli->config.store_backend,
+		.path = cli->config.store_path,
+		.busy_timeout_ms = cli->config.store_busy_timeout_ms,
+		.create = create,
+	};
+	return idreg_store_open(&opts, out, diag);
+}
+
+static int apply_logging(const struct idreg_config *cfg)
+{
+	enum idreg_log_level level;
+	enum idreg_log_format format;
+	/* Values were checked against the same lists when they were set. */
+	idreg_log_level_parse(cfg->log_level, &level);
+	idreg_log_format_parse(cfg->log_format, &format);
+	idreg_log_setup("idreg", level, format, stderr);
+	return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+	/* A full file system or a file-size limit must be an error, not a kill. */
+	signal(SIGXFSZ, SIG_IGN);
+	idreg_log_setup("idreg", IDREG_LOG_WARN, IDREG_LOG_TEXT, stderr);
+
+	struct cli cli = { .program = "idreg" };
+	if (idreg_config_init(&cli.config) != IDREG_OK) {
+		fprintf(stderr, "idreg: out of memory\n");
+		return CLI_FAIL;
+	}
+	enum { OPT_DB = 256, OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_CHECK_CONFIG, OPT_VERSION };
+	static const struct option options[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "config", required_argument, NULL, 'c' },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* Command-line settings win over the file, whatever their order. */
+	const char *config_file = NULL;
+	const char *overrides[3][2] = { { "store.path", NULL }, { "log.level", NULL }, { "log.format", NULL } };
+	bool check_config = false;
+	int status = CLI_OK;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+c:h", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DB: overrides[0][1] = optarg; break;
+		case 'c': config_file = optarg; break;
+		case OPT_LOG_LEVEL: overrides[1][1] = optarg; break;
+		case OPT_LOG_FORMAT: overrides[2][1] = optarg; break;
+		case OPT_CHECK_CONFIG: check_config = true; break;
+		case OPT_VERSION:
+			printf("idreg %s\n", IDREG_VERSION);
+			goto out;
+		case 'h':
+			print_main_help();
+			goto out;
+		default:
+			fprintf(stderr, "idreg: see 'idreg --help'\n");
+			status = CLI_USAGE;
+			goto out;
+		}
+	}
+
+	struct idreg_diag diag = { "" };
+	if (config_file != NULL && idreg_config_load(&cli.config, config_file, &diag) != IDREG_OK) {
+		fprintf(stderr, "idreg: %s\n", diag.text);
+		status = CLI_FAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		if (overrides[i][1] != NULL &&
+		    idreg_config_set(&cli.config, overrides[i][0], overrides[i][1], &diag) != IDREG_OK) {
+			fprintf(stderr, "idreg: %s\n", diag.text);
+			status = CLI_USAGE;
+			goto out;
+		}
+	}
+	apply_logging(&cli.config);
+	if (check_config) {
+		idreg_config_print(&cli.config, stdout);
+		goto out;
+	}
+
+	if (optind >= argc) {
+		print_main_help();
+		status = CLI_USAGE;
+		goto out;
+	}
+	const char *name = argv[optind];
+	const char *object = optind + 1 < argc ? argv[optind + 1] : NULL;
+	const struct cli_command *cmd = cli_find_command(name, object);
+	if (cmd == NULL) {
+		bool known_name = false;
+		for (size_t i = 0; i < COMMAND_COUNT; i++) {
+			known_name |= strcmp(commands[i].name, name) == 0;
+		}
+		if (known_name && object != NULL && cli_is_help(object)) {
+			for (size_t i = 0; i < COMMAND_COUNT; i++) {
+				if (strcmp(commands[i].name, name) == 0) {
+					cli_print_help(&commands[i]);
+				}
+			}
+			goto out;
+		}
+		if (known_name) {
+			fprintf(stderr, "idreg: '%s' needs an object; see 'idreg --help'\n", name);
+		} else {
+			fprintf(stderr, "idreg: unknown command '%s'; see 'idreg --help'\n", name);
+		}
+		status = CLI_USAGE;
+		goto out;
+	}
+	int first = optind + (cmd->object ? 2 : 1);
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			break;
+		}
+		if (cli_is_help(argv[i])) {
+			cli_print_help(cmd);
+			goto out;
+		}
+	}
+	/* Commands parse their own options with getopt from their own argv[0]. */
+	optind = 0;
+	status = cmd->run(&cli, argc - first + 1, argv + first - 1);
+out:
+	idreg_config_free(&cli.config);
+	return status;
+}

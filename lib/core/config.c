@@ -1,0 +1,208 @@
+/*
+ * The configuration schema -- every key idreg understands, declared once --
+ * and the code that loads, checks and prints it.  To add a key: a field in
+ * struct idreg_config, a line in config_keys[], and a line in
+ * docs/configuration.md.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum conf_type { CONF_STRING, CONF_INT, CONF_CHOICE };
+
+struct conf_key {
+	const char *section;
+	const char *name;
+	enum conf_type type;
+	size_t offset;                 /* field in struct idreg_config */
+	const char *default_value;
+	long min, max;                 /* CONF_INT bounds */
+	const char *const *choices;    /* CONF_CHOICE values, NULL-terminated */
+	const char *help;
+};
+
+static const char *const backend_choices[] = { "sqlite", NULL };
+static const char *const level_choices[] = { "error", "warn", "info", "debug", NULL };
+static const char *const format_choices[] = { "text", "json", NULL };
+
+#define FIELD(f) offsetof(struct idreg_config, f)
+
+static const struct conf_key config_keys[] = {
+	{ "store", "backend", CONF_CHOICE, FIELD(store_backend), "sqlite", 0, 0, backend_choices,
+	  "storage backend" },
+	{ "store", "path", CONF_STRING, FIELD(store_path), "idreg.db", 0, 0, NULL,
+	  "database file of the sqlite backend" },
+	{ "store", "busy_timeout_ms", CONF_INT, FIELD(store_busy_timeout_ms), "5000", 0, 600000,
+	  NULL, "how long a writer waits for another writer, in milliseconds" },
+	{ "log", "level", CONF_CHOICE, FIELD(log_level), "warn", 0, 0, level_choices,
+	  "least severe level logged" },
+	{ "log", "format", CONF_CHOICE, FIELD(log_format), "text", 0, 0, format_choices,
+	  "text lines for people, json lines for collectors" },
+	{ "import", "max_line_bytes", CONF_INT, FIELD(import_max_line), "4096", 128, 1048576,
+	  NULL, "longest line accepted in an imported file" },
+	{ "import", "max_records", CONF_INT, FIELD(import_max_records), "20000000", 1,
+	  1000000000, NULL, "most records accepted from one imported file" },
+};
+
+#define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static const struct conf_key *key_find(const char *section, const char *name)
+{
+	for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+		if (strcmp(config_keys[i].section, section) == 0 &&
+		    strcmp(config_keys[i].name, name) == 0) {
+			return &config_keys[i];
+		}
+	}
+	return NULL;
+}
+
+static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key,
+			    const char *value, struct idreg_diag *diag)
+{
+	char *base = (char *)cfg + key->offset;
+	switch (key->type) {
+	case CONF_INT: {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || v < key->min || v > key->max) {
+			return idreg_diag_set(diag, IDREG_ECONFIG,
+					      "%s.%s: '%s' is not an integer in %ld..%ld",
+					      key->section, key->name, value, key->min, key->max);
+		}
+		*(long *)(void *)base = v;
+		return IDREG_OK;
+	}
+	case CONF_CHOICE: {
+		const char *const *c = key->choices;
+		while (*c != NULL && strcmp(*c, value) != 0) {
+			c++;
+		}
+		if (*c == NULL) {
+			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: '%s' is not one of the allowed values",
+					      key->section, key->name, value);
+		}
+	}
+		/* fall through */
+	case CONF_STRING: {
+		if (key->type == CONF_STRING && value[0] == '\0') {
+			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: must not be empty",
+					      key->section, key->name);
+		}
+		char *copy = strdup(value);
+		if (copy == NULL) {
+			return IDREG_ENOMEM;
+		}
+		char **slot = (char **)(void *)base;
+		free(*slot);
+		*slot = copy;
+		return IDREG_OK;
+	}
+	}
+	return IDREG_EINVAL;
+}
+
+idreg_err idreg_config_init(struct idreg_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+		idreg_err err = key_assign(cfg, &config_keys[i], config_keys[i].default_value, NULL);
+		if (err != IDREG_OK) {
+			idreg_config_free(cfg);
+			return err;
+		}
+	}
+	return IDREG_OK;
+}
+
+struct load_ctx {
+	struct idreg_config *cfg;
+	struct idreg_diag diag;
+	idreg_err err;
+};
+
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *ctx = user;
+	if (ctx->err != IDREG_OK) {
+		return 0;
+	}
+	const struct conf_key *key = key_find(section, name);
+	if (key == NULL) {
+		ctx->err = idreg_diag_set(&ctx->diag, IDREG_ECONFIG, "unknown key '%s' in section [%s]",
+					  name, section);
+		return 0;
+	}
+	ctx->err = key_assign(ctx->cfg, key, value, &ctx->diag);
+	return ctx->err == IDREG_OK;
+}
+
+idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct idreg_diag *diag)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+	}
+	struct load_ctx ctx = { .cfg = cfg, .err = IDREG_OK };
+	int line = ini_parse_file(f, on_ini_entry, &ctx);
+	fclose(f);
+	if (line == 0) {
+		return IDREG_OK;
+	}
+	if (ctx.err == IDREG_OK) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "%s:%d: syntax error", path, line);
+	}
+	idreg_diag_set(diag, ctx.err, "%s:%d: %s", path, line, ctx.diag.text);
+	return ctx.err;
+}
+
+idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char *value,
+			   struct idreg_diag *diag)
+{
+	const char *dot = strchr(key, '.');
+	if (dot != NULL && (size_t)(dot - key) < 32) {
+		char section[32];
+		memcpy(section, key, (size_t)(dot - key));
+		section[dot - key] = '\0';
+		const struct conf_key *k = key_find(section, dot + 1);
+		if (k != NULL) {
+			return key_assign(cfg, k, value, diag);
+		}
+	}
+	return idreg_diag_set(diag, IDREG_ECONFIG, "unknown configuration key '%s'", key);
+}
+
+void idreg_config_print(const struct idreg_config *cfg, FILE *out)
+{
+	const char *section = "";
+	for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+		const struct conf_key *key = &config_keys[i];
+		if (strcmp(section, key->section) != 0) {
+			section = key->section;
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
+		}
+		const char *base = (const char *)cfg + key->offset;
+		fprintf(out, "# %s (default %s)\n", key->help, key->default_value);
+		if (key->type == CONF_INT) {
+			fprintf(out, "%s = %ld\n", key->name, *(const long *)(const void *)base);
+		} else {
+			fprintf(out, "%s = %s\n", key->name, *(char *const *)(const void *)base);
+		}
+	}
+}
+
+void idreg_config_free(struct idreg_config *cfg)
+{
+	for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+		if (config_keys[i].type != CONF_INT) {
+			char **slot = (char **)(void *)((char *)cfg + config_keys[i].offset);
+			free(*slot);
+			*slot = NULL;
+		}
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * Configuration: an INI file (parsed by inih) whose keys are declared once, in
+ * config.c, with their type, default, allowed values and help text.  Loading,
+ * command-line overrides, `--check-config` and the printed reference all read
+ * that one table.
+ */
+#ifndef IDREG_CORE_CONFIG_H
+#define IDREG_CORE_CONFIG_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+
+struct idreg_config {
+	char *store_backend;       /* [store] backend */
+	char *store_path;          /* [store] path */
+	long store_busy_timeout_ms;/* [store] busy_timeout_ms */
+	char *log_level;           /* [log] level */
+	char *log_format;          /* [log] format */
+	long import_max_line;      /* [import] max_line_bytes */
+	long import_max_records;   /* [import] max_records */
+};
+
+/** Fill @cfg with every key's default. */
+idreg_err idreg_config_init(struct idreg_config *cfg);
+
+/** Read an INI file over the current values; errors name the file and line. */
+idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct idreg_diag *diag);
+
+/** Set one key, "section.name", checking the value as the file would. */
+idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char *value,
+			   struct idreg_diag *diag);
+
+/** Write the effective configuration as an INI file. */
+void idreg_config_print(const struct idreg_config *cfg, FILE *out);
+
+void idreg_config_free(struct idreg_config *cfg);
+
+#endif

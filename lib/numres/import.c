@@ -1,0 +1,267 @@
+/*
+ * RIR file import: a merge of the file's records with the registry's stored
+ * records, both sorted by (type, first number), that turns the difference
+ * into inserts, updates, deletes and history lines.  Re-importing an
+ * unchanged file writes nothing but the source line.
+ */
+#include "numres/import.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+struct stored_copy {
+	int64_t id;
+	struct idreg_numres rec;
+};
+
+struct load_ctx {
+	struct stored_copy *items;
+	size_t count, capacity;
+	struct idreg_arena *arena;
+};
+
+static const char *arena_copy(struct idreg_arena *arena, const char *s)
+{
+	return s == NULL ? NULL : idreg_arena_strndup(arena, s, strlen(s));
+}
+
+static idreg_err keep_stored(void *ctx, const struct idreg_stored_numres *row)
+{
+	struct load_ctx *lc = ctx;
+	if (lc->count == lc->capacity) {
+		size_t cap = lc->capacity ? lc->capacity * 2 : 4096;
+		struct stored_copy *grown = realloc(lc->items, cap * sizeof(*grown));
+		if (grown == NULL) {
+			return IDREG_ENOMEM;
+		}
+		lc->items = grown;
+		lc->capacity = cap;
+	}
+	struct stored_copy *c = &lc->items[lc->count];
+	c->id = row->id;
+	c->rec = row->rec;
+	c->rec.registry = arena_copy(lc->arena, row->rec.registry);
+	c->rec.cc = arena_copy(lc->arena, row->rec.cc);
+	c->rec.opaque_id = arena_copy(lc->arena, row->rec.opaque_id);
+	c->rec.extensions = arena_copy(lc->arena, row->rec.extensions);
+	if (c->rec.registry == NULL || c->rec.cc == NULL ||
+	    (row->rec.opaque_id && c->rec.opaque_id == NULL) ||
+	    (row->rec.extensions && c->rec.extensions == NULL)) {
+		return IDREG_ENOMEM;
+	}
+	lc->count++;
+	return IDREG_OK;
+}
+
+static int key_order(const struct idreg_numres *a, const struct idreg_numres *b)
+{
+	if (a->type != b->type) {
+		return a->type < b->type ? -1 : 1;
+	}
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int stored_order(const void *pa, const void *pb)
+{
+	return key_order(&((const struct stored_copy *)pa)->rec, &((const struct stored_copy *)pb)->rec);
+}
+
+static int record_ptr_order(const void *pa, const void *pb)
+{
+	return key_order(*(const struct idreg_numres *const *)pa, *(const struct idreg_numres *const *)pb);
+}
+
+bool idreg_rir_header_older(const struct idreg_rir_header *a, const struct idreg_rir_header *b)
+{
+	if (a->serial_time != 0 && b->serial_time != 0) {
+		return a->serial_time < b->serial_time;
+	}
+	return strcmp(a->enddate, b->enddate) < 0;
+}
+
+struct applier {
+	struct idreg_store *store;
+	const char *source;
+	const char *at;
+	char actor[600];
+	struct idreg_import_result *result;
+	struct idreg_diag *diag;
+};
+
+static idreg_err record_change(struct applier *ap, enum idreg_change change,
+			       const struct idreg_numres *before, const struct idreg_numres *after)
+{
+	char before_text[IDREG_RIR_RECORD_TEXT_MAX], after_text[IDREG_RIR_RECORD_TEXT_MAX];
+	char key[IDREG_IP_TEXT_MAX];
+	const struct idreg_numres *any = after ? after : before;
+	if (before != NULL) {
+		idreg_rir_format_record(before, before_text, sizeof(before_text));
+	}
+	if (after != NULL) {
+		idreg_rir_format_record(after, after_text, sizeof(after_text));
+	}
+	if (any->type == IDREG_RES_ASN) {
+		snprintf(key, sizeof(key), "%u", (unsigned)any->first);
+	} else {
+		struct idreg_ip ip = { any->type, any->first };
+		idreg_ip_format(&ip, key, sizeof(key));
+	}
+	struct idreg_history_entry entry = {
+		.at = ap->at,
+		.actor = ap->actor,
+		.object_type = idreg_restype_name(any->type),
+		.object_key = key,
+		.change = change,
+		.before = before ? before_text : NULL,
+		.after = after ? after_text : NULL,
+	};
+	return ap->store->ops->history_add(ap->store, &entry, ap->diag);
+}
+
+static idreg_err apply_insert(struct applier *ap, const struct idreg_numres *rec)
+{
+	idreg_err err = ap->store->ops->numres_insert(ap->store, ap->source, rec, ap->diag);
+	if (err == IDREG_OK) {
+		err = record_change(ap, IDREG_CHANGE_CREATE, NULL, rec);
+		ap->result->created++;
+	}
+	return err;
+}
+
+static idreg_err apply_update(struct applier *ap, const struct stored_copy *old,
+			      const struct idreg_numres *rec)
+{
+	if (idreg_numres_equal(&old->rec, rec)) {
+		ap->result->unchanged++;
+		return IDREG_OK;
+	}
+	idreg_err err = ap->store->ops->numres_update(ap->store, old->id, rec, ap->diag);
+	if (err == IDREG_OK) {
+		err = record_change(ap, IDREG_CHANGE_UPDATE, &old->rec, rec);
+		ap->result->updated++;
+	}
+	return err;
+}
+
+static idreg_err apply_delete(struct applier *ap, const struct stored_copy *old)
+{
+	idreg_err err = ap->store->ops->numres_delete(ap->store, old->id, ap->diag);
+	if (err == IDREG_OK) {
+		err = record_change(ap, IDREG_CHANGE_DELETE, &old->rec, NULL);
+		ap->result->deleted++;
+	}
+	return err;
+}
+
+/* Walk both sorted lists and write the difference. */
+static idreg_err apply_merge(struct applier *ap, const struct idreg_numres **incoming, size_t n_in,
+			     const struct stored_copy *stored, size_t n_st,
+			     const struct idreg_import_options *opts)
+{
+	size_t i = 0, j = 0, done = 0, total = n_in + n_st;
+	idreg_err err = IDREG_OK;
+	while (err == IDREG_OK && (i < n_in || j < n_st)) {
+		int cmp = i == n_in ? 1 : j == n_st ? -1 : key_order(incoming[i], &stored[j].rec);
+		if (cmp < 0) {
+			err = apply_insert(ap, incoming[i++]);
+			done++;
+		} else if (cmp > 0) {
+			err = apply_delete(ap, &stored[j++]);
+			done++;
+		} else {
+			err = apply_update(ap, &stored[j++], incoming[i++]);
+			done += 2;
+		}
+		if (opts->progress != NULL && (done & 0x3fff) < 2) {
+			opts->progress(opts->progress_ctx, done, total);
+		}
+	}
+	if (err == IDREG_OK && opts->progress != NULL) {
+		opts->progress(opts->progress_ctx, total, total);
+	}
+	return err;
+}
+
+idreg_err idreg_import_rir(struct idreg_store *store, const struct idreg_rir_file *file,
+			   const struct idreg_import_options *opts, struct idreg_import_result *result,
+			   struct idreg_diag *diag)
+{
+	memset(result, 0, sizeof(*result));
+	const struct idreg_rir_header *header = &file->header;
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 256 * 1024, 0);
+	struct load_ctx stored = { .arena = &arena };
+	const struct idreg_numres **incoming = NULL;
+
+	idreg_err err = store->ops->begin(store, diag);
+	if (err != IDREG_OK) {
+		goto done;
+	}
+	struct idreg_source previous;
+	err = store->ops->source_get(store, header->registry, &previous, diag);
+	if (err == IDREG_OK) {
+		snprintf(result->previous_serial, sizeof(result->previous_serial), "%s",
+			 previous.header.serial);
+		if (!opts->force && idreg_rir_header_older(header, &previous.header)) {
+			err = idreg_diag_set(diag, IDREG_ESTALE,
+					     "%s: this %s file (serial %s) is older than the one the "
+					     "registry holds (serial %s, from %s); --force replaces it anyway",
+					     file->path, header->registry, header->serial,
+					     previous.header.serial, previous.file);
+			goto fail;
+		}
+	} else if (err != IDREG_ENOTFOUND) {
+		goto fail;
+	}
+
+	/* The source row goes first: the records refer to it. */
+	struct idreg_source source = { .header = *header };
+	snprintf(source.file, sizeof(source.file), "%s", file->path);
+	idreg_store_now(source.imported_at, sizeof(source.imported_at));
+	for (int t = 0; t < IDREG_RESTYPE_COUNT; t++) {
+		source.summary[t] = file->summary[t];
+	}
+	source.header.records = file->count;
+	err = store->ops->source_put(store, &source, diag);
+	if (err != IDREG_OK) {
+		goto fail;
+	}
+
+	err = store->ops->numres_each(store, header->registry, keep_stored, &stored, diag);
+	if (err != IDREG_OK) {
+		goto fail;
+	}
+	qsort(stored.items, stored.count, sizeof(*stored.items), stored_order);
+
+	incoming = malloc((file->count ? file->count : 1) * sizeof(*incoming));
+	if (incoming == NULL) {
+		err = IDREG_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < file->count; i++) {
+		incoming[i] = &file->records[i];
+	}
+	qsort(incoming, file->count, sizeof(*incoming), record_ptr_order);
+
+	struct applier ap = { .store = store, .source = header->registry, .at = source.imported_at,
+			      .result = result, .diag = diag };
+	snprintf(ap.actor, sizeof(ap.actor), "import %s (serial %s)", file->path, header->serial);
+	err = apply_merge(&ap, incoming, file->count, stored.items, stored.count, opts);
+	if (err != IDREG_OK) {
+		goto fail;
+	}
+	err = store->ops->commit(store, diag);
+	goto done;
+fail:
+	store->ops->rollback(store);
+done:
+	if (err == IDREG_ENOMEM) {
+		idreg_diag_set(diag, err, "%s: out of memory", file->path);
+	}
+	free(incoming);
+	free(stored.items);
+	idreg_arena_free(&arena);
+	return err;
+}

@@ -1,0 +1,123 @@
+/*
+ * The storage interface.  Everything idreg keeps goes through this table of
+ * functions, so that the embedded SQLite backend and a PostgreSQL backend
+ * can stand behind the same library.  Backends use portable SQL; nothing
+ * above this interface knows which database it talks to.
+ *
+ * Rules every backend keeps: a write happens inside begin/commit; a failed
+ * write, a rollback or a crash leaves the store as it was before begin;
+ * commit returns only when the data is durable.
+ */
+#ifndef IDREG_STORE_STORE_H
+#define IDREG_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "formats/rir.h"
+#include "numres/numres.h"
+
+/** The file a registry's records last came from. */
+struct idreg_source {
+	struct idreg_rir_header header;
+	char file[512];          /* path it was imported from */
+	char imported_at[32];    /* ISO 8601, UTC */
+	uint64_t summary[IDREG_RESTYPE_COUNT]; /* the file's summary lines */
+};
+
+/** A record as the store holds it. */
+struct idreg_stored_numres {
+	int64_t id;
+	const char *source;      /* registry of the file it came from */
+	struct idreg_numres rec;
+};
+
+enum idreg_change { IDREG_CHANGE_CREATE, IDREG_CHANGE_UPDATE, IDREG_CHANGE_DELETE };
+
+/** One line of history: what changed, when, by whom, before and after. */
+struct idreg_history_entry {
+	const char *at;          /* ISO 8601, UTC */
+	const char *actor;       /* who or what made the change */
+	const char *object_type; /* "asn", "ipv4", "ipv6", ... */
+	const char *object_key;  /* the object's key, e.g. its start */
+	enum idreg_change change;
+	const char *before;      /* NULL for a create */
+	const char *after;       /* NULL for a delete */
+};
+
+/** Counts of records per source, type and status. */
+struct idreg_count_row {
+	const char *source;
+	enum idreg_restype type;
+	enum idreg_status status;
+	uint64_t count;
+};
+
+struct idreg_store;
+
+typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
+typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
+typedef idreg_err (*idreg_count_cb)(void *ctx, const struct idreg_count_row *row);
+
+struct idreg_store_ops {
+	const char *name;
+	void (*close)(struct idreg_store *s);
+
+	idreg_err (*begin)(struct idreg_store *s, struct idreg_diag *diag);
+	idreg_err (*commit)(struct idreg_store *s, struct idreg_diag *diag);
+	void (*rollback)(struct idreg_store *s);
+
+	/* Sources: the last file imported for each registry.  get: ENOTFOUND when none. */
+	idreg_err (*source_get)(struct idreg_store *s, const char *name, struct idreg_source *out,
+				struct idreg_diag *diag);
+	idreg_err (*source_put)(struct idreg_store *s, const struct idreg_source *source,
+				struct idreg_diag *diag);
+	idreg_err (*source_each)(struct idreg_store *s, idreg_source_cb cb, void *ctx,
+				 struct idreg_diag *diag);
+
+	/* Number resources.  each: every record of @source, or of all when NULL;
+	 * the strings live only during the callback. */
+	idreg_err (*numres_each)(struct idreg_store *s, const char *source, idreg_numres_cb cb,
+				 void *ctx, struct idreg_diag *diag);
+	idreg_err (*numres_insert)(struct idreg_store *s, const char *source,
+				   const struct idreg_numres *rec, struct idreg_diag *diag);
+	idreg_err (*numres_update)(struct idreg_store *s, int64_t id, const struct idreg_numres *rec,
+				   struct idreg_diag *diag);
+	idreg_err (*numres_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*numres_count)(struct idreg_store *s, idreg_count_cb cb, void *ctx,
+				  struct idreg_diag *diag);
+
+	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,
+				 struct idreg_diag *diag);
+};
+
+struct idreg_store {
+	const struct idreg_store_ops *ops;
+};
+
+struct idreg_store_options {
+	const char *backend;     /* "sqlite" */
+	const char *path;        /* database location */
+	long busy_timeout_ms;
+	bool create;             /* create a new, empty registry; fail if one exists */
+};
+
+/** Open (or with @opts->create, create) a registry. */
+idreg_err idreg_store_open(const struct idreg_store_options *opts, struct idreg_store **out,
+			   struct idreg_diag *diag);
+
+static inline void idreg_store_close(struct idreg_store *s)
+{
+	if (s != NULL) {
+		s->ops->close(s);
+	}
+}
+
+/** The SQLite backend's open; use idreg_store_open. */
+idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,
+				  struct idreg_diag *diag);
+
+/** Current time as ISO 8601 UTC with seconds, e.g. "2026-11-28T13:25:39Z". */
+void idreg_store_now(char *out, size_t size);
+
+#endif

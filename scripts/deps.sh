@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages idreg needs to build, run and test, and only
+# those that are missing.  Used by `make run`, `make test` and CI alike, so a
+# fresh Debian 12 machine needs nothing installed by hand.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config meson ninja-build   # toolchain
+  clang libclang-rt-14-dev                       # libFuzzer targets
+  libsqlite3-dev libinih-dev                     # store, configuration
+  libcmocka-dev                                  # unit tests
+  sqlite3 gawk                                   # integration tests, benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
