@@ -240,7 +240,9 @@ int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
 				idreg_log_error("%s: no exchange files found", argv[i]);
 				status = CLI_FAIL;
 			}
-			qsort(scan.items, scan.count, sizeof(*scan.items), candidate_order);
+			if (scan.count > 0) {
+				qsort(scan.items, scan.count, sizeof(*scan.items), candidate_order);
+			}
 			for (size_t k = 0; k < scan.count; k++) {
 				if (import_one(cli, store, scan.items[k].path, &flags) != IDREG_OK) {
 					status = CLI_FAIL;
@@ -300,7 +302,9 @@ int cli_cmd_export_rir(struct cli *cli, int argc, char **argv)
 	if (err != IDREG_OK) {
 		goto out;
 	}
-	qsort(list.records, list.count, sizeof(*list.records), idreg_numres_order);
+	if (list.count > 0) {
+		qsort(list.records, list.count, sizeof(*list.records), idreg_numres_order);
+	}
 	if (output != NULL) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", output, (long)getpid());
 		out = fopen(tmp, "w");

@@ -297,6 +297,10 @@ static idreg_err parse_record(struct idreg_rir_field *f, size_t n, const char *l
 	if (out->has_extensions) {
 		const char *from = f[8].ptr;
 		out->extensions = (struct idreg_rir_field){ from, len - (size_t)(from - line) };
+		if (out->extensions.len > IDREG_RIR_MAX_EXTENSIONS) {
+			return idreg_diag_set(diag, IDREG_EPARSE, "extension fields longer than %d bytes",
+					      IDREG_RIR_MAX_EXTENSIONS);
+		}
 		if (!printable(out->extensions)) {
 			return idreg_diag_set(diag, IDREG_EPARSE, "control character in extension fields");
 		}
@@ -638,6 +642,7 @@ idreg_err idreg_rir_read_buffer(const char *name, const char *data, size_t size,
 	if (records == NULL) {
 		free(out->records);
 		out->records = NULL;
+		out->count = 0;
 		return idreg_diag_set(diag, IDREG_ENOMEM, "%s: out of memory", name);
 	}
 	if (out->count > 0) {
@@ -693,6 +698,11 @@ idreg_err idreg_rir_read_file(const char *path, const struct idreg_rir_read_opti
 	free(data);
 	return err;
 }
+
+/* registry|cc|type|start|value|date|status|opaque|extensions at their longest. */
+_Static_assert(31 + 2 + 4 + IDREG_IP_TEXT_MAX + 20 + 8 + 9 + IDREG_RIR_MAX_FIELD +
+			       IDREG_RIR_MAX_EXTENSIONS + 8 < IDREG_RIR_RECORD_TEXT_MAX,
+	       "IDREG_RIR_RECORD_TEXT_MAX must hold the longest record the parser accepts");
 
 static void format_start(const struct idreg_numres *rec, char *out, size_t size)
 {

@@ -54,7 +54,8 @@ struct idreg_rir_line {
 
 /* Limits that bound what one line may hold. */
 #define IDREG_RIR_MAX_FIELDS 64
-#define IDREG_RIR_MAX_FIELD 255
+#define IDREG_RIR_MAX_FIELD 255       /* opaque id */
+#define IDREG_RIR_MAX_EXTENSIONS 512  /* all extension fields together */
 
 /**
  * Parse one line (without its line end).  @expect_version says that no
@@ -117,7 +118,10 @@ idreg_err idreg_rir_read_header(const char *path, struct idreg_rir_header *out,
 /** Write one record as an exchange-format line (no line end) into @out. */
 void idreg_rir_format_record(const struct idreg_numres *rec, char *out, size_t size);
 
-/** Longest record line idreg_rir_format_record writes, with its NUL. */
+/**
+ * Longest record line idreg_rir_format_record writes, with its NUL: the
+ * parser's field limits keep every record that it accepts below this.
+ */
 #define IDREG_RIR_RECORD_TEXT_MAX 1024
 
 /**

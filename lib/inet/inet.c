@@ -51,7 +51,7 @@ idreg_u128 idreg_host_mask(unsigned bits, unsigned len)
 idreg_err idreg_ip_parse(const char *s, size_t len, struct idreg_ip *out)
 {
 	char text[IDREG_IP_TEXT_MAX];
-	if (len == 0 || len >= sizeof(text)) {
+	if (len == 0 || len >= sizeof(text) || memchr(s, '\0', len) != NULL) {
 		return IDREG_EPARSE;
 	}
 	memcpy(text, s, len);

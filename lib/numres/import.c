@@ -233,7 +233,9 @@ idreg_err idreg_import_rir(struct idreg_store *store, const struct idreg_rir_fil
 	if (err != IDREG_OK) {
 		goto fail;
 	}
-	qsort(stored.items, stored.count, sizeof(*stored.items), stored_order);
+	if (stored.count > 0) {
+		qsort(stored.items, stored.count, sizeof(*stored.items), stored_order);
+	}
 
 	incoming = malloc((file->count ? file->count : 1) * sizeof(*incoming));
 	if (incoming == NULL) {
