@@ -79,24 +79,91 @@ idreg_err idreg_ip_parse(const char *s, size_t len, struct idreg_ip *out)
 	return IDREG_OK;
 }
 
+/* Append @v in decimal. */
+static char *put_decimal(char *p, unsigned v)
+{
+	char digits[10];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0) {
+		*p++ = digits[--n];
+	}
+	return p;
+}
+
+static char *put_ipv4(char *p, uint32_t v)
+{
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		p = put_decimal(p, (v >> shift) & 0xff);
+		if (shift > 0) {
+			*p++ = '.';
+		}
+	}
+	return p;
+}
+
+/*
+ * Canonical text, written here rather than by inet_ntop, which goes through
+ * sprintf and costs more than an insert when an import formats every record.
+ * IPv6 follows RFC 5952: lowercase hex without leading zeros, the longest run
+ * of two or more zero groups (the first of equal runs) as "::", and mixed
+ * notation for IPv4-mapped addresses (section 5).
+ */
 void idreg_ip_format(const struct idreg_ip *ip, char *out, size_t size)
 {
+	char text[IDREG_IP_TEXT_MAX];
+	char *p = text;
 	if (ip->type == IDREG_RES_IPV4) {
-		struct in_addr a4 = { .s_addr = htonl((uint32_t)ip->value) };
-		if (inet_ntop(AF_INET, &a4, out, (socklen_t)size) == NULL && size > 0) {
-			out[0] = '\0';
+		p = put_ipv4(p, (uint32_t)ip->value);
+	} else {
+		unsigned groups[8];
+		for (int i = 0; i < 8; i++) {
+			groups[i] = (unsigned)(ip->value >> (112 - 16 * i)) & 0xffff;
 		}
-		return;
+		int best = -1, best_len = 0;
+		for (int i = 0; i < 8;) {
+			int j = i;
+			while (j < 8 && groups[j] == 0) {
+				j++;
+			}
+			if (j - i > best_len && j - i >= 2) {
+				best = i;
+				best_len = j - i;
+			}
+			i = j > i ? j : i + 1;
+		}
+		bool mapped = best == 0 && best_len == 5 && groups[5] == 0xffff;
+		int last = mapped ? 6 : 8;
+		static const char hex[] = "0123456789abcdef";
+		for (int i = 0; i < last; i++) {
+			if (i == best) {
+				*p++ = ':';
+				*p++ = ':';
+				i += best_len - 1;
+				continue;
+			}
+			if (i > 0 && i != best + best_len) {
+				*p++ = ':';
+			}
+			bool started = false;
+			for (int shift = 12; shift >= 0; shift -= 4) {
+				unsigned nibble = (groups[i] >> shift) & 0xf;
+				if (nibble != 0 || started || shift == 0) {
+					*p++ = hex[nibble];
+					started = true;
+				}
+			}
+		}
+		if (mapped) {
+			*p++ = ':';
+			p = put_ipv4(p, (uint32_t)ip->value);
+		}
 	}
-	unsigned char bytes[16];
-	idreg_u128 v = ip->value;
-	for (int i = 15; i >= 0; i--) {
-		bytes[i] = (unsigned char)v;
-		v >>= 8;
-	}
-	if (inet_ntop(AF_INET6, bytes, out, (socklen_t)size) == NULL && size > 0) {
-		out[0] = '\0';
-	}
+	*p = '\0';
+	snprintf(out, size, "%s", text);
 }
 
 static bool parse_small_uint(const char *s, size_t len, unsigned max, unsigned *out)

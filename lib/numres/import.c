@@ -1,8 +1,9 @@
 /*
  * RIR file import: a merge of the file's records with the registry's stored
  * records, both sorted by (type, first number), that turns the difference
- * into inserts, updates, deletes and history lines.  Re-importing an
- * unchanged file writes nothing but the source line.
+ * into inserts, updates, deletes and history lines: one line per update or
+ * delete, and one per run of records created together.  Re-importing an
+ * unchanged file writes nothing but the source line and its change set.
  */
 #include "numres/import.h"
 
@@ -81,38 +82,36 @@ bool idreg_rir_header_older(const struct idreg_rir_header *a, const struct idreg
 	return strcmp(a->enddate, b->enddate) < 0;
 }
 
+/* Records created in a row are inserted together, this many at a time. */
+#define INSERT_BATCH 256
+
 struct applier {
 	struct idreg_store *store;
 	const char *source;
-	const char *at;
-	char actor[600];
+	int64_t change_set;
+	const struct idreg_numres *pending[INSERT_BATCH]; /* to insert, in order */
+	size_t pending_count;
+	int64_t run_first, run_last; /* ids created so far and not yet in the history */
 	struct idreg_import_result *result;
 	struct idreg_diag *diag;
 };
 
-static idreg_err record_change(struct applier *ap, enum idreg_change change,
-			       const struct idreg_numres *before, const struct idreg_numres *after)
+static idreg_err add_history(struct applier *ap, enum idreg_change change, int64_t first_id,
+			     int64_t last_id, const struct idreg_numres *before,
+			     const struct idreg_numres *after)
 {
 	char before_text[IDREG_RIR_RECORD_TEXT_MAX], after_text[IDREG_RIR_RECORD_TEXT_MAX];
-	char key[IDREG_IP_TEXT_MAX];
-	const struct idreg_numres *any = after ? after : before;
 	if (before != NULL) {
 		idreg_rir_format_record(before, before_text, sizeof(before_text));
 	}
 	if (after != NULL) {
 		idreg_rir_format_record(after, after_text, sizeof(after_text));
 	}
-	if (any->type == IDREG_RES_ASN) {
-		snprintf(key, sizeof(key), "%u", (unsigned)any->first);
-	} else {
-		struct idreg_ip ip = { any->type, any->first };
-		idreg_ip_format(&ip, key, sizeof(key));
-	}
 	struct idreg_history_entry entry = {
-		.at = ap->at,
-		.actor = ap->actor,
-		.object_type = idreg_restype_name(any->type),
-		.object_key = key,
+		.change_set = ap->change_set,
+		.object_type = "numres",
+		.first_id = first_id,
+		.last_id = last_id,
 		.change = change,
 		.before = before ? before_text : NULL,
 		.after = after ? after_text : NULL,
@@ -120,14 +119,46 @@ static idreg_err record_change(struct applier *ap, enum idreg_change change,
 	return ap->store->ops->history_add(ap->store, &entry, ap->diag);
 }
 
+/* Write the run of created ids as one history line. */
+static idreg_err flush_created(struct applier *ap)
+{
+	if (ap->run_first == 0) {
+		return IDREG_OK;
+	}
+	idreg_err err = add_history(ap, IDREG_CHANGE_CREATE, ap->run_first, ap->run_last, NULL, NULL);
+	ap->run_first = ap->run_last = 0;
+	return err;
+}
+
+/* Insert the pending records; their ids extend the current run, or start one. */
+static idreg_err flush_pending(struct applier *ap)
+{
+	if (ap->pending_count == 0) {
+		return IDREG_OK;
+	}
+	int64_t first;
+	size_t n = ap->pending_count;
+	ap->pending_count = 0;
+	idreg_err err = ap->store->ops->numres_insert(ap->store, ap->source, ap->pending, n, &first,
+						      ap->diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	ap->result->created += n;
+	if (ap->run_first != 0 && first != ap->run_last + 1) {
+		err = flush_created(ap);
+	}
+	if (ap->run_first == 0) {
+		ap->run_first = first;
+	}
+	ap->run_last = first + (int64_t)n - 1;
+	return err;
+}
+
 static idreg_err apply_insert(struct applier *ap, const struct idreg_numres *rec)
 {
-	idreg_err err = ap->store->ops->numres_insert(ap->store, ap->source, rec, ap->diag);
-	if (err == IDREG_OK) {
-		err = record_change(ap, IDREG_CHANGE_CREATE, NULL, rec);
-		ap->result->created++;
-	}
-	return err;
+	ap->pending[ap->pending_count++] = rec;
+	return ap->pending_count == INSERT_BATCH ? flush_pending(ap) : IDREG_OK;
 }
 
 static idreg_err apply_update(struct applier *ap, const struct stored_copy *old,
@@ -139,7 +170,7 @@ static idreg_err apply_update(struct applier *ap, const struct stored_copy *old,
 	}
 	idreg_err err = ap->store->ops->numres_update(ap->store, old->id, rec, ap->diag);
 	if (err == IDREG_OK) {
-		err = record_change(ap, IDREG_CHANGE_UPDATE, &old->rec, rec);
+		err = add_history(ap, IDREG_CHANGE_UPDATE, old->id, old->id, &old->rec, rec);
 		ap->result->updated++;
 	}
 	return err;
@@ -149,7 +180,7 @@ static idreg_err apply_delete(struct applier *ap, const struct stored_copy *old)
 {
 	idreg_err err = ap->store->ops->numres_delete(ap->store, old->id, ap->diag);
 	if (err == IDREG_OK) {
-		err = record_change(ap, IDREG_CHANGE_DELETE, &old->rec, NULL);
+		err = add_history(ap, IDREG_CHANGE_DELETE, old->id, old->id, &old->rec, NULL);
 		ap->result->deleted++;
 	}
 	return err;
@@ -177,6 +208,12 @@ static idreg_err apply_merge(struct applier *ap, const struct idreg_numres **inc
 		if (opts->progress != NULL && (done & 0x3fff) < 2) {
 			opts->progress(opts->progress_ctx, done, total);
 		}
+	}
+	if (err == IDREG_OK) {
+		err = flush_pending(ap);
+	}
+	if (err == IDREG_OK) {
+		err = flush_created(ap);
 	}
 	if (err == IDREG_OK && opts->progress != NULL) {
 		opts->progress(opts->progress_ctx, total, total);
@@ -247,9 +284,14 @@ idreg_err idreg_import_rir(struct idreg_store *store, const struct idreg_rir_fil
 	}
 	qsort(incoming, file->count, sizeof(*incoming), record_ptr_order);
 
-	struct applier ap = { .store = store, .source = header->registry, .at = source.imported_at,
-			      .result = result, .diag = diag };
-	snprintf(ap.actor, sizeof(ap.actor), "import %s (serial %s)", file->path, header->serial);
+	struct applier ap = { .store = store, .source = header->registry, .result = result,
+			      .diag = diag };
+	char actor[600];
+	snprintf(actor, sizeof(actor), "import %s (serial %s)", file->path, header->serial);
+	err = store->ops->change_set_add(store, source.imported_at, actor, &ap.change_set, diag);
+	if (err != IDREG_OK) {
+		goto fail;
+	}
 	err = apply_merge(&ap, incoming, file->count, stored.items, stored.count, opts);
 	if (err != IDREG_OK) {
 		goto fail;

@@ -34,15 +34,21 @@ struct idreg_stored_numres {
 
 enum idreg_change { IDREG_CHANGE_CREATE, IDREG_CHANGE_UPDATE, IDREG_CHANGE_DELETE };
 
-/** One line of history: what changed, when, by whom, before and after. */
+/**
+ * One line of history: what changed in which objects.  When and by whom is
+ * said once, by the change set the line belongs to.  An update or a delete
+ * names one object and keeps it as it was before (and after, for an update).
+ * A create names a run of consecutive ids created together, since object ids
+ * only grow: each object's state at creation is the "before" of its first
+ * update, or the object itself if it never changed.
+ */
 struct idreg_history_entry {
-	const char *at;          /* ISO 8601, UTC */
-	const char *actor;       /* who or what made the change */
-	const char *object_type; /* "asn", "ipv4", "ipv6", ... */
-	const char *object_key;  /* the object's key, e.g. its start */
+	int64_t change_set;      /* from change_set_add */
+	const char *object_type; /* the object's table: "numres", ... */
+	int64_t first_id, last_id;
 	enum idreg_change change;
-	const char *before;      /* NULL for a create */
-	const char *after;       /* NULL for a delete */
+	const char *before;      /* update and delete */
+	const char *after;       /* update */
 };
 
 /** Counts of records per source, type and status. */
@@ -79,14 +85,20 @@ struct idreg_store_ops {
 	 * the strings live only during the callback. */
 	idreg_err (*numres_each)(struct idreg_store *s, const char *source, idreg_numres_cb cb,
 				 void *ctx, struct idreg_diag *diag);
+	/* insert: @n records of @source, given ids @first_id .. @first_id + n - 1. */
 	idreg_err (*numres_insert)(struct idreg_store *s, const char *source,
-				   const struct idreg_numres *rec, struct idreg_diag *diag);
+				   const struct idreg_numres *const *recs, size_t n, int64_t *first_id,
+				   struct idreg_diag *diag);
 	idreg_err (*numres_update)(struct idreg_store *s, int64_t id, const struct idreg_numres *rec,
 				   struct idreg_diag *diag);
 	idreg_err (*numres_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
 	idreg_err (*numres_count)(struct idreg_store *s, idreg_count_cb cb, void *ctx,
 				  struct idreg_diag *diag);
 
+	/* History: a change set says when and who (@at ISO 8601 UTC); its
+	 * entries say what.  Object ids are never reused. */
+	idreg_err (*change_set_add)(struct idreg_store *s, const char *at, const char *actor,
+				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,
 				 struct idreg_diag *diag);
 };

@@ -2,8 +2,8 @@
  * The embedded SQLite backend of the storage interface: WAL journal, full
  * synchronous commits, prepared statements kept for the life of the handle,
  * and schema migrations numbered in a schema_version table.  The SQL is kept
- * portable (no SQLite-only types or upserts) so that the PostgreSQL backend
- * can share the schema.
+ * portable (standard types, ON CONFLICT upserts) so that the PostgreSQL
+ * backend can share the schema.
  */
 #include "store/store.h"
 
@@ -12,15 +12,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "core/strmap.h"
 
-/* Each migration takes the schema from version i to i + 1. */
+/*
+ * Each migration takes the schema from version i to i + 1.
+ *
+ * Choices made for bulk imports, which write hundreds of thousands of rows:
+ * CHECK constraints spell out OR chains, since SQLite builds a temporary
+ * table for every row that an "IN (...)" list is checked against; numres has
+ * no index on its source, since only an import or an export reads a source's
+ * records, and one scan then costs less than an index entry per row; ids
+ * come from id_counter, read once and written once per transaction, so that
+ * they are never reused (history refers to them) without AUTOINCREMENT's
+ * write per row; and numres declares no foreign keys for its source and
+ * holder ids, which SQLite would check with two lookups per row (an eighth of
+ * an import) although the only writer, the import, takes both ids from rows
+ * it holds in the same transaction.
+ */
 static const char *const migrations[] = {
 	/* 1: number resources, holders, and the history of every change. */
 	"CREATE TABLE rir_source ("
-	"  name TEXT PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
 	"  version TEXT NOT NULL,"
 	"  serial TEXT NOT NULL,"
 	"  serial_time BIGINT NOT NULL,"
@@ -38,29 +55,37 @@ static const char *const migrations[] = {
 	"  registry TEXT NOT NULL,"
 	"  opaque_id TEXT NOT NULL,"
 	"  UNIQUE (registry, opaque_id));"
+	"CREATE TABLE id_counter ("
+	"  name TEXT PRIMARY KEY,"
+	"  next_id BIGINT NOT NULL);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('numres', 1);"
 	"CREATE TABLE numres ("
 	"  id INTEGER PRIMARY KEY,"
-	"  source TEXT NOT NULL REFERENCES rir_source(name),"
+	"  source_id INTEGER NOT NULL,"
 	"  registry TEXT NOT NULL,"
 	"  cc TEXT NOT NULL,"
-	"  type TEXT NOT NULL CHECK (type IN ('asn', 'ipv4', 'ipv6')),"
+	"  type TEXT NOT NULL CHECK (type = 'asn' OR type = 'ipv4' OR type = 'ipv6'),"
 	"  start TEXT NOT NULL,"
 	"  value BIGINT NOT NULL,"
 	"  date INTEGER,"
-	"  status TEXT NOT NULL CHECK (status IN ('allocated', 'assigned', 'available', 'reserved')),"
-	"  holder_id INTEGER REFERENCES holder(id),"
+	"  status TEXT NOT NULL CHECK (status = 'allocated' OR status = 'assigned' OR"
+	"                              status = 'available' OR status = 'reserved'),"
+	"  holder_id INTEGER,"
 	"  extensions TEXT);"
-	"CREATE INDEX numres_source ON numres(source);"
-	"CREATE TABLE history ("
+	"CREATE TABLE change_set ("
 	"  id INTEGER PRIMARY KEY,"
 	"  at TEXT NOT NULL,"
-	"  actor TEXT NOT NULL,"
+	"  actor TEXT NOT NULL);"
+	"CREATE TABLE history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  change_set BIGINT NOT NULL REFERENCES change_set(id),"
 	"  object_type TEXT NOT NULL,"
-	"  object_key TEXT NOT NULL,"
-	"  action TEXT NOT NULL CHECK (action IN ('create', 'update', 'delete')),"
+	"  first_id BIGINT NOT NULL,"
+	"  last_id BIGINT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action = 'create' OR action = 'update' OR action = 'delete'),"
 	"  before_text TEXT,"
 	"  after_text TEXT);"
-	"CREATE INDEX history_object ON history(object_type, object_key);",
+	"CREATE INDEX history_object ON history(object_type, first_id);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -73,12 +98,17 @@ enum stmt_id {
 	ST_SOURCE_ALL,
 	ST_NUMRES_ALL,
 	ST_NUMRES_OF_SOURCE,
+	ST_SOURCE_ID,
 	ST_NUMRES_INSERT,
+	ST_NUMRES_INSERT_BATCH,
 	ST_NUMRES_UPDATE,
 	ST_NUMRES_DELETE,
 	ST_NUMRES_COUNT,
-	ST_HOLDER_GET,
+	ST_HOLDERS_OF,
 	ST_HOLDER_ADD,
+	ST_COUNTER_GET,
+	ST_COUNTER_PUT,
+	ST_CHANGE_SET_ADD,
 	ST_HISTORY_ADD,
 	ST_COUNT
 };
@@ -87,8 +117,20 @@ enum stmt_id {
 	"name, version, serial, serial_time, records, startdate, enddate, utcoffset, file, " \
 	"imported_at, summary_asn, summary_ipv4, summary_ipv6"
 #define NUMRES_SELECT                                                                        \
-	"SELECT n.id, n.source, n.registry, n.cc, n.type, n.start, n.value, n.date, n.status, " \
-	"h.opaque_id, n.extensions FROM numres n LEFT JOIN holder h ON h.id = n.holder_id "
+	"SELECT n.id, s.name, n.registry, n.cc, n.type, n.start, n.value, n.date, n.status, " \
+	"h.opaque_id, n.extensions FROM numres n JOIN rir_source s ON s.id = n.source_id " \
+	"LEFT JOIN holder h ON h.id = n.holder_id "
+
+/* Records go in NUMRES_BATCH rows per statement: statement overhead is much
+ * of an insert's cost.  Each row binds NUMRES_COLUMNS values, in this order. */
+#define NUMRES_INSERT                                                                        \
+	"INSERT INTO numres (source_id, registry, cc, type, start, value, date, status, "    \
+	"holder_id, extensions, id) VALUES "
+#define NUMRES_COLUMNS 11
+#define NUMRES_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define NUMRES_ROWS_8 NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," \
+	NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW
+#define NUMRES_BATCH 32
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -103,19 +145,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "summary_ipv4 = ?12, summary_ipv6 = ?13",
 	[ST_SOURCE_ALL] = "SELECT " SOURCE_COLUMNS " FROM rir_source ORDER BY name",
 	[ST_NUMRES_ALL] = NUMRES_SELECT "ORDER BY n.id",
-	[ST_NUMRES_OF_SOURCE] = NUMRES_SELECT "WHERE n.source = ?1 ORDER BY n.id",
-	[ST_NUMRES_INSERT] = "INSERT INTO numres (source, registry, cc, type, start, value, date, "
-			     "status, holder_id, extensions) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_NUMRES_OF_SOURCE] = NUMRES_SELECT "WHERE s.name = ?1 ORDER BY n.id",
+	[ST_SOURCE_ID] = "SELECT id FROM rir_source WHERE name = ?1",
+	[ST_NUMRES_INSERT] = NUMRES_INSERT "(?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_NUMRES_INSERT_BATCH] = NUMRES_INSERT NUMRES_ROWS_8 "," NUMRES_ROWS_8 "," NUMRES_ROWS_8
+				   "," NUMRES_ROWS_8,
 	[ST_NUMRES_UPDATE] = "UPDATE numres SET registry = ?2, cc = ?3, type = ?4, start = ?5, "
 			     "value = ?6, date = ?7, status = ?8, holder_id = ?9, extensions = ?10 "
 			     "WHERE id = ?1",
 	[ST_NUMRES_DELETE] = "DELETE FROM numres WHERE id = ?1",
-	[ST_NUMRES_COUNT] = "SELECT source, type, status, COUNT(*) FROM numres "
-			    "GROUP BY source, type, status ORDER BY source, type, status",
-	[ST_HOLDER_GET] = "SELECT id FROM holder WHERE registry = ?1 AND opaque_id = ?2",
-	[ST_HOLDER_ADD] = "INSERT INTO holder (registry, opaque_id) VALUES (?1, ?2) RETURNING id",
-	[ST_HISTORY_ADD] = "INSERT INTO history (at, actor, object_type, object_key, action, "
+	[ST_NUMRES_COUNT] = "SELECT s.name, n.type, n.status, COUNT(*) FROM numres n "
+			    "JOIN rir_source s ON s.id = n.source_id "
+			    "GROUP BY s.name, n.type, n.status ORDER BY s.name, n.type, n.status",
+	[ST_HOLDERS_OF] = "SELECT opaque_id, id FROM holder WHERE registry = ?1",
+	[ST_COUNTER_GET] = "SELECT next_id FROM id_counter WHERE name = 'numres'",
+	[ST_COUNTER_PUT] = "UPDATE id_counter SET next_id = ?1 WHERE name = 'numres'",
+	[ST_HOLDER_ADD] = "INSERT INTO holder (registry, opaque_id) VALUES (?1, ?2)",
+	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
+	[ST_HISTORY_ADD] = "INSERT INTO history (change_set, object_type, first_id, last_id, action, "
 			   "before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
@@ -126,8 +173,35 @@ struct sqlite_store {
 	sqlite3 *db;
 	char path[512];
 	sqlite3_stmt *stmt[ST_COUNT];
-	struct idreg_strmap holders; /* "registry\x1fopaque id" -> holder id, this transaction */
+	/* Caches valid within one transaction. */
+	struct idreg_strmap holders; /* "registry\x1fopaque id" -> holder id; "\x1eregistry" once loaded */
+	char source_name[32];        /* the source last written to, and its id */
+	int64_t source_id;
+	int64_t next_numres_id;      /* 0 until read from id_counter */
+	bool counter_dirty;
 };
+
+/* A write failed and SQLite lost its errno: is the disk full, or a size limit reached? */
+static int why_write_failed(const char *path)
+{
+	char dir[sizeof(((struct sqlite_store *)0)->path)];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+	} else {
+		slash[slash == dir] = '\0';
+	}
+	struct statvfs fs;
+	if (statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < 1024 * 1024) {
+		return ENOSPC;
+	}
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+		return EFBIG;
+	}
+	return 0;
+}
 
 /* Turn a SQLite failure into an idreg error with a message that says what to do. */
 static idreg_err fail(struct sqlite_store *s, int rc, const char *doing, struct idreg_diag *diag)
@@ -157,9 +231,12 @@ static idreg_err fail(struct sqlite_store *s, int rc, const char *doing, struct 
 		detail = sys ? strerror(sys) : "cannot open the database file";
 		break;
 	case SQLITE_IOERR:
+		if (sys == 0 && rc == SQLITE_IOERR_WRITE) {
+			sys = why_write_failed(s->path); /* SQLite's errno is often lost by then */
+		}
 		if (sys == ENOSPC || sys == EFBIG || sys == EDQUOT) {
 			err = IDREG_ENOSPC;
-			detail = strerror(sys);
+			detail = sys == EFBIG ? "file size limit reached" : strerror(sys);
 		} else {
 			err = IDREG_EIO;
 			detail = sys ? strerror(sys) : "input/output error";
@@ -200,8 +277,10 @@ static idreg_err stmt_done(struct sqlite_store *s, sqlite3_stmt *st, const char 
 			   struct idreg_diag *diag)
 {
 	int rc = sqlite3_step(st);
+	/* Read the error before the reset, whose own I/O would replace errno. */
+	idreg_err err = rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, doing, diag);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, doing, diag);
+	return err;
 }
 
 static idreg_err exec_simple(struct sqlite_store *s, enum stmt_id id, const char *doing,
@@ -235,23 +314,42 @@ static idreg_err sq_begin(struct idreg_store *base, struct idreg_diag *diag)
 	return exec_simple(s, ST_BEGIN, "starting a transaction", diag);
 }
 
+static void forget_transaction(struct sqlite_store *s)
+{
+	idreg_strmap_clear(&s->holders);
+	s->source_name[0] = '\0';
+	s->next_numres_id = 0;
+	s->counter_dirty = false;
+}
+
 static void sq_rollback(struct idreg_store *base)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	if (!sqlite3_get_autocommit(s->db)) {
 		exec_simple(s, ST_ROLLBACK, "rolling back", NULL);
 	}
-	idreg_strmap_clear(&s->holders);
+	forget_transaction(s);
 }
 
 static idreg_err sq_commit(struct idreg_store *base, struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	idreg_err err = exec_simple(s, ST_COMMIT, "committing", diag);
+	idreg_err err = IDREG_OK;
+	if (s->counter_dirty) {
+		sqlite3_stmt *st = NULL;
+		err = stmt_get(s, ST_COUNTER_PUT, &st, diag);
+		if (err == IDREG_OK) {
+			sqlite3_bind_int64(st, 1, s->next_numres_id);
+			err = stmt_done(s, st, "recording the next id", diag);
+		}
+	}
+	if (err == IDREG_OK) {
+		err = exec_simple(s, ST_COMMIT, "committing", diag);
+	}
 	if (err != IDREG_OK) {
 		sq_rollback(base);
 	}
-	idreg_strmap_clear(&s->holders);
+	forget_transaction(s);
 	return err;
 }
 
@@ -425,39 +523,108 @@ static idreg_err sq_numres_each(struct idreg_store *base, const char *source, id
 	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading number resources", diag);
 }
 
+/* Load every holder of @registry into the cache, once per transaction. */
+static idreg_err load_holders(struct sqlite_store *s, const char *registry, struct idreg_diag *diag)
+{
+	char marker[40];
+	int64_t loaded;
+	snprintf(marker, sizeof(marker), "\x1e%s", registry);
+	if (idreg_strmap_get(&s->holders, marker, &loaded) == IDREG_OK) {
+		return IDREG_OK;
+	}
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOLDERS_OF, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, registry, -1, SQLITE_STATIC);
+	char key[IDREG_RIR_MAX_FIELD * 2 + 2];
+	size_t rlen = strlen(registry);
+	int rc;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *opaque = column_text(st, 0);
+		size_t olen = strlen(opaque);
+		if (rlen + olen + 2 > sizeof(key)) {
+			continue;
+		}
+		memcpy(key, registry, rlen);
+		key[rlen] = '\x1f';
+		memcpy(key + rlen + 1, opaque, olen + 1);
+		err = idreg_strmap_put(&s->holders, key, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	if (rc != SQLITE_DONE) {
+		return fail(s, rc, "reading holders", diag);
+	}
+	return idreg_strmap_put(&s->holders, marker, 1);
+}
+
 static idreg_err holder_id(struct sqlite_store *s, const char *registry, const char *opaque_id,
 			   int64_t *out, struct idreg_diag *diag)
 {
 	char key[IDREG_RIR_MAX_FIELD * 2 + 2];
-	snprintf(key, sizeof(key), "%s\x1f%s", registry, opaque_id);
+	size_t rlen = strlen(registry), olen = strlen(opaque_id);
+	if (rlen + olen + 2 > sizeof(key)) {
+		return idreg_diag_set(diag, IDREG_EINVAL, "holder id too long");
+	}
+	memcpy(key, registry, rlen);
+	key[rlen] = '\x1f';
+	memcpy(key + rlen + 1, opaque_id, olen + 1);
+	if (idreg_strmap_get(&s->holders, key, out) == IDREG_OK) {
+		return IDREG_OK;
+	}
+	idreg_err err = load_holders(s, registry, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
 	if (idreg_strmap_get(&s->holders, key, out) == IDREG_OK) {
 		return IDREG_OK;
 	}
 	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_HOLDER_GET, &st, diag);
+	err = stmt_get(s, ST_HOLDER_ADD, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
 	sqlite3_bind_text(st, 1, registry, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, opaque_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		err = stmt_get(s, ST_HOLDER_ADD, &st, diag);
+	err = stmt_done(s, st, "recording a holder", diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	/* Rows are added one at a time, so the last rowid is this row's
+	 * (RETURNING would do, but SQLite buffers it in a temporary table). */
+	*out = sqlite3_last_insert_rowid(s->db);
+	return idreg_strmap_put(&s->holders, key, *out);
+}
+
+/* Ids for @n new numres rows: the counter is read once per transaction and
+ * written back at commit. */
+static idreg_err reserve_numres_ids(struct sqlite_store *s, size_t n, int64_t *first,
+				    struct idreg_diag *diag)
+{
+	if (s->next_numres_id == 0) {
+		sqlite3_stmt *st = NULL;
+		idreg_err err = stmt_get(s, ST_COUNTER_GET, &st, diag);
 		if (err != IDREG_OK) {
 			return err;
 		}
-		sqlite3_bind_text(st, 1, registry, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, opaque_id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-	}
-	if (rc != SQLITE_ROW) {
+		int rc = sqlite3_step(st);
+		int64_t next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
-		return fail(s, rc, "recording a holder", diag);
+		if (rc != SQLITE_ROW || next < 1) {
+			return rc == SQLITE_ROW || rc == SQLITE_DONE
+				       ? idreg_diag_set(diag, IDREG_ESTORE, "%s: id counter missing", s->path)
+				       : fail(s, rc, "reading the id counter", diag);
+		}
+		s->next_numres_id = next;
 	}
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return idreg_strmap_put(&s->holders, key, *out);
+	*first = s->next_numres_id;
+	s->next_numres_id += (int64_t)n;
+	s->counter_dirty = true;
+	return IDREG_OK;
 }
 
 /* Bind the record's columns, from @first on (registry, cc, type, ... extensions). */
@@ -496,21 +663,81 @@ static idreg_err bind_numres(struct sqlite_store *s, sqlite3_stmt *st, int first
 	return IDREG_OK;
 }
 
-static idreg_err sq_numres_insert(struct idreg_store *base, const char *source,
-				  const struct idreg_numres *rec, struct idreg_diag *diag)
+/* The id of a source row, remembered for the run of inserts that follows. */
+static idreg_err source_id(struct sqlite_store *s, const char *name, int64_t *out,
+			   struct idreg_diag *diag)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	char start[IDREG_IP_TEXT_MAX];
-	idreg_err err = stmt_get(s, ST_NUMRES_INSERT, &st, diag);
-	if (err == IDREG_OK) {
-		err = bind_numres(s, st, 2, rec, start, sizeof(start), diag);
+	if (strcmp(s->source_name, name) == 0) {
+		*out = s->source_id;
+		return IDREG_OK;
 	}
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_SOURCE_ID, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	return stmt_done(s, st, "adding a number resource", diag);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "no source '%s' to add records to", name);
+	}
+	if (rc != SQLITE_ROW) {
+		return fail(s, rc, "reading sources", diag);
+	}
+	if (strlen(name) < sizeof(s->source_name)) {
+		strcpy(s->source_name, name);
+		s->source_id = *out;
+	}
+	return IDREG_OK;
+}
+
+/* Bind @rows records, row after row, as NUMRES_INSERT's columns. */
+static idreg_err bind_rows(struct sqlite_store *s, sqlite3_stmt *st, int64_t source,
+			   const struct idreg_numres *const *recs, size_t rows, int64_t first_id,
+			   char (*starts)[IDREG_IP_TEXT_MAX], struct idreg_diag *diag)
+{
+	for (size_t r = 0; r < rows; r++) {
+		int base = (int)(r * NUMRES_COLUMNS);
+		idreg_err err = bind_numres(s, st, base + 2, recs[r], starts[r], IDREG_IP_TEXT_MAX, diag);
+		if (err != IDREG_OK) {
+			return err;
+		}
+		sqlite3_bind_int64(st, base + 1, source);
+		sqlite3_bind_int64(st, base + NUMRES_COLUMNS, first_id + (int64_t)r);
+	}
+	return IDREG_OK;
+}
+
+static idreg_err sq_numres_insert(struct idreg_store *base, const char *source,
+				  const struct idreg_numres *const *recs, size_t n, int64_t *first_id,
+				  struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int64_t src = 0;
+	idreg_err err = source_id(s, source, &src, diag);
+	if (err == IDREG_OK) {
+		err = reserve_numres_ids(s, n, first_id, diag);
+	}
+	char starts[NUMRES_BATCH][IDREG_IP_TEXT_MAX];
+	for (size_t done = 0; err == IDREG_OK && done < n;) {
+		size_t rows = n - done >= NUMRES_BATCH ? NUMRES_BATCH : 1;
+		sqlite3_stmt *st = NULL;
+		err = stmt_get(s, rows == NUMRES_BATCH ? ST_NUMRES_INSERT_BATCH : ST_NUMRES_INSERT, &st,
+			       diag);
+		if (err == IDREG_OK) {
+			err = bind_rows(s, st, src, recs + done, rows, *first_id + (int64_t)done, starts,
+					diag);
+		}
+		if (err == IDREG_OK) {
+			err = stmt_done(s, st, "adding number resources", diag);
+		}
+		done += rows;
+	}
+	return err;
 }
 
 static idreg_err sq_numres_update(struct idreg_store *base, int64_t id,
@@ -571,6 +798,22 @@ static idreg_err sq_numres_count(struct idreg_store *base, idreg_count_cb cb, vo
 	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "counting number resources", diag);
 }
 
+static idreg_err sq_change_set_add(struct idreg_store *base, const char *at, const char *actor,
+				   int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_CHANGE_SET_ADD, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	err = stmt_done(s, st, "recording a change set", diag);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return err;
+}
+
 static idreg_err sq_history_add(struct idreg_store *base, const struct idreg_history_entry *e,
 				struct idreg_diag *diag)
 {
@@ -580,10 +823,10 @@ static idreg_err sq_history_add(struct idreg_store *base, const struct idreg_his
 	if (err != IDREG_OK) {
 		return err;
 	}
-	sqlite3_bind_text(st, 1, e->at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, e->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->object_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, e->object_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, e->change_set);
+	sqlite3_bind_text(st, 2, e->object_type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, e->first_id);
+	sqlite3_bind_int64(st, 4, e->last_id);
 	sqlite3_bind_text(st, 5, change_names[e->change], -1, SQLITE_STATIC);
 	bind_text_or_null(st, 6, e->before);
 	bind_text_or_null(st, 7, e->after);
@@ -683,6 +926,7 @@ static const struct idreg_store_ops sqlite_ops = {
 	.numres_update = sq_numres_update,
 	.numres_delete = sq_numres_delete,
 	.numres_count = sq_numres_count,
+	.change_set_add = sq_change_set_add,
 	.history_add = sq_history_add,
 };
 
@@ -700,6 +944,9 @@ idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct
 		return idreg_diag_set(diag, IDREG_ENOTFOUND,
 				      "%s: no registry there (create one with 'idreg init')", opts->path);
 	}
+	/* idreg reads no SQLite memory statistics; keeping them takes a lock per
+	 * allocation.  Only possible before SQLite starts; later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct sqlite_store *s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		return IDREG_ENOMEM;
@@ -719,7 +966,7 @@ idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct
 	sqlite3_busy_timeout(s->db, (int)opts->busy_timeout_ms);
 	/* Durable commits: WAL with a sync at every commit. */
 	err = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-			  "PRAGMA foreign_keys = ON;",
+			  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
 		       "configuring", diag);
 	if (err == IDREG_OK) {
 		err = migrate(s, opts->create, diag);

@@ -121,7 +121,7 @@ status=0
 (ulimit -f 200; exec "$IDREG" --db "$db" import rir "$RIR/current/delegated-lacnic-extended-latest") \
   >"$WORK/out" 2>"$WORK/err" || status=$?
 expect_eq "$status" 1 "full disk exit status"
-expect_match "$(cat "$WORK/err")" "File too large|disk full|No space" "full disk message"
+expect_match "$(cat "$WORK/err")" "file size limit reached|disk full|No space" "full disk message"
 expect_eq "$(state)" "$before" "registry unchanged after a full disk"
 run_ok --db "$db" import rir "$RIR/current/delegated-lacnic-extended-latest"
 pass
