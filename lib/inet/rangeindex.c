@@ -11,6 +11,9 @@
 #include <string.h>
 
 #define BUCKETS 65536u
+#define SUB_BITS 12
+#define SUB_SLOTS (1u << SUB_BITS)
+#define SUB_THRESHOLD 64 /* segments in a bucket before it gets a second table */
 
 static int range_order(const void *pa, const void *pb)
 {
@@ -84,6 +87,48 @@ static int u128_order(const void *pa, const void *pb)
 static unsigned top16(const struct idreg_rangeindex *ix, idreg_u128 key)
 {
 	return (unsigned)(key >> (ix->bits - 16));
+}
+
+static unsigned next12(const struct idreg_rangeindex *ix, idreg_u128 key)
+{
+	return (unsigned)(key >> (ix->bits - 16 - SUB_BITS)) & (SUB_SLOTS - 1);
+}
+
+static idreg_u128 seg_start(const struct idreg_rangeindex *ix, uint32_t seg)
+{
+	return ix->bits == 32 ? ix->seg_start32[seg] : ix->seg_start128[seg];
+}
+
+static idreg_err build_sub_tables(struct idreg_rangeindex *ix)
+{
+	uint32_t crowded = 0;
+	for (unsigned h = 0; h < BUCKETS; h++) {
+		crowded += ix->bucket[h + 1] - ix->bucket[h] > SUB_THRESHOLD;
+	}
+	ix->sub_of = malloc(BUCKETS * sizeof(*ix->sub_of));
+	ix->sub = malloc(((size_t)crowded * (SUB_SLOTS + 1) + 1) * sizeof(*ix->sub));
+	if (ix->sub_of == NULL || ix->sub == NULL) {
+		return IDREG_ENOMEM;
+	}
+	uint32_t t = 0;
+	for (unsigned h = 0; h < BUCKETS; h++) {
+		uint32_t lo = ix->bucket[h], hi = ix->bucket[h + 1];
+		if (hi - lo <= SUB_THRESHOLD) {
+			ix->sub_of[h] = IDREG_RANGEINDEX_NONE;
+			continue;
+		}
+		uint32_t *table = ix->sub + (size_t)t * (SUB_SLOTS + 1);
+		uint32_t seg = lo;
+		for (unsigned j = 0; j < SUB_SLOTS; j++) {
+			while (seg < hi && next12(ix, seg_start(ix, seg)) < j) {
+				seg++;
+			}
+			table[j] = seg;
+		}
+		table[SUB_SLOTS] = hi;
+		ix->sub_of[h] = t++;
+	}
+	return IDREG_OK;
 }
 
 static void find_parents(struct idreg_rangeindex *ix, uint32_t *stack)
@@ -175,17 +220,13 @@ static idreg_err build_segments(struct idreg_rangeindex *ix, uint32_t *heap_stor
 	}
 	uint32_t seg = 0;
 	for (unsigned h = 0; h < BUCKETS; h++) {
-		while (seg < nseg) {
-			idreg_u128 start = ix->bits == 32 ? ix->seg_start32[seg] : ix->seg_start128[seg];
-			if (top16(ix, start) >= h) {
-				break;
-			}
+		while (seg < nseg && top16(ix, seg_start(ix, seg)) < h) {
 			seg++;
 		}
 		ix->bucket[h] = seg;
 	}
 	ix->bucket[BUCKETS] = nseg;
-	return IDREG_OK;
+	return build_sub_tables(ix);
 }
 
 idreg_err idreg_rangeindex_build(struct idreg_rangeindex *ix, unsigned bits,
@@ -248,6 +289,8 @@ void idreg_rangeindex_free(struct idreg_rangeindex *ix)
 	free(ix->seg_start128);
 	free(ix->seg_range);
 	free(ix->bucket);
+	free(ix->sub_of);
+	free(ix->sub);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -258,6 +301,12 @@ uint32_t idreg_rangeindex_point(const struct idreg_rangeindex *ix, idreg_u128 ke
 	}
 	unsigned h = top16(ix, key);
 	uint32_t lo = ix->bucket[h], hi = ix->bucket[h + 1];
+	if (ix->sub_of[h] != IDREG_RANGEINDEX_NONE) {
+		const uint32_t *table = ix->sub + (size_t)ix->sub_of[h] * (SUB_SLOTS + 1);
+		unsigned j = next12(ix, key);
+		lo = table[j];
+		hi = table[j + 1];
+	}
 	/* Find the last segment in [lo, hi) whose start is <= key; else lo - 1. */
 	if (ix->bits == 32) {
 		uint32_t k = (uint32_t)key;

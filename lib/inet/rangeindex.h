@@ -2,8 +2,9 @@
  * In-memory index over ranges of one number space (IPv4, IPv6 or AS numbers).
  * It answers, for a point, the most specific range that covers it; for a
  * range, the most specific range that covers all of it; and lists the ranges
- * inside a range.  Point lookups are a table step on the top 16 bits and a
- * binary search over the disjoint segments that the ranges cut the space into.
+ * inside a range.  Point lookups are a table step on the top 16 bits (and,
+ * where segments crowd, on the next 12) and a binary search over the
+ * disjoint segments that the ranges cut the space into.
  * Built once from a snapshot; read-only afterwards, so threads can share it.
  */
 #ifndef IDREG_INET_RANGEINDEX_H
@@ -35,6 +36,12 @@ struct idreg_rangeindex {
 	idreg_u128 *seg_start128;  /* segment starts, 128-bit spaces */
 	uint32_t *seg_range;  /* most specific range of each segment, or NONE */
 	uint32_t *bucket;     /* 65537 entries: first segment whose top 16 bits are >= i */
+	/* Crowded buckets get a second table on the next 12 bits (IPv6 space is
+	 * crowded under a few /16s): sub_of[i] is the table's number or NONE;
+	 * table t is sub[t * 4097 ...], first segment of the bucket whose next
+	 * 12 bits are >= j. */
+	uint32_t *sub_of;
+	uint32_t *sub;
 };
 
 /**
