@@ -94,8 +94,9 @@ static idreg_err import_one(struct cli *cli, struct idreg_store *store, const ch
 		idreg_log_warn("%s: %zu more lines skipped", path, file.skipped - IDREG_RIR_SKIPS_KEPT);
 	}
 
-	struct progress progress = { .enabled = isatty(STDERR_FILENO), .label = path,
-				     .last_percent = -1 };
+	const char *slash = strrchr(path, '/');
+	struct progress progress = { .enabled = isatty(STDERR_FILENO),
+				     .label = slash ? slash + 1 : path, .last_percent = -1 };
 	struct idreg_import_options opts = { .force = flags->force, .progress = show_progress,
 					     .progress_ctx = &progress };
 	struct idreg_import_result result;
