@@ -16,8 +16,11 @@ static const char *const error_messages[] = { IDREG_ERROR_LIST(IDREG__ERROR_MSG)
 
 static int error_index(idreg_err err)
 {
-	int index = -(int)err;
-	return (index >= 0 && index < IDREG__ERROR_COUNT) ? index : -1;
+	/* Compare before negating: -INT_MIN is undefined. */
+	if ((int)err > 0 || (int)err <= -IDREG__ERROR_COUNT) {
+		return -1;
+	}
+	return -(int)err;
 }
 
 const char *idreg_strerror_name(idreg_err err)

@@ -56,6 +56,13 @@ static bool copy_field(struct idreg_rir_field f, char *out, size_t size)
 	return true;
 }
 
+static int days_in_month(int year, int month)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
 /* YYYYMMDD with a real month and day, or the files' "00000000". */
 static bool parse_date(struct idreg_rir_field f, int32_t *out)
 {
@@ -70,8 +77,8 @@ static bool parse_date(struct idreg_rir_field f, int32_t *out)
 	for (size_t i = 0; i < 8; i++) {
 		v = v * 10 + (f.ptr[i] - '0');
 	}
-	int month = (v / 100) % 100, day = v % 100;
-	if (v != 0 && (month < 1 || month > 12 || day < 1 || day > 31)) {
+	int year = v / 10000, month = (v / 100) % 100, day = v % 100;
+	if (v != 0 && (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))) {
 		return false;
 	}
 	*out = v;

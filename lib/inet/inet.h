@@ -65,8 +65,8 @@ idreg_u128 idreg_host_mask(unsigned bits, unsigned len);
 
 /**
  * Decompose [first, last] into the fewest CIDR prefixes, in address order.
- * Writes at most @max of them and returns how many there are (at most
- * @bits for IPv4-sized spaces, 2 * bits in general).
+ * Writes at most @max of them and returns how many there are: at most
+ * 2 * bits - 2 (62 for IPv4, 254 for IPv6).
  */
 size_t idreg_range_to_prefixes(enum idreg_restype type, idreg_u128 first, idreg_u128 last,
 			       struct idreg_prefix *out, size_t max);

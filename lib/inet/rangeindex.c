@@ -131,9 +131,21 @@ static idreg_err build_sub_tables(struct idreg_rangeindex *ix)
 	return IDREG_OK;
 }
 
+static idreg_u128 range_size(const struct idreg_rangeindex *ix, uint32_t i)
+{
+	return ix->last[i] - ix->first[i];
+}
+
+/*
+ * Every range that contains range i is still on the stack when i is reached
+ * (a range is popped only once it ends before a later start).  With nesting
+ * only, the nearest one is the smallest; with partial overlaps it need not
+ * be, so look at all of them.
+ */
 static void find_parents(struct idreg_rangeindex *ix, uint32_t *stack)
 {
 	size_t depth = 0;
+	ix->overlaps = false;
 	for (uint32_t i = 0; i < ix->count; i++) {
 		while (depth > 0 && ix->last[stack[depth - 1]] < ix->first[i]) {
 			depth--;
@@ -141,10 +153,17 @@ static void find_parents(struct idreg_rangeindex *ix, uint32_t *stack)
 		ix->parent[i] = IDREG_RANGEINDEX_NONE;
 		for (size_t k = depth; k-- > 0;) {
 			uint32_t s = stack[k];
+			if (ix->last[s] < ix->first[i]) {
+				continue; /* ended before i: not popped yet, but no container */
+			}
+			if (ix->last[s] < ix->last[i]) {
+				ix->overlaps = true; /* starts before i, ends inside it */
+				continue;
+			}
 			bool same = ix->first[s] == ix->first[i] && ix->last[s] == ix->last[i];
-			if (!same && ix->last[s] >= ix->last[i]) {
+			if (!same && (ix->parent[i] == IDREG_RANGEINDEX_NONE ||
+				      range_size(ix, s) < range_size(ix, ix->parent[i]))) {
 				ix->parent[i] = s;
-				break;
 			}
 		}
 		stack[depth++] = i;
@@ -338,10 +357,23 @@ uint32_t idreg_rangeindex_covering(const struct idreg_rangeindex *ix, idreg_u128
 				   idreg_u128 last)
 {
 	uint32_t pos = idreg_rangeindex_point(ix, first);
-	while (pos != IDREG_RANGEINDEX_NONE && ix->last[pos] < last) {
-		pos = ix->parent[pos];
+	if (!ix->overlaps) {
+		/* Nested ranges: the ones holding @first form one chain of parents. */
+		while (pos != IDREG_RANGEINDEX_NONE && ix->last[pos] < last) {
+			pos = ix->parent[pos];
+		}
+		return pos;
 	}
-	return pos;
+	/* Overlapping ranges: any range that starts at or before @first may hold
+	 * the query; take the smallest that does. */
+	uint32_t best = IDREG_RANGEINDEX_NONE;
+	for (uint32_t i = 0; i < ix->count && ix->first[i] <= first; i++) {
+		if (ix->last[i] >= last &&
+		    (best == IDREG_RANGEINDEX_NONE || range_size(ix, i) < range_size(ix, best))) {
+			best = i;
+		}
+	}
+	return best;
 }
 
 size_t idreg_rangeindex_inside(const struct idreg_rangeindex *ix, idreg_u128 first,

@@ -10,6 +10,7 @@
 #ifndef IDREG_INET_RANGEINDEX_H
 #define IDREG_INET_RANGEINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@ struct idreg_rangeindex {
 	idreg_u128 *last;
 	uint32_t *id;
 	uint32_t *parent;     /* position of the smallest range strictly containing it */
+	bool overlaps;        /* some ranges overlap without nesting */
 
 	uint32_t segments;    /* disjoint segments covering the whole space */
 	uint32_t *seg_start32;     /* segment starts, 32-bit spaces */

@@ -1275,7 +1275,8 @@ static size_t check_real_dir(const char *dir, const struct odd_file *odd, size_t
 				kind = odd[k].kind;
 			}
 		}
-		snprintf(path, sizeof(path), "%s/data/rir/%s/%s", shared, dir, names[i]);
+		int len = snprintf(path, sizeof(path), "%s/data/rir/%s/%s", shared, dir, names[i]);
+		assert_true(len > 0 && (size_t)len < sizeof(path));
 		check_real_file(path, kind);
 	}
 	return n;
