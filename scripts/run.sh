@@ -25,7 +25,7 @@ echo
 cat <<HELP
 == try
   $IDREG --db $DB lookup 1.1.1.1
-  $IDREG --db $DB lookup 2001:200::/32 41.0.0.0/10 AS2914
+  $IDREG --db $DB lookup 2001:200::/32 41.0.0.0/10 AS4608
   $IDREG --db $DB export rir --registry afrinic | head
   $IDREG --help
 HELP

@@ -162,8 +162,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_COUNTER_PUT] = "UPDATE id_counter SET next_id = ?1 WHERE name = 'numres'",
 	[ST_HOLDER_ADD] = "INSERT INTO holder (registry, opaque_id) VALUES (?1, ?2)",
 	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
-	[ST_HISTORY_ADD] = "INSERT INTO history (change_set, object_type, first_id, last_id, action, "
-			   "before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_HISTORY_ADD] = ("INSERT INTO history (change_set, object_type, first_id, last_id, "
+			    "action, before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
