@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/array.h"
 #include "core/log.h"
 #include "formats/rir.h"
 #include "numres/import.h"
@@ -178,15 +179,10 @@ static idreg_err scan_directory(const char *dir, struct scan *scan, int depth)
 			}
 			continue;
 		}
-		if (scan->count == scan->capacity) {
-			size_t cap = scan->capacity ? scan->capacity * 2 : 16;
-			struct candidate *grown = realloc(scan->items, cap * sizeof(*grown));
-			if (grown == NULL) {
-				err = IDREG_ENOMEM;
-				break;
-			}
-			scan->items = grown;
-			scan->capacity = cap;
+		err = idreg_array_reserve(&scan->items, &scan->capacity, scan->count,
+					  sizeof(*scan->items), 16);
+		if (err != IDREG_OK) {
+			break;
 		}
 		struct candidate *c = &scan->items[scan->count++];
 		snprintf(c->path, sizeof(c->path), "%s", path);

@@ -4,6 +4,8 @@
  */
 #include "formats/rir.h"
 
+#include "core/array.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -396,14 +398,9 @@ static idreg_err keep_record(struct reader *r, const struct idreg_rir_line *pl, 
 		return idreg_diag_set(diag, IDREG_ETOOBIG, "%s: line %u: more than %zu records",
 				      r->name, lineno, r->opts->max_records);
 	}
-	if (file->count == r->capacity) {
-		size_t cap = r->capacity ? r->capacity * 2 : 4096;
-		struct idreg_numres *grown = realloc(file->records, cap * sizeof(*grown));
-		if (grown == NULL) {
-			return IDREG_ENOMEM;
-		}
-		file->records = grown;
-		r->capacity = cap;
+	if (idreg_array_reserve(&file->records, &r->capacity, file->count, sizeof(*file->records),
+				4096) != IDREG_OK) {
+		return IDREG_ENOMEM;
 	}
 	struct idreg_numres *rec = &file->records[file->count];
 	*rec = pl->record;

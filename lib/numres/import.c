@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/array.h"
 
 struct stored_copy {
 	int64_t id;
@@ -31,14 +32,9 @@ static const char *arena_copy(struct idreg_arena *arena, const char *s)
 static idreg_err keep_stored(void *ctx, const struct idreg_stored_numres *row)
 {
 	struct load_ctx *lc = ctx;
-	if (lc->count == lc->capacity) {
-		size_t cap = lc->capacity ? lc->capacity * 2 : 4096;
-		struct stored_copy *grown = realloc(lc->items, cap * sizeof(*grown));
-		if (grown == NULL) {
-			return IDREG_ENOMEM;
-		}
-		lc->items = grown;
-		lc->capacity = cap;
+	if (idreg_array_reserve(&lc->items, &lc->capacity, lc->count, sizeof(*lc->items), 4096) !=
+	    IDREG_OK) {
+		return IDREG_ENOMEM;
 	}
 	struct stored_copy *c = &lc->items[lc->count];
 	c->id = row->id;

@@ -4,6 +4,8 @@
  */
 #include "numres/numindex.h"
 
+#include "core/array.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,19 +38,11 @@ static const char *copy_string(struct idreg_numindex *ix, const char *s)
 idreg_err idreg_numindex_add(struct idreg_numindex *ix, const struct idreg_numres *rec,
 			     const char *source)
 {
-	if (ix->count == ix->capacity) {
-		size_t cap = ix->capacity ? ix->capacity * 2 : 4096;
-		struct idreg_numres *records = realloc(ix->records, cap * sizeof(*records));
-		if (records == NULL) {
-			return IDREG_ENOMEM;
-		}
-		ix->records = records;
-		const char **sources = realloc(ix->sources, cap * sizeof(*sources));
-		if (sources == NULL) {
-			return IDREG_ENOMEM;
-		}
-		ix->sources = sources;
-		ix->capacity = cap;
+	if (idreg_array_reserve(&ix->records, &ix->capacity, ix->count, sizeof(*ix->records), 4096) !=
+		    IDREG_OK ||
+	    idreg_array_reserve(&ix->sources, &ix->sources_capacity, ix->count, sizeof(*ix->sources),
+				4096) != IDREG_OK) {
+		return IDREG_ENOMEM;
 	}
 	struct idreg_numres *copy = &ix->records[ix->count];
 	*copy = *rec;

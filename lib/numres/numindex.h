@@ -15,7 +15,7 @@ struct idreg_numindex {
 	struct idreg_arena arena;       /* record strings */
 	struct idreg_numres *records;   /* indexed by the ids in the range indexes */
 	const char **sources;           /* each record's source registry */
-	size_t count, capacity;
+	size_t count, capacity, sources_capacity;
 	struct idreg_rangeindex by_type[IDREG_RESTYPE_COUNT];
 };
 

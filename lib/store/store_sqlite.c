@@ -523,6 +523,19 @@ static idreg_err sq_numres_each(struct idreg_store *base, const char *source, id
 	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading number resources", diag);
 }
 
+/* The cache key of a holder: "registry\x1fopaque id"; false if it does not fit. */
+static bool holder_key(const char *registry, const char *opaque_id, char *key, size_t size)
+{
+	size_t rlen = strlen(registry), olen = strlen(opaque_id);
+	if (rlen + olen + 2 > size) {
+		return false;
+	}
+	memcpy(key, registry, rlen);
+	key[rlen] = '\x1f';
+	memcpy(key + rlen + 1, opaque_id, olen + 1);
+	return true;
+}
+
 /* Load every holder of @registry into the cache, once per transaction. */
 static idreg_err load_holders(struct sqlite_store *s, const char *registry, struct idreg_diag *diag)
 {
@@ -539,18 +552,11 @@ static idreg_err load_holders(struct sqlite_store *s, const char *registry, stru
 	}
 	sqlite3_bind_text(st, 1, registry, -1, SQLITE_STATIC);
 	char key[IDREG_RIR_MAX_FIELD * 2 + 2];
-	size_t rlen = strlen(registry);
 	int rc;
 	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *opaque = column_text(st, 0);
-		size_t olen = strlen(opaque);
-		if (rlen + olen + 2 > sizeof(key)) {
-			continue;
+		if (holder_key(registry, column_text(st, 0), key, sizeof(key))) {
+			err = idreg_strmap_put(&s->holders, key, sqlite3_column_int64(st, 1));
 		}
-		memcpy(key, registry, rlen);
-		key[rlen] = '\x1f';
-		memcpy(key + rlen + 1, opaque, olen + 1);
-		err = idreg_strmap_put(&s->holders, key, sqlite3_column_int64(st, 1));
 	}
 	sqlite3_reset(st);
 	if (err != IDREG_OK) {
@@ -566,13 +572,9 @@ static idreg_err holder_id(struct sqlite_store *s, const char *registry, const c
 			   int64_t *out, struct idreg_diag *diag)
 {
 	char key[IDREG_RIR_MAX_FIELD * 2 + 2];
-	size_t rlen = strlen(registry), olen = strlen(opaque_id);
-	if (rlen + olen + 2 > sizeof(key)) {
+	if (!holder_key(registry, opaque_id, key, sizeof(key))) {
 		return idreg_diag_set(diag, IDREG_EINVAL, "holder id too long");
 	}
-	memcpy(key, registry, rlen);
-	key[rlen] = '\x1f';
-	memcpy(key + rlen + 1, opaque_id, olen + 1);
 	if (idreg_strmap_get(&s->holders, key, out) == IDREG_OK) {
 		return IDREG_OK;
 	}

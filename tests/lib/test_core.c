@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/error.h"
@@ -858,6 +859,35 @@ static void test_log_json(void **state)
 	assert_non_null(strstr(log_text, "\"info\""));
 }
 
+/* An array grows from its initial capacity by doubling and keeps its contents. */
+static void test_array_reserve(void **state)
+{
+	(void)state;
+	uint32_t *items = NULL;
+	size_t count = 0, capacity = 0;
+	for (uint32_t i = 0; i < 1000; i++) {
+		assert_int_equal(idreg_array_reserve(&items, &capacity, count, sizeof(*items), 4),
+				 IDREG_OK);
+		assert_true(capacity > count);
+		items[count++] = i * 7;
+	}
+	/* 4, 8, ..., 1024: the first power-of-two multiple of 4 above 999. */
+	assert_int_equal(capacity, 1024);
+	for (uint32_t i = 0; i < 1000; i++) {
+		assert_int_equal(items[i], i * 7);
+	}
+	/* Room already there: nothing moves. */
+	uint32_t *before = items;
+	assert_int_equal(idreg_array_reserve(&items, &capacity, 10, sizeof(*items), 4), IDREG_OK);
+	assert_ptr_equal(items, before);
+	assert_int_equal(capacity, 1024);
+	/* A size that cannot be allocated fails and leaves the array alone. */
+	size_t huge = SIZE_MAX / 2;
+	assert_int_equal(idreg_array_reserve(&items, &huge, huge, 16, 4), IDREG_ENOMEM);
+	assert_ptr_equal(items, before);
+	free(items);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -873,6 +903,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_strmap_basic, map_setup, map_teardown),
 		cmocka_unit_test_setup_teardown(test_strmap_clear, map_setup, map_teardown),
 		cmocka_unit_test_setup_teardown(test_strmap_many, map_setup, map_teardown),
+		cmocka_unit_test(test_array_reserve),
 		cmocka_unit_test(test_error_codes),
 		cmocka_unit_test(test_error_int_min),
 		cmocka_unit_test(test_diag),
