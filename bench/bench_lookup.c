@@ -139,7 +139,8 @@ static void load(struct idreg_numindex *ix, const char *dir)
 			exit(1);
 		}
 		for (size_t r = 0; r < file.count; r++) {
-			if (idreg_numindex_add(ix, &file.records[r], file.header.registry) != IDREG_OK) {
+			struct idreg_numindex_meta meta = { file.header.registry, NULL };
+			if (idreg_numindex_add(ix, &file.records[r], &meta) != IDREG_OK) {
 				fprintf(stderr, "bench_lookup: out of memory\n");
 				exit(1);
 			}

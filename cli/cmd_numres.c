@@ -258,7 +258,8 @@ int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
 
 static idreg_err collect_record(void *ctx, const struct idreg_stored_numres *row)
 {
-	return idreg_numindex_add(ctx, &row->rec, row->source);
+	struct idreg_numindex_meta meta = { row->source, row->changed_at };
+	return idreg_numindex_add(ctx, &row->rec, &meta);
 }
 
 int cli_cmd_export_rir(struct cli *cli, int argc, char **argv)
@@ -372,7 +373,10 @@ static void print_record(const struct idreg_numindex *ix, uint32_t id, const cha
 	if (rec->extensions != NULL) {
 		printf("%-12s%s\n", "extensions:", rec->extensions);
 	}
-	printf("%-12s%s\n", "source:", ix->sources[id]);
+	printf("%-12s%s\n", "source:", ix->meta[id].source);
+	if (ix->meta[id].changed_at != NULL) {
+		printf("%-12s%s\n", "changed:", ix->meta[id].changed_at);
+	}
 }
 
 static bool lookup_one(const struct idreg_numindex *ix, const char *query, long more)

@@ -8,8 +8,10 @@ packages=(
   build-essential pkg-config meson ninja-build   # toolchain
   clang libclang-rt-14-dev                       # libFuzzer targets
   libsqlite3-dev libinih-dev                     # store, configuration
+  libmicrohttpd-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
   libcmocka-dev                                  # unit tests
-  sqlite3 gawk                                   # integration tests, benchmarks
+  sqlite3 gawk util-linux                        # integration tests, benchmarks
+  curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
 )
 
 missing=()

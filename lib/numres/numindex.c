@@ -21,7 +21,7 @@ void idreg_numindex_free(struct idreg_numindex *ix)
 		idreg_rangeindex_free(&ix->by_type[t]);
 	}
 	free(ix->records);
-	free(ix->sources);
+	free(ix->meta);
 	idreg_arena_free(&ix->arena);
 	memset(ix, 0, sizeof(*ix));
 }
@@ -36,12 +36,12 @@ static const char *copy_string(struct idreg_numindex *ix, const char *s)
 }
 
 idreg_err idreg_numindex_add(struct idreg_numindex *ix, const struct idreg_numres *rec,
-			     const char *source)
+			     const struct idreg_numindex_meta *meta)
 {
 	if (idreg_array_reserve(&ix->records, &ix->capacity, ix->count, sizeof(*ix->records), 4096) !=
 		    IDREG_OK ||
-	    idreg_array_reserve(&ix->sources, &ix->sources_capacity, ix->count, sizeof(*ix->sources),
-				4096) != IDREG_OK) {
+	    idreg_array_reserve(&ix->meta, &ix->meta_capacity, ix->count, sizeof(*ix->meta), 4096) !=
+		    IDREG_OK) {
 		return IDREG_ENOMEM;
 	}
 	struct idreg_numres *copy = &ix->records[ix->count];
@@ -50,8 +50,11 @@ idreg_err idreg_numindex_add(struct idreg_numindex *ix, const struct idreg_numre
 	copy->cc = copy_string(ix, rec->cc);
 	copy->opaque_id = copy_string(ix, rec->opaque_id);
 	copy->extensions = copy_string(ix, rec->extensions);
-	ix->sources[ix->count] = copy_string(ix, source);
-	if (copy->registry == NULL || copy->cc == NULL || ix->sources[ix->count] == NULL ||
+	struct idreg_numindex_meta *m = &ix->meta[ix->count];
+	m->source = copy_string(ix, meta->source);
+	m->changed_at = copy_string(ix, meta->changed_at);
+	if (copy->registry == NULL || copy->cc == NULL || m->source == NULL ||
+	    (meta->changed_at && m->changed_at == NULL) ||
 	    (rec->opaque_id && copy->opaque_id == NULL) ||
 	    (rec->extensions && copy->extensions == NULL)) {
 		return IDREG_ENOMEM;
@@ -85,7 +88,8 @@ idreg_err idreg_numindex_build(struct idreg_numindex *ix)
 
 static idreg_err add_stored(void *ctx, const struct idreg_stored_numres *row)
 {
-	return idreg_numindex_add(ctx, &row->rec, row->source);
+	struct idreg_numindex_meta meta = { row->source, row->changed_at };
+	return idreg_numindex_add(ctx, &row->rec, &meta);
 }
 
 idreg_err idreg_numindex_load(struct idreg_numindex *ix, struct idreg_store *store,

@@ -11,11 +11,17 @@
 #include "numres/numres.h"
 #include "store/store.h"
 
+/** Where a record comes from, beside the record itself. */
+struct idreg_numindex_meta {
+	const char *source;      /* registry of the file it came from */
+	const char *changed_at;  /* ISO 8601 UTC of its last change; NULL if unknown */
+};
+
 struct idreg_numindex {
 	struct idreg_arena arena;       /* record strings */
 	struct idreg_numres *records;   /* indexed by the ids in the range indexes */
-	const char **sources;           /* each record's source registry */
-	size_t count, capacity, sources_capacity;
+	struct idreg_numindex_meta *meta; /* each record's place in the store */
+	size_t count, capacity, meta_capacity;
 	struct idreg_rangeindex by_type[IDREG_RESTYPE_COUNT];
 };
 
@@ -25,7 +31,7 @@ idreg_err idreg_numindex_load(struct idreg_numindex *ix, struct idreg_store *sto
 
 /** Build the indexes over records already in @ix (for tests and benchmarks). */
 idreg_err idreg_numindex_add(struct idreg_numindex *ix, const struct idreg_numres *rec,
-			     const char *source);
+			     const struct idreg_numindex_meta *meta);
 idreg_err idreg_numindex_build(struct idreg_numindex *ix);
 
 void idreg_numindex_init(struct idreg_numindex *ix);

@@ -29,6 +29,7 @@ struct idreg_source {
 struct idreg_stored_numres {
 	int64_t id;
 	const char *source;      /* registry of the file it came from */
+	const char *changed_at;  /* ISO 8601 UTC of the change set that last wrote it */
 	struct idreg_numres rec;
 };
 
@@ -96,7 +97,8 @@ struct idreg_store_ops {
 				  struct idreg_diag *diag);
 
 	/* History: a change set says when and who (@at ISO 8601 UTC); its
-	 * entries say what.  Object ids are never reused. */
+	 * entries say what.  Object ids are never reused.  Rows written after
+	 * change_set_add in the same transaction are "changed at" @at. */
 	idreg_err (*change_set_add)(struct idreg_store *s, const char *at, const char *actor,
 				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,

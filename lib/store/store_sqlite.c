@@ -71,7 +71,8 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL CHECK (status = 'allocated' OR status = 'assigned' OR"
 	"                              status = 'available' OR status = 'reserved'),"
 	"  holder_id INTEGER,"
-	"  extensions TEXT);"
+	"  extensions TEXT,"
+	"  changed_at TEXT NOT NULL);"
 	"CREATE TABLE change_set ("
 	"  id INTEGER PRIMARY KEY,"
 	"  at TEXT NOT NULL,"
@@ -118,16 +119,17 @@ enum stmt_id {
 	"imported_at, summary_asn, summary_ipv4, summary_ipv6"
 #define NUMRES_SELECT                                                                        \
 	"SELECT n.id, s.name, n.registry, n.cc, n.type, n.start, n.value, n.date, n.status, " \
-	"h.opaque_id, n.extensions FROM numres n JOIN rir_source s ON s.id = n.source_id " \
+	"h.opaque_id, n.extensions, n.changed_at FROM numres n " \
+	"JOIN rir_source s ON s.id = n.source_id " \
 	"LEFT JOIN holder h ON h.id = n.holder_id "
 
 /* Records go in NUMRES_BATCH rows per statement: statement overhead is much
  * of an insert's cost.  Each row binds NUMRES_COLUMNS values, in this order. */
 #define NUMRES_INSERT                                                                        \
 	"INSERT INTO numres (source_id, registry, cc, type, start, value, date, status, "    \
-	"holder_id, extensions, id) VALUES "
-#define NUMRES_COLUMNS 11
-#define NUMRES_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+	"holder_id, extensions, changed_at, id) VALUES "
+#define NUMRES_COLUMNS 12
+#define NUMRES_ROW "(?,?,?,?,?,?,?,?,?,?,?,?)"
 #define NUMRES_ROWS_8 NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," \
 	NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW
 #define NUMRES_BATCH 32
@@ -147,12 +149,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_NUMRES_ALL] = NUMRES_SELECT "ORDER BY n.id",
 	[ST_NUMRES_OF_SOURCE] = NUMRES_SELECT "WHERE s.name = ?1 ORDER BY n.id",
 	[ST_SOURCE_ID] = "SELECT id FROM rir_source WHERE name = ?1",
-	[ST_NUMRES_INSERT] = NUMRES_INSERT "(?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_NUMRES_INSERT] = NUMRES_INSERT NUMRES_ROW,
 	[ST_NUMRES_INSERT_BATCH] = NUMRES_INSERT NUMRES_ROWS_8 "," NUMRES_ROWS_8 "," NUMRES_ROWS_8
 				   "," NUMRES_ROWS_8,
 	[ST_NUMRES_UPDATE] = "UPDATE numres SET registry = ?2, cc = ?3, type = ?4, start = ?5, "
-			     "value = ?6, date = ?7, status = ?8, holder_id = ?9, extensions = ?10 "
-			     "WHERE id = ?1",
+			     "value = ?6, date = ?7, status = ?8, holder_id = ?9, extensions = ?10, "
+			     "changed_at = ?11 WHERE id = ?1",
 	[ST_NUMRES_DELETE] = "DELETE FROM numres WHERE id = ?1",
 	[ST_NUMRES_COUNT] = "SELECT s.name, n.type, n.status, COUNT(*) FROM numres n "
 			    "JOIN rir_source s ON s.id = n.source_id "
@@ -178,6 +180,7 @@ struct sqlite_store {
 	char source_name[32];        /* the source last written to, and its id */
 	int64_t source_id;
 	int64_t next_numres_id;      /* 0 until read from id_counter */
+	char change_at[32];          /* time of the open change set: rows written are changed then */
 	bool counter_dirty;
 };
 
@@ -320,6 +323,7 @@ static void forget_transaction(struct sqlite_store *s)
 	s->source_name[0] = '\0';
 	s->next_numres_id = 0;
 	s->counter_dirty = false;
+	s->change_at[0] = '\0';
 }
 
 static void sq_rollback(struct idreg_store *base)
@@ -474,6 +478,7 @@ static idreg_err decode_numres(sqlite3_stmt *st, struct idreg_stored_numres *out
 	}
 	rec->opaque_id = sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : column_text(st, 9);
 	rec->extensions = sqlite3_column_type(st, 10) == SQLITE_NULL ? NULL : column_text(st, 10);
+	out->changed_at = column_text(st, 11);
 
 	if (rec->type == IDREG_RES_ASN) {
 		if (!idreg_parse_u128(start, strlen(start), &rec->first) || rec->first > UINT32_MAX) {
@@ -662,6 +667,10 @@ static idreg_err bind_numres(struct sqlite_store *s, sqlite3_stmt *st, int first
 		sqlite3_bind_null(st, first + 7);
 	}
 	bind_text_or_null(st, first + 8, rec->extensions);
+	if (s->change_at[0] == '\0') { /* a write outside any change set: changed now */
+		idreg_store_now(s->change_at, sizeof(s->change_at));
+	}
+	sqlite3_bind_text(st, first + 9, s->change_at, -1, SQLITE_STATIC);
 	return IDREG_OK;
 }
 
@@ -811,6 +820,7 @@ static idreg_err sq_change_set_add(struct idreg_store *base, const char *at, con
 	}
 	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	snprintf(s->change_at, sizeof(s->change_at), "%s", at);
 	err = stmt_done(s, st, "recording a change set", diag);
 	*id = sqlite3_last_insert_rowid(s->db);
 	return err;
