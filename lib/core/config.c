@@ -20,7 +20,7 @@ struct conf_key {
 	enum conf_type type;
 	size_t offset;                 /* field in struct idreg_config */
 	const char *default_value;
-	long min, max;                 /* CONF_INT bounds */
+	long min, max;                 /* CONF_INT bounds; CONF_STRING: min 1 = required */
 	const char *const *choices;    /* CONF_CHOICE values, NULL-terminated */
 	const char *help;
 };
@@ -34,7 +34,7 @@ static const char *const format_choices[] = { "text", "json", NULL };
 static const struct conf_key config_keys[] = {
 	{ "store", "backend", CONF_CHOICE, FIELD(store_backend), "sqlite", 0, 0, backend_choices,
 	  "storage backend" },
-	{ "store", "path", CONF_STRING, FIELD(store_path), "idreg.db", 0, 0, NULL,
+	{ "store", "path", CONF_STRING, FIELD(store_path), "idreg.db", 1, 0, NULL,
 	  "database file of the sqlite backend" },
 	{ "store", "busy_timeout_ms", CONF_INT, FIELD(store_busy_timeout_ms), "5000", 0, 600000,
 	  NULL, "how long a writer waits for another writer, in milliseconds" },
@@ -46,6 +46,36 @@ static const struct conf_key config_keys[] = {
 	  NULL, "longest line accepted in an imported file" },
 	{ "import", "max_records", CONF_INT, FIELD(import_max_records), "20000000", 1,
 	  1000000000, NULL, "most records accepted from one imported file" },
+	{ "rdap", "listen", CONF_STRING, FIELD(rdap_listen), "127.0.0.1:8080", 1, 0, NULL,
+	  "address:port (or [v6]:port) idregd serves RDAP on" },
+	{ "rdap", "base_url", CONF_STRING, FIELD(rdap_base_url), "", 0, 0, NULL,
+	  "RDAP base URL in links, ending in /; empty: http://LISTEN/" },
+	{ "rdap", "port43", CONF_STRING, FIELD(rdap_port43), "", 0, 0, NULL,
+	  "WHOIS host named in RDAP responses; empty: none" },
+	{ "rdap", "threads", CONF_INT, FIELD(rdap_threads), "2", 1, 64, NULL,
+	  "threads answering RDAP" },
+	{ "rdap", "max_connections", CONF_INT, FIELD(rdap_max_connections), "1024", 1, 100000, NULL,
+	  "open HTTP connections at most" },
+	{ "rdap", "idle_timeout_s", CONF_INT, FIELD(rdap_idle_timeout), "30", 1, 3600, NULL,
+	  "seconds before an idle or slow HTTP connection is closed" },
+	{ "rdap", "request_memory_bytes", CONF_INT, FIELD(rdap_request_memory), "16384", 4096,
+	  1048576, NULL, "memory per HTTP connection: bounds the request line and headers" },
+	{ "whois", "listen", CONF_STRING, FIELD(whois_listen), "127.0.0.1:4343", 1, 0, NULL,
+	  "address:port (or [v6]:port) idregd serves WHOIS on" },
+	{ "whois", "threads", CONF_INT, FIELD(whois_threads), "8", 1, 256, NULL,
+	  "WHOIS connections served at once" },
+	{ "whois", "timeout_ms", CONF_INT, FIELD(whois_timeout_ms), "10000", 100, 600000, NULL,
+	  "how long a WHOIS client may take to send its query" },
+	{ "ratelimit", "per_second", CONF_INT, FIELD(rate_per_second), "20", 0, 1000000, NULL,
+	  "queries a second per client address, RDAP and WHOIS together; 0: no limit" },
+	{ "ratelimit", "burst", CONF_INT, FIELD(rate_burst), "100", 1, 1000000, NULL,
+	  "queries a client may send at once before the rate applies" },
+	{ "service", "terms_of_use", CONF_STRING, FIELD(terms_of_use),
+	  "This registry's data is provided to identify who holds Internet resources; "
+	  "bulk collection and use for unsolicited messages are not permitted.",
+	  1, 0, NULL, "terms-of-use notice of RDAP and WHOIS answers" },
+	{ "service", "terms_url", CONF_STRING, FIELD(terms_url), "", 0, 0, NULL,
+	  "where the full terms of use are; empty: none" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -90,7 +120,7 @@ static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key
 	}
 		/* fall through */
 	case CONF_STRING: {
-		if (key->type == CONF_STRING && value[0] == '\0') {
+		if (key->type == CONF_STRING && value[0] == '\0' && key->min > 0) {
 			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: must not be empty",
 					      key->section, key->name);
 		}

@@ -19,6 +19,20 @@ struct idreg_config {
 	char *log_format;          /* [log] format */
 	long import_max_line;      /* [import] max_line_bytes */
 	long import_max_records;   /* [import] max_records */
+	char *rdap_listen;         /* [rdap] listen */
+	char *rdap_base_url;       /* [rdap] base_url */
+	char *rdap_port43;         /* [rdap] port43 */
+	long rdap_threads;         /* [rdap] threads */
+	long rdap_max_connections; /* [rdap] max_connections */
+	long rdap_idle_timeout;    /* [rdap] idle_timeout_s */
+	long rdap_request_memory;  /* [rdap] request_memory_bytes */
+	char *whois_listen;        /* [whois] listen */
+	long whois_threads;        /* [whois] threads */
+	long whois_timeout_ms;     /* [whois] timeout_ms */
+	long rate_per_second;      /* [ratelimit] per_second */
+	long rate_burst;           /* [ratelimit] burst */
+	char *terms_of_use;        /* [service] terms_of_use */
+	char *terms_url;           /* [service] terms_url */
 };
 
 /** Fill @cfg with every key's default. */

@@ -1,0 +1,35 @@
+/*
+ * The last step of the request pipeline: an answer, rendered as an RDAP JSON
+ * response (RFC 9083) or as WHOIS text (RFC 3912, RPSL-style key: value
+ * lines).  What the service says about itself -- its URL, its WHOIS host,
+ * its terms of use -- comes from the configuration through struct
+ * idreg_service.
+ */
+#ifndef IDREG_QUERY_RENDER_H
+#define IDREG_QUERY_RENDER_H
+
+#include "core/buf.h"
+#include "query/answer.h"
+
+struct idreg_service {
+	const char *base_url;     /* RDAP base, ending in '/' */
+	const char *port43;       /* WHOIS host named in RDAP responses; "" for none */
+	const char *terms_of_use; /* text of the terms-of-use notice */
+	const char *terms_url;    /* where the full terms are; "" for none */
+};
+
+/**
+ * Render @answer as an RDAP response body into @out.  @request_url is the
+ * URL the client asked for (the "value" of self links).  Errors (status
+ * 4xx/5xx) become RFC 9083 section 6 error bodies.
+ */
+idreg_err idreg_render_rdap(const struct idreg_service *svc, const struct idreg_snapshot *snap,
+			    const struct idreg_answer *answer, const char *request_url,
+			    struct idreg_buf *out);
+
+/** Render @answer as a WHOIS reply, CRLF line ends, into @out. */
+idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg_snapshot *snap,
+			     const char *query_text, const struct idreg_answer *answer,
+			     struct idreg_buf *out);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * A snapshot: everything the query services answer from, loaded from the
+ * store once and then only read, by any number of threads.  A reload builds
+ * a new snapshot and swaps it in; requests still running on the old one keep
+ * it alive through its reference count.
+ */
+#ifndef IDREG_QUERY_SNAPSHOT_H
+#define IDREG_QUERY_SNAPSHOT_H
+
+#include <stdatomic.h>
+
+#include "numres/numindex.h"
+#include "store/store.h"
+
+struct idreg_snapshot {
+	atomic_int refs;
+	struct idreg_numindex numbers;
+	char loaded_at[32]; /* ISO 8601 UTC: "last update of RDAP database" */
+};
+
+/** Load a snapshot from @store; it starts with one reference, the caller's. */
+idreg_err idreg_snapshot_load(struct idreg_store *store, struct idreg_snapshot **out,
+			      struct idreg_diag *diag);
+
+void idreg_snapshot_ref(struct idreg_snapshot *snap);
+
+/** Drop a reference; the last one frees the snapshot. */
+void idreg_snapshot_unref(struct idreg_snapshot *snap);
+
+#endif

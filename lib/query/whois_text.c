@@ -1,0 +1,150 @@
+/*
+ * WHOIS replies (RFC 3912): a terms-of-use header as '%' comment lines, then
+ * RPSL-style "key: value" lines, CRLF line ends.  Errors are one
+ * "%ERROR:" line with the reason, as the RIRs' servers write them.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "query/render.h"
+
+static idreg_err line(struct idreg_buf *out, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static idreg_err line(struct idreg_buf *out, const char *key, const char *fmt, ...)
+{
+	char value[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	return idreg_buf_printf(out, "%-16s%s\r\n", key, value);
+}
+
+/* The terms of use as '%' comment lines of at most 72 columns. */
+static idreg_err header(const struct idreg_service *svc, struct idreg_buf *out)
+{
+	idreg_err err = IDREG_OK;
+	const char *p = svc->terms_of_use;
+	while (*p && err == IDREG_OK) {
+		size_t len = strlen(p), take = len;
+		if (len > 70) {
+			take = 70;
+			while (take > 0 && p[take] != ' ') {
+				take--;
+			}
+			if (take == 0) {
+				take = 70;
+			}
+		}
+		err = idreg_buf_printf(out, "%% %.*s\r\n", (int)take, p);
+		p += take;
+		while (*p == ' ') {
+			p++;
+		}
+	}
+	if (err == IDREG_OK && svc->terms_url[0] != '\0') {
+		err = idreg_buf_printf(out, "%% Terms of use: %s\r\n", svc->terms_url);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, "\r\n");
+	}
+	return err;
+}
+
+static idreg_err help(struct idreg_buf *out)
+{
+	return idreg_buf_puts(out,
+			      "% Queries, one per connection:\r\n"
+			      "%   an IPv4 or IPv6 address     192.0.2.1, 2001:db8::1\r\n"
+			      "%   a prefix or a range         192.0.2.0/24, 192.0.2.0 - 192.0.2.255\r\n"
+			      "%   an AS number or AS range    AS64496, 64496, AS64496-AS64511\r\n"
+			      "%   a domain name               example.org (A-label or U-label)\r\n"
+			      "%   an entity handle            EXAMPLE-1\r\n"
+			      "%   help                        this text\r\n"
+			      "% The same data, as JSON: RDAP (RFC 9082) on this registry's HTTP port.\r\n");
+}
+
+static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_answer *answer,
+			struct idreg_buf *out)
+{
+	const struct idreg_numres *rec = &snap->numbers.records[answer->record];
+	const struct idreg_numindex_meta *meta = &snap->numbers.meta[answer->record];
+	char range[IDREG_RANGE_TEXT_MAX], status[16];
+	idreg_range_format(rec->type, rec->first, rec->last, range, sizeof(range));
+	size_t i = 0;
+	for (const char *s = idreg_status_name(rec->status); *s && i + 1 < sizeof(status); s++) {
+		status[i++] = (char)(*s - 32);
+	}
+	status[i] = '\0';
+
+	idreg_err err;
+	if (rec->type == IDREG_RES_ASN) {
+		err = line(out, "aut-num:", "%s", range);
+	} else {
+		err = line(out, rec->type == IDREG_RES_IPV4 ? "inetnum:" : "inet6num:", "%s", range);
+		struct idreg_prefix prefixes[8];
+		size_t n = idreg_range_to_prefixes(rec->type, rec->first, rec->last, prefixes, 8);
+		for (size_t k = 0; k < n && k < 8 && err == IDREG_OK; k++) {
+			char text[IDREG_PREFIX_TEXT_MAX];
+			idreg_prefix_format(&prefixes[k], text, sizeof(text));
+			err = line(out, "cidr:", "%s", text);
+		}
+	}
+	if (err == IDREG_OK) {
+		err = line(out, "status:", "%s", status);
+	}
+	if (err == IDREG_OK && rec->cc[0] != '\0') {
+		err = line(out, "country:", "%s", rec->cc);
+	}
+	if (err == IDREG_OK && rec->opaque_id != NULL && rec->opaque_id[0] != '\0') {
+		err = line(out, "org:", "%s", rec->opaque_id);
+	}
+	if (err == IDREG_OK && answer->has_parent) {
+		const struct idreg_numres *up = &snap->numbers.records[answer->parent];
+		char parent[IDREG_RANGE_TEXT_MAX];
+		idreg_range_format(up->type, up->first, up->last, parent, sizeof(parent));
+		err = line(out, "parent:", "%s", parent);
+	}
+	if (err == IDREG_OK && rec->date > 0) {
+		err = line(out, "created:", "%04d-%02d-%02d", rec->date / 10000, rec->date / 100 % 100,
+			   rec->date % 100);
+	}
+	if (err == IDREG_OK && meta->changed_at != NULL && meta->changed_at[0] != '\0') {
+		err = line(out, "last-modified:", "%s", meta->changed_at);
+	}
+	if (err == IDREG_OK) {
+		err = line(out, "source:", "%s", rec->registry);
+	}
+	return err;
+}
+
+idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg_snapshot *snap,
+			     const char *query_text, const struct idreg_answer *answer,
+			     struct idreg_buf *out)
+{
+	idreg_buf_clear(out);
+	idreg_err err = header(svc, out);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	switch (answer->kind) {
+	case IDREG_ANSWER_HELP:
+		err = help(out);
+		break;
+	case IDREG_ANSWER_NUMRES:
+		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		if (err == IDREG_OK) {
+			err = numres(snap, answer, out);
+		}
+		break;
+	case IDREG_ANSWER_ERROR:
+		err = idreg_buf_printf(out, "%%ERROR:%d: %s\r\n", answer->status, answer->reason);
+		break;
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, "\r\n");
+	}
+	return err;
+}
