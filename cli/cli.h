@@ -50,6 +50,7 @@ bool cli_is_help(const char *arg);
 int cli_cmd_init(struct cli *cli, int argc, char **argv);
 int cli_cmd_import_rir(struct cli *cli, int argc, char **argv);
 int cli_cmd_export_rir(struct cli *cli, int argc, char **argv);
+int cli_cmd_export_bootstrap(struct cli *cli, int argc, char **argv);
 int cli_cmd_lookup(struct cli *cli, int argc, char **argv);
 int cli_cmd_summary(struct cli *cli, int argc, char **argv);
 

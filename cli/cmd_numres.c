@@ -17,6 +17,7 @@
 #include "core/array.h"
 #include "core/log.h"
 #include "formats/rir.h"
+#include "numres/bootstrap.h"
 #include "numres/import.h"
 #include "numres/numindex.h"
 
@@ -256,6 +257,39 @@ int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
 
 /* ---- export ---- */
 
+/* Write @path through a temporary file renamed into place, so that a reader
+ * never sees half a file. */
+static FILE *open_replacement(const char *path, char *tmp, size_t size, struct idreg_diag *diag)
+{
+	snprintf(tmp, size, "%s.tmp.%ld", path, (long)getpid());
+	FILE *out = fopen(tmp, "w");
+	if (out == NULL) {
+		idreg_diag_set(diag, IDREG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+	}
+	return out;
+}
+
+static idreg_err close_replacement(FILE *out, const char *tmp, const char *path, idreg_err err,
+				   struct idreg_diag *diag)
+{
+	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0) {
+		if (err == IDREG_OK) {
+			err = idreg_diag_set(diag, IDREG_EIO, "%s: write error: %s", tmp, strerror(errno));
+		}
+	}
+	if (fclose(out) != 0 && err == IDREG_OK) {
+		err = idreg_diag_set(diag, IDREG_EIO, "%s: %s", tmp, strerror(errno));
+	}
+	if (err == IDREG_OK && rename(tmp, path) != 0) {
+		err = idreg_diag_set(diag, IDREG_EIO, "%s: %s", path, strerror(errno));
+	}
+	if (err != IDREG_OK) {
+		unlink(tmp);
+	}
+	return err;
+}
+
+
 static idreg_err collect_record(void *ctx, const struct idreg_stored_numres *row)
 {
 	struct idreg_numindex_meta meta = { row->source, row->changed_at };
@@ -303,36 +337,83 @@ int cli_cmd_export_rir(struct cli *cli, int argc, char **argv)
 	if (list.count > 0) {
 		qsort(list.records, list.count, sizeof(*list.records), idreg_numres_order);
 	}
-	if (output != NULL) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", output, (long)getpid());
-		out = fopen(tmp, "w");
-		if (out == NULL) {
-			err = idreg_diag_set(&diag, IDREG_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-			goto out;
-		}
+	if (output != NULL && (out = open_replacement(output, tmp, sizeof(tmp), &diag)) == NULL) {
+		err = IDREG_EIO;
+		goto out;
 	}
 	err = idreg_rir_write(out, &source.header, list.records, list.count);
-	if (fflush(out) != 0 || ferror(out)) {
-		err = idreg_diag_set(&diag, IDREG_EIO, "%s: write error: %s", output ? tmp : "standard output",
-				     strerror(errno));
+	if (err == IDREG_EIO) {
+		idreg_diag_set(&diag, err, "%s: write error", output ? tmp : "standard output");
 	}
 	if (output != NULL) {
-		if (fsync(fileno(out)) != 0 && err == IDREG_OK) {
-			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", tmp, strerror(errno));
-		}
-		if (fclose(out) != 0 && err == IDREG_OK) {
-			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", tmp, strerror(errno));
-		}
-		if (err == IDREG_OK && rename(tmp, output) != 0) {
-			err = idreg_diag_set(&diag, IDREG_EIO, "%s: %s", output, strerror(errno));
-		}
-		if (err != IDREG_OK) {
-			unlink(tmp);
-		}
+		err = close_replacement(out, tmp, output, err, &diag);
+	} else if (fflush(out) != 0 && err == IDREG_OK) {
+		err = idreg_diag_set(&diag, IDREG_EIO, "standard output: %s", strerror(errno));
 	}
 out:
 	idreg_numindex_free(&list);
 	idreg_store_close(store);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+}
+
+int cli_cmd_export_bootstrap(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("export", "bootstrap");
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "url", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *url_arg = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "o:u:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o': dir = optarg; break;
+		case 'u': url_arg = optarg; break;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	if (dir == NULL || optind < argc) {
+		return cli_usage_error(cmd, "give --out DIR (and optionally --url URL)");
+	}
+	char url[1024];
+	if (url_arg != NULL) {
+		size_t n = strlen(url_arg);
+		snprintf(url, sizeof(url), "%s%s", url_arg, n > 0 && url_arg[n - 1] == '/' ? "" : "/");
+	} else {
+		idreg_config_rdap_base_url(&cli->config, url, sizeof(url));
+	}
+	struct idreg_store *store;
+	struct idreg_diag diag = { "" };
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	struct idreg_numindex ix;
+	idreg_numindex_init(&ix);
+	err = idreg_numindex_load(&ix, store, &diag);
+	idreg_store_close(store);
+	char publication[32];
+	idreg_store_now(publication, sizeof(publication));
+	for (int t = 0; t < IDREG_RESTYPE_COUNT && err == IDREG_OK; t++) {
+		char path[4096], tmp[4200];
+		snprintf(path, sizeof(path), "%s/%s", dir, idreg_bootstrap_file_name((enum idreg_restype)t));
+		FILE *out = open_replacement(path, tmp, sizeof(tmp), &diag);
+		if (out == NULL) {
+			err = IDREG_EIO;
+			break;
+		}
+		size_t entries;
+		err = idreg_bootstrap_write(&ix, (enum idreg_restype)t, url, publication, out, &entries);
+		if (err == IDREG_EIO) {
+			idreg_diag_set(&diag, err, "%s: write error", tmp);
+		}
+		err = close_replacement(out, tmp, path, err, &diag);
+		if (err == IDREG_OK) {
+			printf("%s: %zu %s\n", path, entries, t == IDREG_RES_ASN ? "AS ranges" : "prefixes");
+		}
+	}
+	idreg_numindex_free(&ix);
 	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
 }
 

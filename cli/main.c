@@ -39,6 +39,11 @@ static const struct cli_command commands[] = {
 	  "Writes the records of one registry as an exchange-format file, with the\n"
 	  "version and summary lines, to standard output or to FILE (written to a\n"
 	  "temporary file and renamed into place).\n" },
+	{ "export", "bootstrap", cli_cmd_export_bootstrap, "--out DIR [--url URL]",
+	  "write RFC 9224 bootstrap files for the resources held",
+	  "Writes asn.json, ipv4.json and ipv6.json into DIR: every block the registry\n"
+	  "holds records for, merged where blocks touch, served by the RDAP base URL\n"
+	  "URL (default: rdap.base_url, or http://RDAP-LISTEN-ADDRESS/).\n" },
 	{ "lookup", NULL, cli_cmd_lookup, "[--more N] QUERY...",
 	  "show who holds an address, prefix, range or AS number",
 	  "QUERY is an IPv4 or IPv6 address, a prefix (192.0.2.0/24), a range\n"

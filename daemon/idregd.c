@@ -172,13 +172,7 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		return err;
 	}
 	atomic_init(&v->refs, 1);
-	if (cfg->rdap_base_url[0] != '\0') {
-		size_t n = strlen(cfg->rdap_base_url);
-		snprintf(v->base_url, sizeof(v->base_url), "%s%s", cfg->rdap_base_url,
-			 cfg->rdap_base_url[n - 1] == '/' ? "" : "/");
-	} else {
-		snprintf(v->base_url, sizeof(v->base_url), "http://%s/", cfg->rdap_listen);
-	}
+	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
 	snprintf(v->port43, sizeof(v->port43), "%s", cfg->rdap_port43);
 	snprintf(v->terms_of_use, sizeof(v->terms_of_use), "%s", cfg->terms_of_use);
 	snprintf(v->terms_url, sizeof(v->terms_url), "%s", cfg->terms_url);

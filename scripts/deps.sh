@@ -2,17 +2,26 @@
 # Installs the Debian packages idreg needs to build, run and test, and only
 # those that are missing.  Used by `make run`, `make test` and CI alike, so a
 # fresh Debian 12 machine needs nothing installed by hand.
+# `bash scripts/deps.sh bench` also installs what bench/bench_query.sh drives
+# and compares against: wrk, nginx and nginx's stream module.
 set -euo pipefail
 
 packages=(
   build-essential pkg-config meson ninja-build   # toolchain
   clang libclang-rt-14-dev                       # libFuzzer targets
   libsqlite3-dev libinih-dev                     # store, configuration
+  libicu-dev                                     # IDNA (UTS #46) for domain names
   libmicrohttpd-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
   libcmocka-dev                                  # unit tests
   sqlite3 gawk util-linux                        # integration tests, benchmarks
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
 )
+
+case ${1:-} in
+  "") ;;
+  bench) packages+=(wrk nginx libnginx-mod-stream) ;; # query-service benchmarks: load, baselines
+  *) echo "usage: scripts/deps.sh [bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: a registry on the embedded SQLite store, filled with the RIR
-# statistics files found under $IDREG_DATA, and a first look at it.
+# statistics files found under $IDREG_DATA, a first look at it, and -- when
+# $IDREGD names the daemon -- idregd serving it over RDAP and WHOIS until
+# interrupted.
 set -euo pipefail
 
 : "${IDREG:?}" "${DB:?}"
@@ -29,3 +31,18 @@ cat <<HELP
   $IDREG --db $DB export rir --registry afrinic | head
   $IDREG --help
 HELP
+
+if [ -n "${IDREGD:-}" ]; then
+  RDAP=${RDAP:-127.0.0.1:8080}
+  WHOIS=${WHOIS:-127.0.0.1:4343}
+  cat <<URLS
+
+== idregd is serving this registry (Ctrl-C stops it)
+  curl http://$RDAP/ip/1.1.1.1
+  curl http://$RDAP/ip/2001:200::/35
+  curl http://$RDAP/autnum/4608
+  curl http://$RDAP/help
+  whois -h ${WHOIS%:*} -p ${WHOIS##*:} 1.1.1.1
+URLS
+  exec "$IDREGD" --db "$DB" --rdap "$RDAP" --whois "$WHOIS" --log-level info
+fi

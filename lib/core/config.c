@@ -226,6 +226,16 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 	}
 }
 
+void idreg_config_rdap_base_url(const struct idreg_config *cfg, char *out, size_t size)
+{
+	size_t n = strlen(cfg->rdap_base_url);
+	if (n > 0) {
+		snprintf(out, size, "%s%s", cfg->rdap_base_url, cfg->rdap_base_url[n - 1] == '/' ? "" : "/");
+	} else {
+		snprintf(out, size, "http://%s/", cfg->rdap_listen);
+	}
+}
+
 void idreg_config_free(struct idreg_config *cfg)
 {
 	for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {

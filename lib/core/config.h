@@ -48,6 +48,9 @@ idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char
 /** Write the effective configuration as an INI file. */
 void idreg_config_print(const struct idreg_config *cfg, FILE *out);
 
+/** The RDAP base URL, ending in '/': rdap.base_url, or http://LISTEN/. */
+void idreg_config_rdap_base_url(const struct idreg_config *cfg, char *out, size_t size);
+
 void idreg_config_free(struct idreg_config *cfg);
 
 #endif
