@@ -15,6 +15,7 @@ packages=(
   libcmocka-dev                                  # unit tests
   sqlite3 gawk util-linux                        # integration tests, benchmarks
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
+  groff-base                                     # docs test: man pages render without warnings
 )
 
 case ${1:-} in
