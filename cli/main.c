@@ -52,9 +52,9 @@ static const struct cli_command commands[] = {
 	  "it, the record above that, and for a prefix or range the records inside\n"
 	  "it.\n"
 	  "\n"
-	  "  --more N    list at most N records inside (default 10)\n"
+	  "  --more N    list at most N records inside (default 10, at most 256)\n"
 	  "\n"
-	  "Exits with 1 if some QUERY is covered by no record.\n" },
+	  "Exits with 1 if some QUERY has no record covering it or inside it.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count records per registry, type and status",
 	  "Prints, per registry, the records held of each type and status, the\n"
 	  "total, and the count the imported file's summary line gave.\n" },
@@ -117,7 +117,7 @@ static void print_main_help(void)
 	for (size_t i = 0; i < COMMAND_COUNT; i++) {
 		char words[64];
 		command_words(&commands[i], words, sizeof(words));
-		printf("  %-14s %s\n", words, commands[i].summary);
+		printf("  %-17s %s\n", words, commands[i].summary);
 	}
 	printf("\n"
 	       "Global options:\n"
@@ -127,7 +127,7 @@ static void print_main_help(void)
 	       "  --log-format FMT    text or json (log.format)\n"
 	       "  --check-config      check the configuration, print it, and exit\n"
 	       "  --version           print the version and exit\n"
-	       "  -h, --help          this help; 'idreg COMMAND --help' for a command's\n");
+	       "  -h, --help          this help ('idreg COMMAND --help' for a command)\n");
 }
 
 idreg_err cli_open_store(struct cli *cli, bool create, struct idreg_store **out,

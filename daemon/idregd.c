@@ -301,7 +301,9 @@ static idreg_err start_rdap(struct server *srv, struct idreg_diag *diag)
 		return idreg_diag_set(diag, IDREG_ECONFIG, "rdap.listen: '%s' is not ADDRESS:PORT",
 				      srv->cfg.rdap_listen);
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* ITC lets MHD_quiesce_daemon stop the listener so that TERM drains. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC;
 	if (addr.ss_family == AF_INET6) {
 		flags |= MHD_USE_IPv6;
 	}
@@ -521,8 +523,14 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 		return;
 	}
 	if (strcmp(cfg.rdap_listen, srv->cfg.rdap_listen) != 0 ||
-	    strcmp(cfg.whois_listen, srv->cfg.whois_listen) != 0) {
-		idreg_log_warn("reload: listening addresses change only at a restart");
+	    strcmp(cfg.whois_listen, srv->cfg.whois_listen) != 0 ||
+	    cfg.rdap_threads != srv->cfg.rdap_threads ||
+	    cfg.rdap_max_connections != srv->cfg.rdap_max_connections ||
+	    cfg.rdap_idle_timeout != srv->cfg.rdap_idle_timeout ||
+	    cfg.rdap_request_memory != srv->cfg.rdap_request_memory ||
+	    cfg.whois_threads != srv->cfg.whois_threads) {
+		idreg_log_warn("reload: listening addresses, thread counts and connection limits "
+			       "change only at a restart");
 	}
 	struct view *fresh;
 	if (view_build(&cfg, &fresh, &diag) != IDREG_OK) {

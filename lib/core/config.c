@@ -20,7 +20,8 @@ struct conf_key {
 	enum conf_type type;
 	size_t offset;                 /* field in struct idreg_config */
 	const char *default_value;
-	long min, max;                 /* CONF_INT bounds; CONF_STRING: min 1 = required */
+	long min, max;                 /* CONF_INT bounds; CONF_STRING: min 1 = required,
+					* max = longest length (0: no limit) */
 	const char *const *choices;    /* CONF_CHOICE values, NULL-terminated */
 	const char *help;
 };
@@ -73,7 +74,7 @@ static const struct conf_key config_keys[] = {
 	{ "service", "terms_of_use", CONF_STRING, FIELD(terms_of_use),
 	  "This registry's data is provided to identify who holds Internet resources; "
 	  "bulk collection and use for unsolicited messages are not permitted.",
-	  1, 0, NULL, "terms-of-use notice of RDAP and WHOIS answers" },
+	  1, 180, NULL, "terms-of-use notice of RDAP and WHOIS answers (an INI line holds 200 characters)" },
 	{ "service", "terms_url", CONF_STRING, FIELD(terms_url), "", 0, 0, NULL,
 	  "where the full terms of use are; empty: none" },
 };
@@ -123,6 +124,10 @@ static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key
 		if (key->type == CONF_STRING && value[0] == '\0' && key->min > 0) {
 			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: must not be empty",
 					      key->section, key->name);
+		}
+		if (key->type == CONF_STRING && key->max > 0 && strlen(value) > (size_t)key->max) {
+			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: longer than %ld characters",
+					      key->section, key->name, key->max);
 		}
 		char *copy = strdup(value);
 		if (copy == NULL) {
@@ -217,7 +222,14 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
 		const char *base = (const char *)cfg + key->offset;
-		fprintf(out, "# %s (default %s)\n", key->help, key->default_value);
+		/* Comment lines stay short: inih reads at most 200 characters a line. */
+		if (key->default_value[0] == '\0') {
+			fprintf(out, "# %s (default: empty)\n", key->help);
+		} else if (strlen(key->default_value) <= 40) {
+			fprintf(out, "# %s (default %s)\n", key->help, key->default_value);
+		} else {
+			fprintf(out, "# %s\n", key->help);
+		}
 		if (key->type == CONF_INT) {
 			fprintf(out, "%s = %ld\n", key->name, *(const long *)(const void *)base);
 		} else {
