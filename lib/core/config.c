@@ -47,6 +47,8 @@ static const struct conf_key config_keys[] = {
 	  NULL, "longest line accepted in an imported file" },
 	{ "import", "max_records", CONF_INT, FIELD(import_max_records), "20000000", 1,
 	  1000000000, NULL, "most records accepted from one imported file" },
+	{ "import", "max_domain_line_bytes", CONF_INT, FIELD(import_max_domain_line), "65536", 1024,
+	  16777216, NULL, "longest line accepted in an imported domains file (JSON Lines)" },
 	{ "rdap", "listen", CONF_STRING, FIELD(rdap_listen), "127.0.0.1:8080", 1, 0, NULL,
 	  "address:port (or [v6]:port) idregd serves RDAP on" },
 	{ "rdap", "base_url", CONF_STRING, FIELD(rdap_base_url), "", 0, 0, NULL,

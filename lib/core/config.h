@@ -19,6 +19,7 @@ struct idreg_config {
 	char *log_format;          /* [log] format */
 	long import_max_line;      /* [import] max_line_bytes */
 	long import_max_records;   /* [import] max_records */
+	long import_max_domain_line; /* [import] max_domain_line_bytes */
 	char *rdap_listen;         /* [rdap] listen */
 	char *rdap_base_url;       /* [rdap] base_url */
 	char *rdap_port43;         /* [rdap] port43 */

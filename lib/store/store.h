@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "domains/domain.h"
 #include "formats/rir.h"
 #include "numres/numres.h"
 
@@ -60,7 +61,48 @@ struct idreg_count_row {
 	uint64_t count;
 };
 
+/**
+ * A domain as the store holds it.  Its nameservers and contacts are ids of
+ * host and entity rows: domain.nameservers is NULL and the contacts' handles
+ * are NULL (their roles are set); the strings live only during the callback.
+ */
+struct idreg_stored_domain {
+	int64_t id;
+	const char *changed_at;  /* ISO 8601 UTC of the change set that last wrote it */
+	struct idreg_domain domain;
+	const int64_t *host_ids;   /* per nameserver, in order */
+	const int64_t *entity_ids; /* per contact, in order */
+};
+
+/** A domain to write: the domain, and the ids its nameservers and contacts have. */
+struct idreg_domain_row {
+	const struct idreg_domain *domain;
+	const int64_t *host_ids;
+	const int64_t *entity_ids;
+};
+
+struct idreg_stored_host {
+	int64_t id;
+	const char *changed_at;
+	struct idreg_host host;
+};
+
+struct idreg_stored_entity {
+	int64_t id;
+	const char *changed_at;
+	struct idreg_entity entity;
+};
+
+/** How many domains, hosts and entities the store holds. */
+struct idreg_domain_counts {
+	uint64_t domains, hosts, entities;
+};
+
 struct idreg_store;
+
+typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
+typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
+typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -103,6 +145,36 @@ struct idreg_store_ops {
 				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,
 				 struct idreg_diag *diag);
+
+	/* Domains, hosts and entities (schema version 2).  each: every row in id
+	 * order.  insert: @n rows given ids @first_id .. @first_id + n - 1, in
+	 * batches; a domain's DS records, nameserver and contact links go with
+	 * it.  update: the row and its links replaced.  delete: the row and its
+	 * links.  Hosts and entities that domains refer to must exist; the
+	 * caller (the import) keeps that, the store does not check it. */
+	idreg_err (*domain_each)(struct idreg_store *s, idreg_domain_cb cb, void *ctx,
+				 struct idreg_diag *diag);
+	idreg_err (*domain_insert)(struct idreg_store *s, const struct idreg_domain_row *rows,
+				   size_t n, int64_t *first_id, struct idreg_diag *diag);
+	idreg_err (*domain_update)(struct idreg_store *s, int64_t id,
+				   const struct idreg_domain_row *row, struct idreg_diag *diag);
+	idreg_err (*domain_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*host_each)(struct idreg_store *s, idreg_host_cb cb, void *ctx,
+			       struct idreg_diag *diag);
+	idreg_err (*host_insert)(struct idreg_store *s, const struct idreg_host *const *hosts,
+				 size_t n, int64_t *first_id, struct idreg_diag *diag);
+	idreg_err (*host_update)(struct idreg_store *s, int64_t id, const struct idreg_host *host,
+				 struct idreg_diag *diag);
+	idreg_err (*host_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*entity_each)(struct idreg_store *s, idreg_entity_cb cb, void *ctx,
+				 struct idreg_diag *diag);
+	idreg_err (*entity_insert)(struct idreg_store *s, const struct idreg_entity *const *entities,
+				   size_t n, int64_t *first_id, struct idreg_diag *diag);
+	idreg_err (*entity_update)(struct idreg_store *s, int64_t id,
+				   const struct idreg_entity *entity, struct idreg_diag *diag);
+	idreg_err (*entity_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*domain_counts)(struct idreg_store *s, struct idreg_domain_counts *out,
+				   struct idreg_diag *diag);
 };
 
 struct idreg_store {

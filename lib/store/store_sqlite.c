@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "core/array.h"
 #include "core/strmap.h"
 
 /*
@@ -87,6 +88,78 @@ static const char *const migrations[] = {
 	"  before_text TEXT,"
 	"  after_text TEXT);"
 	"CREATE INDEX history_object ON history(object_type, first_id);",
+	/* 2: domains, their DS records, hosts (nameservers) and their addresses,
+	 * entities (contacts), and the links of a domain to its nameservers and
+	 * to its entities in their roles.  Positions keep the order a domain
+	 * lists them in.  A domain's statuses are its EPP status names, and an
+	 * entity's personal fields their names, separated by spaces (the import
+	 * checks them; a table of one row each would cost a row per status on
+	 * every import).  Like numres, the link tables declare no foreign keys:
+	 * the import is the only writer and takes every id from rows it holds in
+	 * the same transaction; deletes remove the links first. */
+	"CREATE TABLE domain ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ldh_name TEXT NOT NULL UNIQUE,"
+	"  unicode_name TEXT NOT NULL,"
+	"  handle TEXT,"
+	"  status TEXT NOT NULL,"
+	"  registered TEXT,"
+	"  expires TEXT,"
+	"  last_changed TEXT,"
+	"  changed_at TEXT NOT NULL);"
+	"CREATE TABLE domain_ds ("
+	"  domain_id BIGINT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  key_tag INTEGER NOT NULL CHECK (key_tag >= 0 AND key_tag <= 65535),"
+	"  algorithm INTEGER NOT NULL CHECK (algorithm >= 1 AND algorithm <= 255),"
+	"  digest_type INTEGER NOT NULL CHECK (digest_type >= 1 AND digest_type <= 255),"
+	"  digest TEXT NOT NULL,"
+	"  PRIMARY KEY (domain_id, position));"
+	"CREATE TABLE host ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ldh_name TEXT NOT NULL UNIQUE,"
+	"  unicode_name TEXT NOT NULL,"
+	"  handle TEXT,"
+	"  changed_at TEXT NOT NULL);"
+	"CREATE TABLE host_address ("
+	"  host_id BIGINT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  family TEXT NOT NULL CHECK (family = 'ipv4' OR family = 'ipv6'),"
+	"  address TEXT NOT NULL,"
+	"  PRIMARY KEY (host_id, position));"
+	"CREATE TABLE entity ("
+	"  id INTEGER PRIMARY KEY,"
+	"  handle TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind = 'individual' OR kind = 'org' OR kind = 'group' OR"
+	"                            kind = 'location' OR kind = 'application'),"
+	"  fn TEXT NOT NULL,"
+	"  org TEXT,"
+	"  email TEXT,"
+	"  voice TEXT,"
+	"  fax TEXT,"
+	"  street TEXT,"
+	"  locality TEXT,"
+	"  region TEXT,"
+	"  postal_code TEXT,"
+	"  country TEXT,"
+	"  personal TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL);"
+	"CREATE TABLE domain_host ("
+	"  domain_id BIGINT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  host_id BIGINT NOT NULL,"
+	"  PRIMARY KEY (domain_id, position));"
+	"CREATE TABLE domain_entity ("
+	"  domain_id BIGINT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  entity_id BIGINT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role = 'registrant' OR role = 'administrative' OR"
+	"                            role = 'technical' OR role = 'billing' OR"
+	"                            role = 'registrar' OR role = 'abuse'),"
+	"  PRIMARY KEY (domain_id, position, role));"
+	"INSERT INTO id_counter (name, next_id) VALUES ('domain', 1);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('host', 1);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('entity', 1);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -111,6 +184,41 @@ enum stmt_id {
 	ST_COUNTER_PUT,
 	ST_CHANGE_SET_ADD,
 	ST_HISTORY_ADD,
+	/* domains, hosts, entities */
+	ST_ID_GET,
+	ST_ID_PUT,
+	ST_DOMAIN_ALL,
+	ST_DOMAIN_DS_ALL,
+	ST_DOMAIN_HOST_ALL,
+	ST_DOMAIN_ENTITY_ALL,
+	ST_DOMAIN_INSERT,
+	ST_DOMAIN_INSERT_BATCH,
+	ST_DOMAIN_DS_INSERT,
+	ST_DOMAIN_DS_INSERT_BATCH,
+	ST_DOMAIN_HOST_INSERT,
+	ST_DOMAIN_HOST_INSERT_BATCH,
+	ST_DOMAIN_ENTITY_INSERT,
+	ST_DOMAIN_ENTITY_INSERT_BATCH,
+	ST_DOMAIN_UPDATE,
+	ST_DOMAIN_DELETE,
+	ST_DOMAIN_DS_DELETE,
+	ST_DOMAIN_HOST_DELETE,
+	ST_DOMAIN_ENTITY_DELETE,
+	ST_HOST_ALL,
+	ST_HOST_ADDRESS_ALL,
+	ST_HOST_INSERT,
+	ST_HOST_INSERT_BATCH,
+	ST_HOST_ADDRESS_INSERT,
+	ST_HOST_ADDRESS_INSERT_BATCH,
+	ST_HOST_UPDATE,
+	ST_HOST_DELETE,
+	ST_HOST_ADDRESS_DELETE,
+	ST_ENTITY_ALL,
+	ST_ENTITY_INSERT,
+	ST_ENTITY_INSERT_BATCH,
+	ST_ENTITY_UPDATE,
+	ST_ENTITY_DELETE,
+	ST_DOMAIN_COUNTS,
 	ST_COUNT
 };
 
@@ -133,6 +241,38 @@ enum stmt_id {
 #define NUMRES_ROWS_8 NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," \
 	NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW
 #define NUMRES_BATCH 32
+
+/* Domains, hosts and entities, and their child rows, go in DOMAINS_BATCH rows
+ * per INSERT statement as well (ROWS_32); the columns of each row, in order: */
+#define DOMAINS_BATCH 32
+#define ROWS_4(r) r "," r "," r "," r
+#define ROWS_32(r) ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," \
+	ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r)
+#define DOMAIN_COLUMNS                                                                      \
+	"id, ldh_name, unicode_name, handle, status, registered, expires, last_changed, changed_at"
+#define DOMAIN_NCOL 9
+#define DOMAIN_ROW "(?,?,?,?,?,?,?,?,?)"
+#define DS_INSERT "(domain_id, position, key_tag, algorithm, digest_type, digest)"
+#define DS_NCOL 6
+#define DS_ROW "(?,?,?,?,?,?)"
+#define DH_INSERT "(domain_id, position, host_id)"
+#define DH_NCOL 3
+#define DH_ROW "(?,?,?)"
+#define DE_INSERT "(domain_id, position, entity_id, role)"
+#define DE_NCOL 4
+#define DE_ROW "(?,?,?,?)"
+#define HOST_COLUMNS "id, ldh_name, unicode_name, handle, changed_at"
+#define HOST_NCOL 5
+#define HOST_ROW "(?,?,?,?,?)"
+#define HA_INSERT "(host_id, position, family, address)"
+#define HA_NCOL 4
+#define HA_ROW "(?,?,?,?)"
+#define ENTITY_COLUMNS                                                                      \
+	"id, handle, kind, fn, org, email, voice, fax, street, locality, region, postal_code, " \
+	"country, personal, changed_at"
+#define ENTITY_NCOL 15
+#define ENTITY_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define MAX_NCOL 15
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -166,6 +306,54 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
 	[ST_HISTORY_ADD] = ("INSERT INTO history (change_set, object_type, first_id, last_id, "
 			    "action, before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+	[ST_ID_GET] = "SELECT next_id FROM id_counter WHERE name = ?1",
+	[ST_ID_PUT] = "UPDATE id_counter SET next_id = ?2 WHERE name = ?1",
+	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain ORDER BY id",
+	[ST_DOMAIN_DS_ALL] = "SELECT domain_id, key_tag, algorithm, digest_type, digest FROM domain_ds "
+			     "ORDER BY domain_id, position",
+	[ST_DOMAIN_HOST_ALL] = "SELECT domain_id, host_id FROM domain_host ORDER BY domain_id, position",
+	[ST_DOMAIN_ENTITY_ALL] = "SELECT domain_id, position, entity_id, role FROM domain_entity "
+				 "ORDER BY domain_id, position",
+	[ST_DOMAIN_INSERT] = "INSERT INTO domain (" DOMAIN_COLUMNS ") VALUES " DOMAIN_ROW,
+	[ST_DOMAIN_INSERT_BATCH] = "INSERT INTO domain (" DOMAIN_COLUMNS ") VALUES "
+				   ROWS_32(DOMAIN_ROW),
+	[ST_DOMAIN_DS_INSERT] = "INSERT INTO domain_ds " DS_INSERT " VALUES " DS_ROW,
+	[ST_DOMAIN_DS_INSERT_BATCH] = "INSERT INTO domain_ds " DS_INSERT " VALUES " ROWS_32(DS_ROW),
+	[ST_DOMAIN_HOST_INSERT] = "INSERT INTO domain_host " DH_INSERT " VALUES " DH_ROW,
+	[ST_DOMAIN_HOST_INSERT_BATCH] = "INSERT INTO domain_host " DH_INSERT " VALUES " ROWS_32(DH_ROW),
+	[ST_DOMAIN_ENTITY_INSERT] = "INSERT INTO domain_entity " DE_INSERT " VALUES " DE_ROW,
+	[ST_DOMAIN_ENTITY_INSERT_BATCH] = "INSERT INTO domain_entity " DE_INSERT " VALUES "
+					  ROWS_32(DE_ROW),
+	[ST_DOMAIN_UPDATE] = "UPDATE domain SET ldh_name = ?2, unicode_name = ?3, handle = ?4, "
+			     "status = ?5, registered = ?6, expires = ?7, last_changed = ?8, "
+			     "changed_at = ?9 WHERE id = ?1",
+	[ST_DOMAIN_DELETE] = "DELETE FROM domain WHERE id = ?1",
+	[ST_DOMAIN_DS_DELETE] = "DELETE FROM domain_ds WHERE domain_id = ?1",
+	[ST_DOMAIN_HOST_DELETE] = "DELETE FROM domain_host WHERE domain_id = ?1",
+	[ST_DOMAIN_ENTITY_DELETE] = "DELETE FROM domain_entity WHERE domain_id = ?1",
+	[ST_HOST_ALL] = "SELECT " HOST_COLUMNS " FROM host ORDER BY id",
+	[ST_HOST_ADDRESS_ALL] = "SELECT host_id, family, address FROM host_address "
+				"ORDER BY host_id, position",
+	[ST_HOST_INSERT] = "INSERT INTO host (" HOST_COLUMNS ") VALUES " HOST_ROW,
+	[ST_HOST_INSERT_BATCH] = "INSERT INTO host (" HOST_COLUMNS ") VALUES " ROWS_32(HOST_ROW),
+	[ST_HOST_ADDRESS_INSERT] = "INSERT INTO host_address " HA_INSERT " VALUES " HA_ROW,
+	[ST_HOST_ADDRESS_INSERT_BATCH] = "INSERT INTO host_address " HA_INSERT " VALUES "
+					 ROWS_32(HA_ROW),
+	[ST_HOST_UPDATE] = "UPDATE host SET ldh_name = ?2, unicode_name = ?3, handle = ?4, "
+			   "changed_at = ?5 WHERE id = ?1",
+	[ST_HOST_DELETE] = "DELETE FROM host WHERE id = ?1",
+	[ST_HOST_ADDRESS_DELETE] = "DELETE FROM host_address WHERE host_id = ?1",
+	[ST_ENTITY_ALL] = "SELECT " ENTITY_COLUMNS " FROM entity ORDER BY id",
+	[ST_ENTITY_INSERT] = "INSERT INTO entity (" ENTITY_COLUMNS ") VALUES " ENTITY_ROW,
+	[ST_ENTITY_INSERT_BATCH] = "INSERT INTO entity (" ENTITY_COLUMNS ") VALUES "
+				   ROWS_32(ENTITY_ROW),
+	[ST_ENTITY_UPDATE] = "UPDATE entity SET handle = ?2, kind = ?3, fn = ?4, org = ?5, "
+			     "email = ?6, voice = ?7, fax = ?8, street = ?9, locality = ?10, "
+			     "region = ?11, postal_code = ?12, country = ?13, personal = ?14, "
+			     "changed_at = ?15 WHERE id = ?1",
+	[ST_ENTITY_DELETE] = "DELETE FROM entity WHERE id = ?1",
+	[ST_DOMAIN_COUNTS] = "SELECT (SELECT count(*) FROM domain), (SELECT count(*) FROM host), "
+			     "(SELECT count(*) FROM entity)",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -845,6 +1033,848 @@ static idreg_err sq_history_add(struct idreg_store *base, const struct idreg_his
 	return stmt_done(s, st, "recording history", diag);
 }
 
+/* ---- domains, hosts, entities ---- */
+
+/* Ids for @n new rows of @table: read and written back per call, in the
+ * transaction, so that ids are never reused (history refers to them). */
+static idreg_err reserve_ids(struct sqlite_store *s, const char *table, size_t n, int64_t *first,
+			     struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_ID_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int64_t next = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW || next < 1) {
+		return rc == SQLITE_ROW || rc == SQLITE_DONE
+			       ? idreg_diag_set(diag, IDREG_ESTORE, "%s: %s id counter missing", s->path, table)
+			       : fail(s, rc, "reading an id counter", diag);
+	}
+	err = stmt_get(s, ST_ID_PUT, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, next + (int64_t)n);
+	*first = next;
+	return stmt_done(s, st, "recording the next id", diag);
+}
+
+/* The time rows written now are changed at. */
+static const char *change_time(struct sqlite_store *s)
+{
+	if (s->change_at[0] == '\0') { /* a write outside any change set: changed now */
+		idreg_store_now(s->change_at, sizeof(s->change_at));
+	}
+	return s->change_at;
+}
+
+/* Rows to insert, DOMAINS_BATCH to a statement; a remainder one by one. */
+struct sq_value {
+	enum { V_NULL, V_INT, V_TEXT } type;
+	int64_t i;
+	const char *t;
+};
+
+struct row_writer {
+	struct sqlite_store *s;
+	enum stmt_id one, batch;
+	int columns;
+	const char *doing;
+	size_t rows;
+	struct sq_value vals[DOMAINS_BATCH * MAX_NCOL];
+	struct idreg_arena text; /* texts made for the pending rows */
+};
+
+static void rw_init(struct row_writer *w, struct sqlite_store *s, enum stmt_id one,
+		    enum stmt_id batch, int columns, const char *doing)
+{
+	w->s = s;
+	w->one = one;
+	w->batch = batch;
+	w->columns = columns;
+	w->doing = doing;
+	w->rows = 0;
+	idreg_arena_init(&w->text, 16 * 1024, 0);
+}
+
+static struct sq_value *rw_row(struct row_writer *w)
+{
+	struct sq_value *row = &w->vals[w->rows * (size_t)w->columns];
+	for (int c = 0; c < w->columns; c++) {
+		row[c] = (struct sq_value){ V_NULL, 0, NULL };
+	}
+	return row;
+}
+
+static void v_int(struct sq_value *v, int64_t i)
+{
+	*v = (struct sq_value){ V_INT, i, NULL };
+}
+
+static void v_text(struct sq_value *v, const char *t)
+{
+	*v = t ? (struct sq_value){ V_TEXT, 0, t } : (struct sq_value){ V_NULL, 0, NULL };
+}
+
+static idreg_err rw_step(struct row_writer *w, enum stmt_id id, const struct sq_value *vals,
+			 size_t rows, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(w->s, id, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	for (size_t k = 0; k < rows * (size_t)w->columns; k++) {
+		const struct sq_value *v = &vals[k];
+		int col = (int)k + 1;
+		if (v->type == V_INT) {
+			sqlite3_bind_int64(st, col, v->i);
+		} else if (v->type == V_TEXT) {
+			sqlite3_bind_text(st, col, v->t, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_null(st, col);
+		}
+	}
+	return stmt_done(w->s, st, w->doing, diag);
+}
+
+/* The row from rw_row is filled in: write a full batch. */
+static idreg_err rw_add(struct row_writer *w, struct idreg_diag *diag)
+{
+	if (++w->rows < DOMAINS_BATCH) {
+		return IDREG_OK;
+	}
+	idreg_err err = rw_step(w, w->batch, w->vals, w->rows, diag);
+	w->rows = 0;
+	idreg_arena_reset(&w->text);
+	return err;
+}
+
+static idreg_err rw_finish(struct row_writer *w, idreg_err err, struct idreg_diag *diag)
+{
+	for (size_t r = 0; err == IDREG_OK && r < w->rows; r++) {
+		err = rw_step(w, w->one, &w->vals[r * (size_t)w->columns], 1, diag);
+	}
+	w->rows = 0;
+	idreg_arena_free(&w->text);
+	return err;
+}
+
+static const char *rw_time(struct row_writer *w, int64_t t)
+{
+	if (t == IDREG_TIME_NONE) {
+		return NULL;
+	}
+	char *text = idreg_arena_alloc(&w->text, IDREG_TIME_TEXT_MAX);
+	if (text != NULL) {
+		idreg_time_format(t, text);
+	}
+	return text;
+}
+
+/* Names of the set bits of @bits, separated by spaces; "" when none. */
+static const char *rw_names(struct row_writer *w, uint32_t bits, unsigned count,
+			    const char *(*name)(unsigned))
+{
+	size_t size = 1;
+	for (unsigned b = 0; b < count; b++) {
+		if (bits & (1u << b)) {
+			size += strlen(name(b)) + 1;
+		}
+	}
+	char *text = idreg_arena_alloc(&w->text, size);
+	if (text == NULL) {
+		return NULL;
+	}
+	size_t at = 0;
+	text[0] = '\0';
+	for (unsigned b = 0; b < count; b++) {
+		if (bits & (1u << b)) {
+			at += (size_t)snprintf(text + at, size - at, "%s%s", at ? " " : "", name(b));
+		}
+	}
+	return text;
+}
+
+static const char *status_name(unsigned b)
+{
+	return idreg_domain_status_epp_name((enum idreg_domain_status)b);
+}
+
+static const char *field_name(unsigned b)
+{
+	return idreg_entity_field_name((enum idreg_entity_field)b);
+}
+
+/* Parse space-separated names back into bits; false on an unknown one. */
+static bool parse_names(const char *text, bool (*parse)(const char *, size_t, unsigned *),
+			uint32_t *out)
+{
+	*out = 0;
+	while (*text) {
+		const char *sp = strchr(text, ' ');
+		size_t len = sp ? (size_t)(sp - text) : strlen(text);
+		unsigned b;
+		if (!parse(text, len, &b) || b >= 32) {
+			return false;
+		}
+		*out |= 1u << b;
+		text += len + (sp != NULL);
+	}
+	return true;
+}
+
+static bool status_parse(const char *s, size_t len, unsigned *out)
+{
+	enum idreg_domain_status st;
+	bool ok = idreg_domain_status_parse(s, len, &st);
+	*out = (unsigned)st;
+	return ok;
+}
+
+static bool field_parse(const char *s, size_t len, unsigned *out)
+{
+	enum idreg_entity_field f;
+	bool ok = idreg_entity_field_parse(s, len, &f);
+	*out = (unsigned)f;
+	return ok;
+}
+
+static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t id,
+			       const struct idreg_domain *d)
+{
+	v_int(&v[0], id);
+	v_text(&v[1], d->ldh_name);
+	v_text(&v[2], d->unicode_name);
+	v_text(&v[3], d->handle);
+	v_text(&v[4], rw_names(w, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
+	v_text(&v[5], rw_time(w, d->registered));
+	v_text(&v[6], rw_time(w, d->expires));
+	v_text(&v[7], rw_time(w, d->last_changed));
+	v_text(&v[8], change_time(w->s));
+	return v[4].type == V_NULL || (d->registered != IDREG_TIME_NONE && v[5].type == V_NULL) ||
+			       (d->expires != IDREG_TIME_NONE && v[6].type == V_NULL) ||
+			       (d->last_changed != IDREG_TIME_NONE && v[7].type == V_NULL)
+		       ? IDREG_ENOMEM
+		       : IDREG_OK;
+}
+
+/* A domain's DS records, nameserver links and entity links. */
+struct domain_children {
+	struct row_writer ds, hosts, entities;
+};
+
+static void children_init(struct domain_children *c, struct sqlite_store *s)
+{
+	rw_init(&c->ds, s, ST_DOMAIN_DS_INSERT, ST_DOMAIN_DS_INSERT_BATCH, DS_NCOL,
+		"adding DS records");
+	rw_init(&c->hosts, s, ST_DOMAIN_HOST_INSERT, ST_DOMAIN_HOST_INSERT_BATCH, DH_NCOL,
+		"adding nameservers of domains");
+	rw_init(&c->entities, s, ST_DOMAIN_ENTITY_INSERT, ST_DOMAIN_ENTITY_INSERT_BATCH, DE_NCOL,
+		"adding entities of domains");
+}
+
+static idreg_err children_add(struct domain_children *c, int64_t id,
+			      const struct idreg_domain_row *row, struct idreg_diag *diag)
+{
+	const struct idreg_domain *d = row->domain;
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; err == IDREG_OK && i < d->n_ds; i++) {
+		struct sq_value *v = rw_row(&c->ds);
+		v_int(&v[0], id);
+		v_int(&v[1], (int64_t)i);
+		v_int(&v[2], d->ds[i].key_tag);
+		v_int(&v[3], d->ds[i].algorithm);
+		v_int(&v[4], d->ds[i].digest_type);
+		v_text(&v[5], d->ds[i].digest);
+		err = rw_add(&c->ds, diag);
+	}
+	for (size_t i = 0; err == IDREG_OK && i < d->n_ns; i++) {
+		struct sq_value *v = rw_row(&c->hosts);
+		v_int(&v[0], id);
+		v_int(&v[1], (int64_t)i);
+		v_int(&v[2], row->host_ids[i]);
+		err = rw_add(&c->hosts, diag);
+	}
+	for (size_t i = 0; err == IDREG_OK && i < d->n_contacts; i++) {
+		for (unsigned r = 0; err == IDREG_OK && r < IDREG_ROLE_COUNT; r++) {
+			if ((d->contacts[i].roles & (1u << r)) == 0) {
+				continue;
+			}
+			struct sq_value *v = rw_row(&c->entities);
+			v_int(&v[0], id);
+			v_int(&v[1], (int64_t)i);
+			v_int(&v[2], row->entity_ids[i]);
+			v_text(&v[3], idreg_role_name((enum idreg_role)r));
+			err = rw_add(&c->entities, diag);
+		}
+	}
+	return err;
+}
+
+static idreg_err children_finish(struct domain_children *c, idreg_err err,
+				 struct idreg_diag *diag)
+{
+	err = rw_finish(&c->ds, err, diag);
+	err = rw_finish(&c->hosts, err, diag);
+	return rw_finish(&c->entities, err, diag);
+}
+
+static idreg_err sq_domain_insert(struct idreg_store *base, const struct idreg_domain_row *rows,
+				  size_t n, int64_t *first_id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "domain", n, first_id, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(sizeof(*w));
+	struct domain_children *c = malloc(sizeof(*c));
+	if (w == NULL || c == NULL) {
+		free(w);
+		free(c);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_DOMAIN_INSERT, ST_DOMAIN_INSERT_BATCH, DOMAIN_NCOL, "adding domains");
+	children_init(c, s);
+	for (size_t i = 0; err == IDREG_OK && i < n; i++) {
+		int64_t id = *first_id + (int64_t)i;
+		err = domain_values(w, rw_row(w), id, rows[i].domain);
+		if (err == IDREG_OK) {
+			err = rw_add(w, diag);
+		}
+		if (err == IDREG_OK) {
+			err = children_add(c, id, &rows[i], diag);
+		}
+	}
+	err = rw_finish(w, err, diag);
+	err = children_finish(c, err, diag);
+	free(w);
+	free(c);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+static idreg_err delete_by_id(struct sqlite_store *s, enum stmt_id id, int64_t key,
+			      const char *doing, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, id, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, key);
+	return stmt_done(s, st, doing, diag);
+}
+
+static idreg_err delete_domain_children(struct sqlite_store *s, int64_t id, struct idreg_diag *diag)
+{
+	idreg_err err = delete_by_id(s, ST_DOMAIN_DS_DELETE, id, "removing DS records", diag);
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_DOMAIN_HOST_DELETE, id, "removing nameservers of a domain", diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_DOMAIN_ENTITY_DELETE, id, "removing entities of a domain", diag);
+	}
+	return err;
+}
+
+static idreg_err sq_domain_update(struct idreg_store *base, int64_t id,
+				  const struct idreg_domain_row *row, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct row_writer *w = malloc(sizeof(*w));
+	struct domain_children *c = malloc(sizeof(*c));
+	if (w == NULL || c == NULL) {
+		free(w);
+		free(c);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_DOMAIN_UPDATE, ST_DOMAIN_UPDATE, DOMAIN_NCOL, "changing a domain");
+	children_init(c, s);
+	idreg_err err = domain_values(w, rw_row(w), id, row->domain);
+	if (err == IDREG_OK) {
+		err = rw_step(w, ST_DOMAIN_UPDATE, w->vals, 1, diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_domain_children(s, id, diag);
+	}
+	if (err == IDREG_OK) {
+		err = children_add(c, id, row, diag);
+	}
+	err = children_finish(c, err, diag);
+	idreg_arena_free(&w->text);
+	free(w);
+	free(c);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+static idreg_err sq_domain_delete(struct idreg_store *base, int64_t id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = delete_domain_children(s, id, diag);
+	return err == IDREG_OK ? delete_by_id(s, ST_DOMAIN_DELETE, id, "removing a domain", diag) : err;
+}
+
+/* Children of rows read in id order: a cursor that steps along with them. */
+struct child_cursor {
+	sqlite3_stmt *st;
+	int rc;   /* of the last step: SQLITE_ROW while rows are left */
+};
+
+static idreg_err cursor_open(struct sqlite_store *s, enum stmt_id id, struct child_cursor *c,
+			     struct idreg_diag *diag)
+{
+	idreg_err err = stmt_get(s, id, &c->st, diag);
+	if (err == IDREG_OK) {
+		c->rc = sqlite3_step(c->st);
+	}
+	return err;
+}
+
+/* Skip rows of parents before @id (there should be none); true at a row of @id. */
+static bool cursor_at(struct child_cursor *c, int64_t id)
+{
+	while (c->rc == SQLITE_ROW && sqlite3_column_int64(c->st, 0) < id) {
+		c->rc = sqlite3_step(c->st);
+	}
+	return c->rc == SQLITE_ROW && sqlite3_column_int64(c->st, 0) == id;
+}
+
+/* Growable scratch arrays for the children of one row. */
+struct domain_scratch {
+	struct idreg_ds *ds;
+	size_t ds_cap;
+	int64_t *host_ids;
+	size_t host_cap;
+	int64_t *entity_ids;
+	struct idreg_domain_contact *contacts;
+	size_t entity_cap, contact_cap;
+	struct idreg_arena text;
+};
+
+static idreg_err read_domain_children(struct child_cursor *cur, int64_t id,
+				      struct domain_scratch *sc, struct idreg_domain *d,
+				      struct idreg_stored_domain *row)
+{
+	size_t n = 0;
+	for (; cursor_at(&cur[0], id); cur[0].rc = sqlite3_step(cur[0].st), n++) {
+		if (idreg_array_reserve(&sc->ds, &sc->ds_cap, n, sizeof(*sc->ds), 8) != IDREG_OK) {
+			return IDREG_ENOMEM;
+		}
+		sqlite3_stmt *st = cur[0].st;
+		sc->ds[n] = (struct idreg_ds){ (uint16_t)sqlite3_column_int(st, 1),
+					       (uint8_t)sqlite3_column_int(st, 2),
+					       (uint8_t)sqlite3_column_int(st, 3), NULL };
+		const char *digest = column_text(st, 4);
+		sc->ds[n].digest = idreg_arena_strndup(&sc->text, digest, strlen(digest));
+		if (sc->ds[n].digest == NULL) {
+			return IDREG_ENOMEM;
+		}
+	}
+	d->ds = sc->ds;
+	d->n_ds = n;
+	n = 0;
+	for (; cursor_at(&cur[1], id); cur[1].rc = sqlite3_step(cur[1].st), n++) {
+		if (idreg_array_reserve(&sc->host_ids, &sc->host_cap, n, sizeof(*sc->host_ids), 8) !=
+		    IDREG_OK) {
+			return IDREG_ENOMEM;
+		}
+		sc->host_ids[n] = sqlite3_column_int64(cur[1].st, 1);
+	}
+	d->nameservers = NULL;
+	d->n_ns = n;
+	row->host_ids = sc->host_ids;
+	n = 0;
+	int64_t position = -1;
+	for (; cursor_at(&cur[2], id); cur[2].rc = sqlite3_step(cur[2].st)) {
+		sqlite3_stmt *st = cur[2].st;
+		enum idreg_role role;
+		const char *name = column_text(st, 3);
+		if (!idreg_role_parse(name, strlen(name), &role)) {
+			return IDREG_ESTORE;
+		}
+		if (sqlite3_column_int64(st, 1) != position) {
+			position = sqlite3_column_int64(st, 1);
+			if (idreg_array_reserve(&sc->entity_ids, &sc->entity_cap, n,
+						sizeof(*sc->entity_ids), 8) != IDREG_OK ||
+			    idreg_array_reserve(&sc->contacts, &sc->contact_cap, n,
+						sizeof(*sc->contacts), 8) != IDREG_OK) {
+				return IDREG_ENOMEM;
+			}
+			sc->entity_ids[n] = sqlite3_column_int64(st, 2);
+			sc->contacts[n] = (struct idreg_domain_contact){ NULL, 0 };
+			n++;
+		}
+		sc->contacts[n - 1].roles |= 1u << role;
+	}
+	d->contacts = sc->contacts;
+	d->n_contacts = n;
+	row->entity_ids = sc->entity_ids;
+	return IDREG_OK;
+}
+
+static bool column_time(sqlite3_stmt *st, int col, int64_t *out)
+{
+	*out = IDREG_TIME_NONE;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		return true;
+	}
+	const char *t = column_text(st, col);
+	return idreg_time_parse(t, strlen(t), out);
+}
+
+static const char *column_text_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : column_text(st, col);
+}
+
+static idreg_err sq_domain_each(struct idreg_store *base, idreg_domain_cb cb, void *ctx,
+				struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct child_cursor cur[3] = { { NULL, SQLITE_DONE }, { NULL, SQLITE_DONE }, { NULL, SQLITE_DONE } };
+	sqlite3_stmt *st = NULL;
+	struct domain_scratch sc;
+	memset(&sc, 0, sizeof(sc));
+	idreg_arena_init(&sc.text, 4096, 0);
+	idreg_err err = stmt_get(s, ST_DOMAIN_ALL, &st, diag);
+	if (err == IDREG_OK) {
+		err = cursor_open(s, ST_DOMAIN_DS_ALL, &cur[0], diag);
+	}
+	if (err == IDREG_OK) {
+		err = cursor_open(s, ST_DOMAIN_HOST_ALL, &cur[1], diag);
+	}
+	if (err == IDREG_OK) {
+		err = cursor_open(s, ST_DOMAIN_ENTITY_ALL, &cur[2], diag);
+	}
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_stored_domain row;
+		memset(&row, 0, sizeof(row));
+		struct idreg_domain *d = &row.domain;
+		row.id = sqlite3_column_int64(st, 0);
+		d->ldh_name = column_text(st, 1);
+		d->unicode_name = column_text(st, 2);
+		d->handle = column_text_or_null(st, 3);
+		row.changed_at = column_text(st, 8);
+		idreg_arena_reset(&sc.text);
+		bool ok = parse_names(column_text(st, 4), status_parse, &d->status) &&
+			  column_time(st, 5, &d->registered) && column_time(st, 6, &d->expires) &&
+			  column_time(st, 7, &d->last_changed);
+		err = ok ? read_domain_children(cur, row.id, &sc, d, &row) : IDREG_ESTORE;
+		if (err == IDREG_ESTORE) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: domain %lld is corrupted", s->path,
+					     (long long)row.id);
+		} else if (err == IDREG_OK) {
+			err = cb(ctx, &row);
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (err == IDREG_OK && cur[i].rc != SQLITE_ROW && cur[i].rc != SQLITE_DONE) {
+			rc = cur[i].rc;
+		}
+		if (cur[i].st != NULL) {
+			sqlite3_reset(cur[i].st);
+		}
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	free(sc.ds);
+	free(sc.host_ids);
+	free(sc.entity_ids);
+	free(sc.contacts);
+	idreg_arena_free(&sc.text);
+	if (err == IDREG_ENOMEM) {
+		return idreg_diag_set(diag, err, "out of memory while reading domains");
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading domains", diag);
+}
+
+static idreg_err host_values(struct row_writer *w, struct sq_value *v, int64_t id,
+			     const struct idreg_host *h)
+{
+	v_int(&v[0], id);
+	v_text(&v[1], h->ldh_name);
+	v_text(&v[2], h->unicode_name);
+	v_text(&v[3], h->handle);
+	v_text(&v[4], change_time(w->s));
+	return IDREG_OK;
+}
+
+static idreg_err host_addresses_add(struct row_writer *w, int64_t id, const struct idreg_host *h,
+				    struct idreg_diag *diag)
+{
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; err == IDREG_OK && i < h->n_addrs; i++) {
+		char *text = idreg_arena_alloc(&w->text, IDREG_IP_TEXT_MAX);
+		if (text == NULL) {
+			return IDREG_ENOMEM;
+		}
+		idreg_ip_format(&h->addrs[i], text, IDREG_IP_TEXT_MAX);
+		struct sq_value *v = rw_row(w);
+		v_int(&v[0], id);
+		v_int(&v[1], (int64_t)i);
+		v_text(&v[2], idreg_restype_name(h->addrs[i].type));
+		v_text(&v[3], text);
+		err = rw_add(w, diag);
+	}
+	return err;
+}
+
+static idreg_err sq_host_insert(struct idreg_store *base, const struct idreg_host *const *hosts,
+				size_t n, int64_t *first_id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "host", n, first_id, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(2 * sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(&w[0], s, ST_HOST_INSERT, ST_HOST_INSERT_BATCH, HOST_NCOL, "adding hosts");
+	rw_init(&w[1], s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
+		"adding addresses of hosts");
+	for (size_t i = 0; err == IDREG_OK && i < n; i++) {
+		int64_t id = *first_id + (int64_t)i;
+		err = host_values(&w[0], rw_row(&w[0]), id, hosts[i]);
+		if (err == IDREG_OK) {
+			err = rw_add(&w[0], diag);
+		}
+		if (err == IDREG_OK) {
+			err = host_addresses_add(&w[1], id, hosts[i], diag);
+		}
+	}
+	err = rw_finish(&w[0], err, diag);
+	err = rw_finish(&w[1], err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+static idreg_err sq_host_update(struct idreg_store *base, int64_t id, const struct idreg_host *h,
+				struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct row_writer *w = malloc(2 * sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(&w[0], s, ST_HOST_UPDATE, ST_HOST_UPDATE, HOST_NCOL, "changing a host");
+	rw_init(&w[1], s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
+		"adding addresses of hosts");
+	idreg_err err = host_values(&w[0], rw_row(&w[0]), id, h);
+	if (err == IDREG_OK) {
+		err = rw_step(&w[0], ST_HOST_UPDATE, w[0].vals, 1, diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, id, "removing addresses of a host", diag);
+	}
+	if (err == IDREG_OK) {
+		err = host_addresses_add(&w[1], id, h, diag);
+	}
+	idreg_arena_free(&w[0].text);
+	err = rw_finish(&w[1], err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+static idreg_err sq_host_delete(struct idreg_store *base, int64_t id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, id, "removing addresses of a host", diag);
+	return err == IDREG_OK ? delete_by_id(s, ST_HOST_DELETE, id, "removing a host", diag) : err;
+}
+
+static idreg_err sq_host_each(struct idreg_store *base, idreg_host_cb cb, void *ctx,
+			      struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct child_cursor cur = { NULL, SQLITE_DONE };
+	sqlite3_stmt *st = NULL;
+	struct idreg_ip *addrs = NULL;
+	size_t cap = 0;
+	idreg_err err = stmt_get(s, ST_HOST_ALL, &st, diag);
+	if (err == IDREG_OK) {
+		err = cursor_open(s, ST_HOST_ADDRESS_ALL, &cur, diag);
+	}
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_stored_host row;
+		memset(&row, 0, sizeof(row));
+		row.id = sqlite3_column_int64(st, 0);
+		row.host.ldh_name = column_text(st, 1);
+		row.host.unicode_name = column_text(st, 2);
+		row.host.handle = column_text_or_null(st, 3);
+		row.changed_at = column_text(st, 4);
+		size_t n = 0;
+		for (; err == IDREG_OK && cursor_at(&cur, row.id); cur.rc = sqlite3_step(cur.st), n++) {
+			if (idreg_array_reserve(&addrs, &cap, n, sizeof(*addrs), 8) != IDREG_OK) {
+				err = IDREG_ENOMEM;
+				break;
+			}
+			const char *family = column_text(cur.st, 1), *text = column_text(cur.st, 2);
+			enum idreg_restype type;
+			if (!idreg_restype_parse(family, strlen(family), &type) ||
+			    idreg_ip_parse(text, strlen(text), &addrs[n]) != IDREG_OK ||
+			    addrs[n].type != type) {
+				err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted",
+						     s->path, (long long)row.id);
+			}
+		}
+		row.host.addrs = addrs;
+		row.host.n_addrs = n;
+		if (err == IDREG_OK) {
+			err = cb(ctx, &row);
+		}
+	}
+	if (err == IDREG_OK && cur.rc != SQLITE_ROW && cur.rc != SQLITE_DONE) {
+		rc = cur.rc;
+	}
+	if (cur.st != NULL) {
+		sqlite3_reset(cur.st);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	free(addrs);
+	if (err == IDREG_ENOMEM) {
+		return idreg_diag_set(diag, err, "out of memory while reading hosts");
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading hosts", diag);
+}
+
+static idreg_err entity_values(struct row_writer *w, struct sq_value *v, int64_t id,
+			       const struct idreg_entity *e)
+{
+	v_int(&v[0], id);
+	v_text(&v[1], e->handle);
+	v_text(&v[2], idreg_entity_kind_name(e->kind));
+	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
+		v_text(&v[3 + f], e->fields[f]);
+	}
+	v_text(&v[13], rw_names(w, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
+	v_text(&v[14], change_time(w->s));
+	return v[13].type == V_NULL || e->fields[IDREG_EF_FN] == NULL ? IDREG_ENOMEM : IDREG_OK;
+}
+
+static idreg_err sq_entity_insert(struct idreg_store *base,
+				  const struct idreg_entity *const *entities, size_t n,
+				  int64_t *first_id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "entity", n, first_id, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_ENTITY_INSERT, ST_ENTITY_INSERT_BATCH, ENTITY_NCOL, "adding entities");
+	for (size_t i = 0; err == IDREG_OK && i < n; i++) {
+		err = entity_values(w, rw_row(w), *first_id + (int64_t)i, entities[i]);
+		if (err == IDREG_OK) {
+			err = rw_add(w, diag);
+		}
+	}
+	err = rw_finish(w, err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "an entity without a full name, or out of memory") : err;
+}
+
+static idreg_err sq_entity_update(struct idreg_store *base, int64_t id,
+				  const struct idreg_entity *e, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct row_writer *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_ENTITY_UPDATE, ST_ENTITY_UPDATE, ENTITY_NCOL, "changing an entity");
+	idreg_err err = entity_values(w, rw_row(w), id, e);
+	if (err == IDREG_OK) {
+		err = rw_step(w, ST_ENTITY_UPDATE, w->vals, 1, diag);
+	}
+	idreg_arena_free(&w->text);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "an entity without a full name, or out of memory") : err;
+}
+
+static idreg_err sq_entity_delete(struct idreg_store *base, int64_t id, struct idreg_diag *diag)
+{
+	return delete_by_id((struct sqlite_store *)base, ST_ENTITY_DELETE, id, "removing an entity",
+			    diag);
+}
+
+static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, void *ctx,
+				struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_ENTITY_ALL, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_stored_entity row;
+		memset(&row, 0, sizeof(row));
+		row.id = sqlite3_column_int64(st, 0);
+		row.entity.handle = column_text(st, 1);
+		const char *kind = column_text(st, 2);
+		bool ok = idreg_entity_kind_parse(kind, strlen(kind), &row.entity.kind);
+		for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
+			row.entity.fields[f] = column_text_or_null(st, 3 + (int)f);
+		}
+		ok = ok && parse_names(column_text(st, 13), field_parse, &row.entity.personal);
+		row.changed_at = column_text(st, 14);
+		if (!ok) {
+			sqlite3_reset(st);
+			return idreg_diag_set(diag, IDREG_ESTORE, "%s: entity %lld is corrupted", s->path,
+					      (long long)row.id);
+		}
+		err = cb(ctx, &row);
+		if (err != IDREG_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading entities", diag);
+}
+
+static idreg_err sq_domain_counts(struct idreg_store *base, struct idreg_domain_counts *out,
+				  struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_DOMAIN_COUNTS, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->domains = (uint64_t)sqlite3_column_int64(st, 0);
+		out->hosts = (uint64_t)sqlite3_column_int64(st, 1);
+		out->entities = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? IDREG_OK : fail(s, rc, "counting domains", diag);
+}
+
 /* ---- opening, migrations ---- */
 
 static void sq_close(struct idreg_store *base)
@@ -940,6 +1970,19 @@ static const struct idreg_store_ops sqlite_ops = {
 	.numres_count = sq_numres_count,
 	.change_set_add = sq_change_set_add,
 	.history_add = sq_history_add,
+	.domain_each = sq_domain_each,
+	.domain_insert = sq_domain_insert,
+	.domain_update = sq_domain_update,
+	.domain_delete = sq_domain_delete,
+	.host_each = sq_host_each,
+	.host_insert = sq_host_insert,
+	.host_update = sq_host_update,
+	.host_delete = sq_host_delete,
+	.entity_each = sq_entity_each,
+	.entity_insert = sq_entity_insert,
+	.entity_update = sq_entity_update,
+	.entity_delete = sq_entity_delete,
+	.domain_counts = sq_domain_counts,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,
