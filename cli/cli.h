@@ -54,6 +54,10 @@ int cli_cmd_export_bootstrap(struct cli *cli, int argc, char **argv);
 int cli_cmd_lookup(struct cli *cli, int argc, char **argv);
 int cli_cmd_summary(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_domains.c. */
+int cli_cmd_import_domains(struct cli *cli, int argc, char **argv);
+int cli_cmd_show_domain(struct cli *cli, int argc, char **argv);
+
 /** The command table and its lookup, in main.c. */
 const struct cli_command *cli_find_command(const char *name, const char *object);
 

@@ -34,6 +34,21 @@ static const struct cli_command commands[] = {
 	  "  --ignore-counts  import a file whose summary or version-line counts\n"
 	  "                   disagree with its records, with a warning\n"
 	  "  --force          import a file even if it is older than the one held\n" },
+	{ "import", "domains", cli_cmd_import_domains, "[--skip-bad] [--replace] FILE...",
+	  "import domains, their nameservers and entities (JSON Lines)",
+	  "Imports files in the domains format (docs/domains-format.md): one domain\n"
+	  "per line with its nameservers and their addresses, DS records, statuses,\n"
+	  "dates and entities in their roles. Names may be given as U-labels or\n"
+	  "A-labels; both forms are kept. Each file is one transaction: its domains\n"
+	  "are created or changed (unchanged ones are left alone), hosts and entities\n"
+	  "likewise, and hosts and entities no domain refers to any more are\n"
+	  "removed; every change goes into the history. A bad line refuses the file\n"
+	  "with its line number, the field and the reason, and changes nothing.\n"
+	  "Lines may be up to import.max_domain_line_bytes long.\n"
+	  "\n"
+	  "  --skip-bad   leave bad lines out (and say which) instead of refusing\n"
+	  "               the whole file\n"
+	  "  --replace    also remove the domains the file does not name (one FILE)\n" },
 	{ "export", "rir", cli_cmd_export_rir, "--registry NAME [--output FILE]",
 	  "write a registry's records in the exchange format",
 	  "Writes the records of one registry as an exchange-format file, with the\n"
@@ -55,6 +70,17 @@ static const struct cli_command commands[] = {
 	  "  --more N    list at most N records inside (default 10, at most 256)\n"
 	  "\n"
 	  "Exits with 1 if some QUERY has no record covering it or inside it.\n" },
+	{ "show", "domain", cli_cmd_show_domain, "[--max N] NAME|PATTERN...",
+	  "show a domain, or the domains matching a pattern",
+	  "Loads the in-memory domain index (as the daemon does) and prints each\n"
+	  "domain NAME (U-labels or A-labels) with its nameservers, DS records and\n"
+	  "entities, or the domains matching PATTERN: \"exa*\" (names starting with\n"
+	  "exa) or \"exa*.com\" (names under com whose first label starts with exa),\n"
+	  "in A-label or U-label form (RFC 9082 section 4.1).\n"
+	  "\n"
+	  "  --max N    list at most N domains of a pattern (default 10)\n"
+	  "\n"
+	  "Exits with 1 if a NAME is not held or a PATTERN matches nothing.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count records per registry, type and status",
 	  "Prints, per registry, the records held of each type and status, the\n"
 	  "total, and the count the imported file's summary line gave.\n" },

@@ -397,6 +397,53 @@ idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size
 	return IDREG_OK;
 }
 
+idreg_err idreg_uts46_map_partial(const char *utf8, size_t len, char *out, size_t size,
+				  struct idreg_diag *diag)
+{
+	if (size > 0) {
+		out[0] = '\0';
+	}
+	if (len > IDREG_UTS46_INPUT_MAX) {
+		return name_problems(NULL, utf8, 0, IDREG_UTS46_INPUT_TOO_LONG, NULL, diag);
+	}
+	if (!valid_utf8((const unsigned char *)utf8, len)) {
+		return name_problems(NULL, utf8, 0, IDREG_UTS46_NOT_UTF8, NULL, diag);
+	}
+	if (len == 0) {
+		return IDREG_OK;
+	}
+	const UIDNA *idna = idna_get();
+	if (idna == NULL) {
+		return idreg_diag_set(diag, IDREG_EINVAL, "the IDNA library (ICU) could not be set up: %s",
+				      u_errorName(idna_open_error));
+	}
+	char mapped[IDREG_UTS46_UNICODE_MAX * 4];
+	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+	UErrorCode ec = U_ZERO_ERROR;
+	int32_t n = uidna_nameToUnicodeUTF8(idna, utf8, (int32_t)len, mapped, (int32_t)sizeof(mapped),
+					    &info, &ec);
+	if (ec == U_BUFFER_OVERFLOW_ERROR) {
+		return name_problems(NULL, utf8, 0, IDREG_UTS46_INPUT_TOO_LONG, NULL, diag);
+	}
+	if (U_FAILURE(ec)) {
+		return idreg_diag_set(diag, ec == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM : IDREG_EINVAL,
+				      "IDNA mapping failed: %s", u_errorName(ec));
+	}
+	/* Only what no part of a name may have; the rest needs the whole label. */
+	const uint32_t fatal = IDREG_UTS46_DISALLOWED | IDREG_UTS46_PUNYCODE |
+			       IDREG_UTS46_INVALID_ACE_LABEL | IDREG_UTS46_LABEL_HAS_DOT;
+	if (info.errors & fatal) {
+		return name_problems(idna, utf8, len, info.errors & fatal, NULL, diag);
+	}
+	if ((size_t)n + 1 > size) {
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "mapped text longer than %zu bytes",
+				      size ? size - 1 : 0);
+	}
+	memcpy(out, mapped, (size_t)n);
+	out[n] = '\0';
+	return IDREG_OK;
+}
+
 idreg_err idreg_uts46_to_ascii(const char *utf8, size_t len, char *out, size_t size,
 			       struct idreg_diag *diag)
 {

@@ -105,6 +105,16 @@ bool idreg_uts46_mixed_labels(const char *name, size_t len);
  */
 bool idreg_uts46_is_ldh(const char *name, size_t len);
 
+/**
+ * Map part of a name (the prefix of a search pattern) as UTS #46 maps whole
+ * names -- case folded, width folded, NFC, the other dots made '.' -- without
+ * the checks only a whole label or name can pass (hyphens, Bidi, CONTEXTJ,
+ * lengths).  IDREG_EPARSE for invalid UTF-8 or a character no name may
+ * contain.
+ */
+idreg_err idreg_uts46_map_partial(const char *utf8, size_t len, char *out, size_t size,
+				  struct idreg_diag *diag);
+
 /** The message for one problem bit ("a label starts with a hyphen"). */
 const char *idreg_uts46_problem_text(uint32_t problem);
 
