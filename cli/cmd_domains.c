@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/arena.h"
@@ -203,9 +205,11 @@ int cli_cmd_show_domain(struct cli *cli, int argc, char **argv)
 	const struct cli_command *cmd = cli_find_command("show", "domain");
 	static const struct option options[] = {
 		{ "max", required_argument, NULL, 'm' },
+		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long max = 10;
+	bool stats = false;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "m:", options, NULL)) != -1) {
 		char *end;
@@ -216,12 +220,15 @@ int cli_cmd_show_domain(struct cli *cli, int argc, char **argv)
 				return cli_usage_error(cmd, "--max takes a count up to 100000");
 			}
 			break;
+		case 's': stats = true; break;
 		default: return cli_usage_error(cmd, "unknown option");
 		}
 	}
 	if (optind >= argc) {
 		return cli_usage_error(cmd, "name at least one domain or pattern");
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct idreg_store *store;
 	struct idreg_diag diag = { "" };
 	idreg_err err = cli_open_store(cli, false, &store, &diag);
@@ -235,6 +242,24 @@ int cli_cmd_show_domain(struct cli *cli, int argc, char **argv)
 	if (err != IDREG_OK) {
 		idreg_domindex_free(&ix);
 		return cli_fail(&diag, err);
+	}
+	if (stats) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long pages = 0, resident = 0;
+		FILE *f = fopen("/proc/self/statm", "r");
+		if (f != NULL) {
+			if (fscanf(f, "%ld %ld", &pages, &resident) != 2) {
+				resident = 0;
+			}
+			fclose(f);
+		}
+		fprintf(stderr,
+			"%% index: %u domains, %u hosts, %u entities; loaded in %.2f s; %.1f MB of "
+			"arrays and strings; process resident %.1f MB\n",
+			ix.n_domains, ix.n_hosts, ix.n_entities,
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+			(double)idreg_domindex_memory(&ix) / 1e6,
+			(double)resident * (double)sysconf(_SC_PAGESIZE) / 1e6);
 	}
 	int status = CLI_OK;
 	uint32_t *found = malloc(((size_t)max + 1) * sizeof(*found));

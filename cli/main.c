@@ -70,7 +70,7 @@ static const struct cli_command commands[] = {
 	  "  --more N    list at most N records inside (default 10, at most 256)\n"
 	  "\n"
 	  "Exits with 1 if some QUERY has no record covering it or inside it.\n" },
-	{ "show", "domain", cli_cmd_show_domain, "[--max N] NAME|PATTERN...",
+	{ "show", "domain", cli_cmd_show_domain, "[--max N] [--stats] NAME|PATTERN...",
 	  "show a domain, or the domains matching a pattern",
 	  "Loads the in-memory domain index (as the daemon does) and prints each\n"
 	  "domain NAME (U-labels or A-labels) with its nameservers, DS records and\n"
@@ -79,6 +79,7 @@ static const struct cli_command commands[] = {
 	  "in A-label or U-label form (RFC 9082 section 4.1).\n"
 	  "\n"
 	  "  --max N    list at most N domains of a pattern (default 10)\n"
+	  "  --stats    say how large the index is and how long it took to load\n"
 	  "\n"
 	  "Exits with 1 if a NAME is not held or a PATTERN matches nothing.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count records per registry, type and status",

@@ -555,6 +555,12 @@ static int addr6_order(const void *pa, const void *pb)
 
 static idreg_err build(struct idreg_domindex *ix, struct loader *ld)
 {
+	/* Every string is in: give back the pool's unused room before pointing into it. */
+	char *shrunk = realloc(ix->pool, ix->pool_len);
+	if (shrunk != NULL) {
+		ix->pool = shrunk;
+		ix->pool_cap = ix->pool_len;
+	}
 	/* Domains by name: links already point at sorted hosts and entities. */
 	struct name_set set = domain_set(ix);
 	uint32_t *order = sorted_order(ix->n_domains, name_order, &set);
