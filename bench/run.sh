@@ -11,6 +11,9 @@
 #   2. lookups: bench_lookup loads the same files into the in-memory index and
 #      times LOOKUPS point and covering lookups per workload on one thread,
 #      RUNS times; median.  Goal: >= 5,000,000 lookups/s.
+#   3. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
+#      side with nginx, and its memory; `scripts/deps.sh bench` installs the
+#      wrk and nginx it needs first.
 # Builds a release build in BENCH_BUILD (default: build-bench in the
 # repository root) first if needed.  Works from any current directory.
 # Environment: IDREG_DATA (default: ../shared/data/rir from the repository
@@ -185,3 +188,4 @@ mkdir -p "$root/bench/results"
 out=$root/bench/results/bench-$(date -u +%Y%m%d-%H%M%S).txt
 report | tee "$out"
 echo "(report saved in $out)" >&2
+bash "$root/scripts/deps.sh" bench && BENCH_BUILD=$build bash "$root/bench/bench_query.sh"
