@@ -47,6 +47,7 @@ struct view {
 	struct idreg_snapshot *snap;
 	struct idreg_service svc;
 	char base_url[512], port43[256], terms_of_use[1024], terms_url[512];
+	long search_max;
 };
 
 struct server {
@@ -172,11 +173,18 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		return err;
 	}
 	atomic_init(&v->refs, 1);
+	uint32_t redact;
+	if (idreg_redaction_parse(cfg->privacy_redact, &redact, diag) != IDREG_OK) {
+		idreg_snapshot_unref(v->snap);
+		free(v);
+		return IDREG_ECONFIG;
+	}
+	v->search_max = cfg->rdap_search_max;
 	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
 	snprintf(v->port43, sizeof(v->port43), "%s", cfg->rdap_port43);
 	snprintf(v->terms_of_use, sizeof(v->terms_of_use), "%s", cfg->terms_of_use);
 	snprintf(v->terms_url, sizeof(v->terms_url), "%s", cfg->terms_url);
-	v->svc = (struct idreg_service){ v->base_url, v->port43, v->terms_of_use, v->terms_url };
+	v->svc = (struct idreg_service){ v->base_url, v->port43, v->terms_of_use, v->terms_url, redact };
 	*out = v;
 	return IDREG_OK;
 }
@@ -272,7 +280,7 @@ static enum MHD_Result on_rdap_request(void *cls, struct MHD_Connection *conn, c
 			   IDREG_OK) {
 			idreg_answer_error(&answer, perr.status, perr.reason);
 		} else {
-			idreg_answer_query(v->snap, &query, &answer);
+			idreg_answer_query(v->snap, &query, (size_t)v->search_max, &answer);
 		}
 	}
 	if (idreg_render_rdap(&v->svc, v->snap, &answer, request_url, &body) != IDREG_OK) {
@@ -389,7 +397,7 @@ static void serve_whois(struct server *srv, int fd, const struct sockaddr *peer)
 	} else if (idreg_query_parse_whois(line, (size_t)len, &query, &perr) != IDREG_OK) {
 		idreg_answer_error(&answer, perr.status, perr.reason);
 	} else {
-		idreg_answer_query(v->snap, &query, &answer);
+		idreg_answer_query(v->snap, &query, (size_t)v->search_max, &answer);
 	}
 	struct idreg_buf out;
 	idreg_buf_init(&out, RESPONSE_MAX);
@@ -645,9 +653,14 @@ int main(int argc, char **argv)
 	if (check_only) {
 		struct sockaddr_storage addr;
 		socklen_t len;
+		uint32_t redact;
 		if (!parse_listen(srv.cfg.rdap_listen, &addr, &len) ||
 		    !parse_listen(srv.cfg.whois_listen, &addr, &len)) {
 			fprintf(stderr, "idregd: a listening address is not ADDRESS:PORT\n");
+			goto out_config;
+		}
+		if (idreg_redaction_parse(srv.cfg.privacy_redact, &redact, &diag) != IDREG_OK) {
+			fprintf(stderr, "idregd: %s\n", diag.text);
 			goto out_config;
 		}
 		idreg_config_print(&srv.cfg, stdout);

@@ -79,6 +79,11 @@ static const struct conf_key config_keys[] = {
 	  1, 180, NULL, "terms-of-use notice of RDAP and WHOIS answers (an INI line holds 200 characters)" },
 	{ "service", "terms_url", CONF_STRING, FIELD(terms_url), "", 0, 0, NULL,
 	  "where the full terms of use are; empty: none" },
+	{ "rdap", "search_max_results", CONF_INT, FIELD(rdap_search_max), "100", 1, 1000, NULL,
+	  "most objects a search answers with; more are cut with a notice" },
+	{ "privacy", "redact", CONF_STRING, FIELD(privacy_redact),
+	  "fn email voice fax street locality region postal_code", 0, 0, NULL,
+	  "contact fields withheld from anonymous clients when they are personal data" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -34,6 +34,8 @@ struct idreg_config {
 	long rate_burst;           /* [ratelimit] burst */
 	char *terms_of_use;        /* [service] terms_of_use */
 	char *terms_url;           /* [service] terms_url */
+	long rdap_search_max;      /* [rdap] search_max_results */
+	char *privacy_redact;      /* [privacy] redact */
 };
 
 /** Fill @cfg with every key's default. */

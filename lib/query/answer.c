@@ -1,17 +1,30 @@
 /*
- * Looking queries up in a snapshot.
+ * Looking queries up in a snapshot.  Names arrive as users type them, in
+ * U-labels or A-labels: they are mapped as UTS #46 says (ICU) before the
+ * lookup, and a name mixing both forms is refused as RDAP requires.
  */
 #include "query/answer.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "idn/uts46.h"
+
 void idreg_answer_error(struct idreg_answer *out, int status, const char *reason)
 {
-	memset(out, 0, sizeof(*out));
 	out->kind = IDREG_ANSWER_ERROR;
 	out->status = status;
+	out->n_results = out->total = 0;
 	snprintf(out->reason, sizeof(out->reason), "%s", reason);
+}
+
+static void answer_ok(struct idreg_answer *out, enum idreg_answer_kind kind)
+{
+	out->kind = kind;
+	out->status = 200;
+	out->reason[0] = '\0';
+	out->n_results = out->total = 0;
+	out->has_parent = false;
 }
 
 static void answer_numres(const struct idreg_snapshot *snap, const struct idreg_query *q,
@@ -28,23 +41,135 @@ static void answer_numres(const struct idreg_snapshot *snap, const struct idreg_
 		idreg_answer_error(out, 404, reason);
 		return;
 	}
-	memset(out, 0, sizeof(*out));
-	out->kind = IDREG_ANSWER_NUMRES;
-	out->status = 200;
+	answer_ok(out, IDREG_ANSWER_NUMRES);
 	out->record = found;
 	const struct idreg_numres *rec = &snap->numbers.records[found];
 	out->has_parent = idreg_numindex_above(&snap->numbers, rec->type, rec->first, rec->last,
 					       &out->parent);
 }
 
+/* A name as the user wrote it, to its A-label form; false with the error answer set. */
+static bool name_to_ascii(const char *text, char *ascii, size_t size, struct idreg_answer *out)
+{
+	size_t len = strlen(text);
+	if (idreg_uts46_mixed_labels(text, len)) {
+		idreg_answer_error(out, 400, "the name mixes A-labels and U-labels");
+		return false;
+	}
+	struct idreg_diag diag;
+	if (idreg_uts46_to_ascii(text, len, ascii, size, &diag) != IDREG_OK) {
+		char reason[sizeof(out->reason)];
+		snprintf(reason, sizeof(reason), "not a domain name: %.130s", diag.text);
+		idreg_answer_error(out, 400, reason);
+		return false;
+	}
+	return true;
+}
+
+static void answer_object(const struct idreg_snapshot *snap, const struct idreg_query *q,
+			  struct idreg_answer *out)
+{
+	const struct idreg_domindex *ix = &snap->names;
+	uint32_t id;
+	enum idreg_answer_kind kind;
+	if (q->kind == IDREG_Q_ENTITY) {
+		id = idreg_domindex_find_entity(ix, q->text, strlen(q->text));
+		kind = IDREG_ANSWER_ENTITY;
+	} else {
+		char ascii[IDREG_UTS46_ASCII_MAX];
+		if (!name_to_ascii(q->text, ascii, sizeof(ascii), out)) {
+			return;
+		}
+		bool domain = q->kind == IDREG_Q_DOMAIN;
+		id = domain ? idreg_domindex_find_domain(ix, ascii, strlen(ascii))
+			    : idreg_domindex_find_host(ix, ascii, strlen(ascii));
+		kind = domain ? IDREG_ANSWER_DOMAIN : IDREG_ANSWER_NAMESERVER;
+	}
+	if (id == IDREG_DOMINDEX_NONE) {
+		idreg_answer_error(out, 404, "this registry holds no such object");
+		return;
+	}
+	answer_ok(out, kind);
+	out->object = id;
+}
+
+static void answer_search(const struct idreg_snapshot *snap, const struct idreg_query *q,
+			  size_t max, struct idreg_answer *out)
+{
+	const struct idreg_domindex *ix = &snap->names;
+	if (max > IDREG_ANSWER_RESULTS_MAX) {
+		max = IDREG_ANSWER_RESULTS_MAX;
+	}
+	struct idreg_name_pattern pattern;
+	struct idreg_diag diag;
+	enum idreg_answer_kind kind;
+	size_t total = 0;
+	idreg_err err;
+	switch (q->kind) {
+	case IDREG_Q_DOMAINS_BY_NAME:
+	case IDREG_Q_DOMAINS_BY_NS_NAME:
+	case IDREG_Q_NAMESERVERS_BY_NAME:
+		if (idreg_uts46_mixed_labels(q->text, strlen(q->text))) {
+			idreg_answer_error(out, 400, "the pattern mixes A-labels and U-labels");
+			return;
+		}
+		if (idreg_name_pattern_parse(q->text, strlen(q->text), &pattern, &diag) != IDREG_OK) {
+			char reason[sizeof(out->reason)];
+			snprintf(reason, sizeof(reason), "unsupported pattern: %.130s", diag.text);
+			idreg_answer_error(out, 422, reason);
+			return;
+		}
+		if (q->kind == IDREG_Q_DOMAINS_BY_NAME) {
+			kind = IDREG_ANSWER_DOMAINS;
+			err = idreg_domindex_search_domains(ix, &pattern, out->results, max, &total);
+		} else if (q->kind == IDREG_Q_DOMAINS_BY_NS_NAME) {
+			kind = IDREG_ANSWER_DOMAINS;
+			err = idreg_domindex_search_domains_by_ns(ix, &pattern, out->results, max, &total);
+		} else {
+			kind = IDREG_ANSWER_NAMESERVERS;
+			err = idreg_domindex_search_hosts(ix, &pattern, out->results, max, &total);
+		}
+		break;
+	case IDREG_Q_DOMAINS_BY_NS_IP:
+		kind = IDREG_ANSWER_DOMAINS;
+		err = idreg_domindex_search_domains_by_ns_ip(ix, &q->address, out->results, max, &total);
+		break;
+	case IDREG_Q_NAMESERVERS_BY_IP:
+		kind = IDREG_ANSWER_NAMESERVERS;
+		err = idreg_domindex_search_hosts_by_ip(ix, &q->address, out->results, max, &total);
+		break;
+	case IDREG_Q_ENTITIES_BY_FN:
+	case IDREG_Q_ENTITIES_BY_HANDLE:
+		kind = IDREG_ANSWER_ENTITIES;
+		err = q->kind == IDREG_Q_ENTITIES_BY_FN
+			      ? idreg_domindex_search_entities_by_fn(ix, q->text, strlen(q->text),
+								     out->results, max, &total)
+			      : idreg_domindex_search_entities_by_handle(ix, q->text, strlen(q->text),
+									 out->results, max, &total);
+		if (err == IDREG_EPARSE) {
+			idreg_answer_error(out, 422, "an entity pattern has one '*', at its end");
+			return;
+		}
+		break;
+	default:
+		idreg_answer_error(out, 400, "not a search");
+		return;
+	}
+	if (err != IDREG_OK) {
+		idreg_answer_error(out, 503, "the server could not complete the search");
+		return;
+	}
+	answer_ok(out, kind);
+	out->total = total;
+	out->n_results = total < max ? total : max;
+}
+
 void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_query *query,
-			struct idreg_answer *out)
+			size_t search_max, struct idreg_answer *out)
 {
 	switch (query->kind) {
 	case IDREG_Q_HELP:
-		memset(out, 0, sizeof(*out));
-		out->kind = IDREG_ANSWER_HELP;
-		out->status = 200;
+		answer_ok(out, IDREG_ANSWER_HELP);
 		return;
 	case IDREG_Q_IP:
 	case IDREG_Q_AUTNUM:
@@ -53,11 +178,10 @@ void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_qu
 	case IDREG_Q_DOMAIN:
 	case IDREG_Q_NAMESERVER:
 	case IDREG_Q_ENTITY:
-		idreg_answer_error(out, 404, "this registry holds no such object");
+		answer_object(snap, query, out);
 		return;
 	default:
-		/* Searches find nothing until the registry holds names. */
-		idreg_answer_error(out, 404, "no objects match the search");
+		answer_search(snap, query, search_max, out);
 		return;
 	}
 }

@@ -1,7 +1,7 @@
 /*
  * The middle of the request pipeline: a parsed query, looked up in a
- * snapshot, becomes an answer -- an object to render, or a status and a
- * reason.  RDAP and WHOIS render the same answers.
+ * snapshot, becomes an answer -- an object or a list of objects to render,
+ * or a status and a reason.  RDAP and WHOIS render the same answers.
  */
 #ifndef IDREG_QUERY_ANSWER_H
 #define IDREG_QUERY_ANSWER_H
@@ -13,10 +13,19 @@
 #include "query/snapshot.h"
 
 enum idreg_answer_kind {
-	IDREG_ANSWER_ERROR,   /* status and reason say what went wrong */
+	IDREG_ANSWER_ERROR,       /* status and reason say what went wrong */
 	IDREG_ANSWER_HELP,
-	IDREG_ANSWER_NUMRES,  /* an IP network or an autnum */
+	IDREG_ANSWER_NUMRES,      /* an IP network or an autnum */
+	IDREG_ANSWER_DOMAIN,      /* object: a domain id in the snapshot's names */
+	IDREG_ANSWER_NAMESERVER,  /* object: a host id */
+	IDREG_ANSWER_ENTITY,      /* object: an entity id */
+	IDREG_ANSWER_DOMAINS,     /* results: domain ids */
+	IDREG_ANSWER_NAMESERVERS, /* results: host ids */
+	IDREG_ANSWER_ENTITIES,    /* results: entity ids */
 };
+
+/* Most results a search answer can carry (rdap.search_max_results is below it). */
+#define IDREG_ANSWER_RESULTS_MAX 1000
 
 struct idreg_answer {
 	enum idreg_answer_kind kind;
@@ -25,11 +34,15 @@ struct idreg_answer {
 	uint32_t record;       /* NUMRES: the record, in the snapshot's numbers */
 	bool has_parent;
 	uint32_t parent;       /* NUMRES: the record above it */
+	uint32_t object;       /* DOMAIN, NAMESERVER, ENTITY */
+	uint32_t results[IDREG_ANSWER_RESULTS_MAX]; /* searches */
+	size_t n_results;
+	size_t total;          /* searches: how many matched; more than n_results when cut */
 };
 
-/** Look @query up in @snap. */
+/** Look @query up in @snap; searches return at most @search_max results. */
 void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_query *query,
-			struct idreg_answer *out);
+			size_t search_max, struct idreg_answer *out);
 
 /** An error answer, e.g. for a query that did not parse. */
 void idreg_answer_error(struct idreg_answer *out, int status, const char *reason);

@@ -1,27 +1,31 @@
 /*
  * RDAP JSON responses (RFC 9083) for IP networks, autnums, help and errors,
- * built with jansson.  Networks carry the cidr0 extension as the RIRs serve
- * it; every response names the conformance it uses in rdapConformance, at
- * the top level only.
+ * built with jansson, and the frame every response shares (conformance,
+ * notices).  Networks carry the cidr0 extension as the RIRs serve it; every
+ * response names the conformance it uses in rdapConformance, at the top
+ * level only.  Domains, nameservers and entities are in rdap_names.c.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/render.h"
+#include "domains/domain.h"
+#include "query/rdap_int.h"
 
-static json_t *conformance(const struct idreg_answer *answer)
+static json_t *conformance(const struct idreg_answer *answer, bool redacted)
 {
 	json_t *list = json_array();
 	json_array_append_new(list, json_string("rdap_level_0"));
 	if (answer->kind == IDREG_ANSWER_NUMRES) {
 		json_array_append_new(list, json_string("cidr0"));
 	}
+	if (redacted) {
+		json_array_append_new(list, json_string("redacted"));
+	}
 	return list;
 }
 
-static json_t *link(const char *value, const char *rel, const char *href, const char *type)
+json_t *idreg__rdap_link(const char *value, const char *rel, const char *href, const char *type)
 {
 	json_t *l = json_object();
 	json_object_set_new(l, "value", json_string(value));
@@ -33,7 +37,8 @@ static json_t *link(const char *value, const char *rel, const char *href, const 
 	return l;
 }
 
-static json_t *notices(const struct idreg_service *svc, const char *request_url)
+static json_t *notices(const struct idreg_service *svc, const char *request_url,
+		       const struct idreg_answer *answer)
 {
 	json_t *terms = json_object();
 	json_object_set_new(terms, "title", json_string("Terms of Use"));
@@ -42,21 +47,40 @@ static json_t *notices(const struct idreg_service *svc, const char *request_url)
 	json_object_set_new(terms, "description", description);
 	if (svc->terms_url[0] != '\0') {
 		json_t *links = json_array();
-		json_array_append_new(links, link(request_url, "terms-of-service", svc->terms_url,
+		json_array_append_new(links, idreg__rdap_link(request_url, "terms-of-service", svc->terms_url,
 						  "text/html"));
 		json_object_set_new(terms, "links", links);
 	}
 	json_t *list = json_array();
 	json_array_append_new(list, terms);
+	if (answer->total > answer->n_results) {
+		char text[128];
+		snprintf(text, sizeof(text), "%zu objects matched; the first %zu are listed.",
+			 answer->total, answer->n_results);
+		json_t *cut = json_object();
+		json_object_set_new(cut, "title", json_string("Search results truncated"));
+		json_object_set_new(cut, "type", json_string("result set truncated due to excessive load"));
+		json_object_set_new(cut, "description", json_pack("[s]", text));
+		json_array_append_new(list, cut);
+	}
 	return list;
 }
 
-static json_t *event(const char *action, const char *date)
+json_t *idreg__rdap_event(const char *action, const char *date)
 {
 	json_t *e = json_object();
 	json_object_set_new(e, "eventAction", json_string(action));
 	json_object_set_new(e, "eventDate", json_string(date));
 	return e;
+}
+
+void idreg__rdap_add_event_time(json_t *events, const char *action, int64_t t)
+{
+	if (t != IDREG_TIME_NONE) {
+		char text[IDREG_TIME_TEXT_MAX];
+		idreg_time_format(t, text);
+		json_array_append_new(events, idreg__rdap_event(action, text));
+	}
 }
 
 /* A record's handle: its range, as the RIRs name networks and AS blocks. */
@@ -151,16 +175,16 @@ static json_t *numres_object(const struct idreg_service *svc, const struct idreg
 		char date[32];
 		snprintf(date, sizeof(date), "%04d-%02d-%02dT00:00:00Z", rec->date / 10000,
 			 rec->date / 100 % 100, rec->date % 100);
-		json_array_append_new(events, event("registration", date));
+		json_array_append_new(events, idreg__rdap_event("registration", date));
 	}
 	if (meta->changed_at != NULL && meta->changed_at[0] != '\0') {
-		json_array_append_new(events, event("last changed", meta->changed_at));
+		json_array_append_new(events, idreg__rdap_event("last changed", meta->changed_at));
 	}
-	json_array_append_new(events, event("last update of RDAP database", snap->loaded_at));
+	json_array_append_new(events, idreg__rdap_event("last update of RDAP database", snap->loaded_at));
 	json_object_set_new(o, "events", events);
 
 	json_t *links = json_array();
-	json_array_append_new(links, link(request_url, "self", self, "application/rdap+json"));
+	json_array_append_new(links, idreg__rdap_link(request_url, "self", self, "application/rdap+json"));
 	json_object_set_new(o, "links", links);
 
 	if (rec->opaque_id != NULL && rec->opaque_id[0] != '\0') {
@@ -199,16 +223,24 @@ idreg_err idreg_render_rdap(const struct idreg_service *svc, const struct idreg_
 			    struct idreg_buf *out)
 {
 	json_t *body;
-	if (answer->kind == IDREG_ANSWER_NUMRES) {
+	bool redacted = false;
+	switch (answer->kind) {
+	case IDREG_ANSWER_NUMRES:
 		body = numres_object(svc, snap, answer, request_url);
-	} else {
+		break;
+	case IDREG_ANSWER_ERROR:
+	case IDREG_ANSWER_HELP:
 		body = json_object();
+		break;
+	default:
+		body = idreg__rdap_names(svc, snap, answer, request_url, &redacted);
+		break;
 	}
 	if (body == NULL) {
 		return IDREG_ENOMEM;
 	}
-	json_object_set_new(body, "rdapConformance", conformance(answer));
-	json_object_set_new(body, "notices", notices(svc, request_url));
+	json_object_set_new(body, "rdapConformance", conformance(answer, redacted));
+	json_object_set_new(body, "notices", notices(svc, request_url, answer));
 	if (answer->kind == IDREG_ANSWER_ERROR) {
 		json_object_set_new(body, "errorCode", json_integer(answer->status));
 		json_object_set_new(body, "title", json_string(status_title(answer->status)));

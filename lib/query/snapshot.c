@@ -15,9 +15,14 @@ idreg_err idreg_snapshot_load(struct idreg_store *store, struct idreg_snapshot *
 	atomic_init(&snap->refs, 1);
 	idreg_store_now(snap->loaded_at, sizeof(snap->loaded_at));
 	idreg_numindex_init(&snap->numbers);
+	idreg_domindex_init(&snap->names);
 	idreg_err err = idreg_numindex_load(&snap->numbers, store, diag);
+	if (err == IDREG_OK) {
+		err = idreg_domindex_load(&snap->names, store, diag);
+	}
 	if (err != IDREG_OK) {
 		idreg_numindex_free(&snap->numbers);
+		idreg_domindex_free(&snap->names);
 		free(snap);
 		return err;
 	}
@@ -34,6 +39,7 @@ void idreg_snapshot_unref(struct idreg_snapshot *snap)
 {
 	if (snap != NULL && atomic_fetch_sub_explicit(&snap->refs, 1, memory_order_acq_rel) == 1) {
 		idreg_numindex_free(&snap->numbers);
+		idreg_domindex_free(&snap->names);
 		free(snap);
 	}
 }

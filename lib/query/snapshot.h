@@ -9,12 +9,14 @@
 
 #include <stdatomic.h>
 
+#include "domains/domindex.h"
 #include "numres/numindex.h"
 #include "store/store.h"
 
 struct idreg_snapshot {
 	atomic_int refs;
 	struct idreg_numindex numbers;
+	struct idreg_domindex names; /* domains, nameservers, entities */
 	char loaded_at[32]; /* ISO 8601 UTC: "last update of RDAP database" */
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domains/domain.h"
 #include "query/render.h"
 
 static idreg_err line(struct idreg_buf *out, const char *key, const char *fmt, ...)
@@ -120,6 +121,123 @@ static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_an
 	return err;
 }
 
+static idreg_err time_line(struct idreg_buf *out, const char *key, int64_t t)
+{
+	if (t == IDREG_TIME_NONE) {
+		return IDREG_OK;
+	}
+	char text[IDREG_TIME_TEXT_MAX];
+	idreg_time_format(t, text);
+	return line(out, key, "%s", text);
+}
+
+/* An entity's fields that this client may see; withheld ones are left out. */
+static idreg_err entity_lines(const struct idreg_service *svc, const struct idreg_entity *e,
+			      struct idreg_buf *out)
+{
+	static const char *const keys[IDREG_ENTITY_FIELD_COUNT] = {
+		"name:", "org:", "e-mail:", "phone:", "fax-no:", "address:", "city:", "state:",
+		"postal-code:", "country:",
+	};
+	idreg_err err = line(out, "handle:", "%s", e->handle);
+	bool withheld = false;
+	for (int f = 0; f < IDREG_ENTITY_FIELD_COUNT && err == IDREG_OK; f++) {
+		const char *value = e->fields[f];
+		if (value == NULL) {
+			continue;
+		}
+		if (idreg_render_withheld(svc, e, (enum idreg_entity_field)f)) {
+			withheld = true;
+			continue;
+		}
+		/* Street lines are joined by '\n': one "address:" line each. */
+		const char *p = value;
+		do {
+			size_t len = strcspn(p, "\n");
+			err = line(out, keys[f], "%.*s", (int)len, p);
+			p += len + (p[len] == '\n');
+		} while (*p && err == IDREG_OK);
+	}
+	if (err == IDREG_OK && withheld) {
+		err = idreg_buf_puts(out, "% Personal data of this contact is withheld by the registry's privacy policy.\r\n");
+	}
+	return err;
+}
+
+static idreg_err domain_lines(const struct idreg_service *svc, const struct idreg_snapshot *snap,
+			      uint32_t id, struct idreg_buf *out)
+{
+	struct idreg_domindex_domain d;
+	idreg_domindex_domain(&snap->names, id, &d);
+	idreg_err err = line(out, "domain:", "%s", d.ldh_name);
+	if (err == IDREG_OK && strcmp(d.unicode_name, d.ldh_name) != 0) {
+		err = line(out, "domain-unicode:", "%s", d.unicode_name);
+	}
+	if (err == IDREG_OK && d.handle != NULL) {
+		err = line(out, "handle:", "%s", d.handle);
+	}
+	for (int s = 0; s < IDREG_DOMAIN_STATUS_COUNT && err == IDREG_OK; s++) {
+		if (d.status & (1u << s)) {
+			err = line(out, "status:", "%s",
+				   idreg_domain_status_epp_name((enum idreg_domain_status)s));
+		}
+	}
+	for (uint32_t i = 0; i < d.n_ns && err == IDREG_OK; i++) {
+		struct idreg_domindex_host h;
+		idreg_domindex_host(&snap->names, d.nameservers[i], &h);
+		err = line(out, "nserver:", "%s", h.ldh_name);
+	}
+	for (uint32_t i = 0; i < d.n_ds && err == IDREG_OK; i++) {
+		err = line(out, "ds-rdata:", "%u %u %u %s", d.ds[i].key_tag, d.ds[i].algorithm,
+			   d.ds[i].digest_type, d.ds[i].digest);
+	}
+	if (err == IDREG_OK) {
+		err = time_line(out, "created:", d.registered);
+	}
+	if (err == IDREG_OK) {
+		err = time_line(out, "expires:", d.expires);
+	}
+	if (err == IDREG_OK) {
+		err = time_line(out, "last-modified:", d.last_changed);
+	}
+	for (uint32_t i = 0; i < d.n_contacts && err == IDREG_OK; i++) {
+		struct idreg_domindex_entity e;
+		idreg_domindex_entity(&snap->names, d.contacts[i].entity, &e);
+		for (int r = 0; r < IDREG_ROLE_COUNT && err == IDREG_OK; r++) {
+			if (d.contacts[i].roles & (1u << r)) {
+				char key[32];
+				snprintf(key, sizeof(key), "%s:", idreg_role_name((enum idreg_role)r));
+				err = line(out, key, "%s", e.entity.handle);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < d.n_contacts && err == IDREG_OK; i++) {
+		struct idreg_domindex_entity e;
+		idreg_domindex_entity(&snap->names, d.contacts[i].entity, &e);
+		err = idreg_buf_puts(out, "\r\n");
+		if (err == IDREG_OK) {
+			err = entity_lines(svc, &e.entity, out);
+		}
+	}
+	return err;
+}
+
+static idreg_err host_lines(const struct idreg_snapshot *snap, uint32_t id, struct idreg_buf *out)
+{
+	struct idreg_domindex_host h;
+	idreg_domindex_host(&snap->names, id, &h);
+	idreg_err err = line(out, "nserver:", "%s", h.ldh_name);
+	if (err == IDREG_OK && strcmp(h.unicode_name, h.ldh_name) != 0) {
+		err = line(out, "nserver-unicode:", "%s", h.unicode_name);
+	}
+	for (uint32_t i = 0; i < h.n_addrs && err == IDREG_OK; i++) {
+		char text[IDREG_IP_TEXT_MAX];
+		idreg_ip_format(&h.addrs[i], text, sizeof(text));
+		err = line(out, "ip-address:", "%s", text);
+	}
+	return err;
+}
+
 idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg_snapshot *snap,
 			     const char *query_text, const struct idreg_answer *answer,
 			     struct idreg_buf *out)
@@ -138,6 +256,26 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 		if (err == IDREG_OK) {
 			err = numres(snap, answer, out);
 		}
+		break;
+	case IDREG_ANSWER_DOMAIN:
+	case IDREG_ANSWER_NAMESERVER:
+	case IDREG_ANSWER_ENTITY:
+		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		if (err == IDREG_OK && answer->kind == IDREG_ANSWER_DOMAIN) {
+			err = domain_lines(svc, snap, answer->object, out);
+		} else if (err == IDREG_OK && answer->kind == IDREG_ANSWER_NAMESERVER) {
+			err = host_lines(snap, answer->object, out);
+		} else if (err == IDREG_OK) {
+			struct idreg_domindex_entity e;
+			idreg_domindex_entity(&snap->names, answer->object, &e);
+			err = entity_lines(svc, &e.entity, out);
+		}
+		break;
+	case IDREG_ANSWER_DOMAINS:
+	case IDREG_ANSWER_NAMESERVERS:
+	case IDREG_ANSWER_ENTITIES:
+		/* WHOIS asks for one object; searches are RDAP's. */
+		err = idreg_buf_puts(out, "%ERROR:400: searches are answered over RDAP\r\n");
 		break;
 	case IDREG_ANSWER_ERROR:
 		err = idreg_buf_printf(out, "%%ERROR:%d: %s\r\n", answer->status, answer->reason);
