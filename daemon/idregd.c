@@ -155,7 +155,8 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 			    struct idreg_diag *diag)
 {
 	struct idreg_store_options opts = { .backend = cfg->store_backend, .path = cfg->store_path,
-					    .busy_timeout_ms = cfg->store_busy_timeout_ms };
+					    .busy_timeout_ms = cfg->store_busy_timeout_ms,
+					    .no_migrate = true };
 	struct idreg_store *store;
 	idreg_err err = idreg_store_open(&opts, &store, diag);
 	if (err != IDREG_OK) {

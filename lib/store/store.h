@@ -186,6 +186,7 @@ struct idreg_store_options {
 	const char *path;        /* database location */
 	long busy_timeout_ms;
 	bool create;             /* create a new, empty registry; fail if one exists */
+	bool no_migrate;         /* a reader (the daemon): refuse an old schema, never upgrade it */
 };
 
 /** Open (or with @opts->create, create) a registry. */

@@ -1912,6 +1912,21 @@ static idreg_err schema_version(struct sqlite_store *s, int *out, struct idreg_d
 						     : fail(s, rc, "reading the schema version", diag);
 }
 
+/* For readers: the schema must be the one this build knows, as it is. */
+static idreg_err check_schema(struct sqlite_store *s, struct idreg_diag *diag)
+{
+	int version;
+	idreg_err err = schema_version(s, &version, diag);
+	if (err == IDREG_OK && version != SCHEMA_VERSION) {
+		err = idreg_diag_set(diag, IDREG_ESCHEMA,
+				     "%s: schema version %d, this build reads %d; %s", s->path, version,
+				     SCHEMA_VERSION,
+				     version < SCHEMA_VERSION ? "run any idreg command on it to upgrade it"
+							      : "upgrade idreg");
+	}
+	return err;
+}
+
 static idreg_err migrate(struct sqlite_store *s, bool create, struct idreg_diag *diag)
 {
 	idreg_err err;
@@ -2024,7 +2039,7 @@ idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct
 			  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
 		       "configuring", diag);
 	if (err == IDREG_OK) {
-		err = migrate(s, opts->create, diag);
+		err = opts->no_migrate ? check_schema(s, diag) : migrate(s, opts->create, diag);
 	}
 	if (err != IDREG_OK) {
 		goto fail;
