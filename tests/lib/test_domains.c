@@ -47,7 +47,8 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(g_db, sizeof(g_db), "%s/registry.db", g_dir);
-	struct idreg_store_options opts = { "sqlite", g_db, 50, true };
+	struct idreg_store_options opts = { .backend = "sqlite", .path = g_db, .busy_timeout_ms = 50,
+					    .create = true };
 	struct idreg_diag diag;
 	if (idreg_store_open(&opts, &g_store, &diag) != IDREG_OK) {
 		return -1;
