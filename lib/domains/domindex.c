@@ -192,6 +192,8 @@ struct loader {
 		times_cap;
 	int64_t *host_ids, *entity_ids;  /* store ids, in load order (ascending) */
 	uint32_t *host_at, *entity_at;   /* load position -> index after sorting */
+	uint32_t *host_by_id, *entity_by_id; /* store id -> index after sorting, when ids are dense */
+	int64_t host_max_id, entity_max_id;
 	uint32_t *ds_digest;             /* pool offsets of the digests, until the pool is final */
 	struct idreg_strmap times;       /* change time text -> index in times */
 };
@@ -291,8 +293,12 @@ static idreg_err load_host(void *ctx, const struct idreg_stored_host *row)
 }
 
 /* Index after sorting of the row with store id @id; NONE when there is none. */
-static uint32_t id_lookup(const int64_t *ids, const uint32_t *at, uint32_t n, int64_t id)
+static uint32_t id_lookup(const int64_t *ids, const uint32_t *at, uint32_t n, int64_t id,
+			  const uint32_t *by_id, int64_t max_id)
 {
+	if (by_id != NULL) {
+		return id >= 1 && id <= max_id ? by_id[id] : IDREG_DOMINDEX_NONE;
+	}
 	uint32_t lo = 0, hi = n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -342,7 +348,8 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	x->ns_first = ix->n_ns_links;
 	x->n_ns = (uint8_t)d->n_ns;
 	for (size_t i = 0; i < d->n_ns; i++) {
-		uint32_t h = id_lookup(ld->host_ids, ld->host_at, ix->n_hosts, row->host_ids[i]);
+		uint32_t h = id_lookup(ld->host_ids, ld->host_at, ix->n_hosts, row->host_ids[i],
+				       ld->host_by_id, ld->host_max_id);
 		if (h == IDREG_DOMINDEX_NONE) {
 			return idreg_diag_set(ld->diag, IDREG_ESTORE,
 					      "domain %s refers to host %lld, which is missing",
@@ -357,7 +364,8 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	x->contact_first = ix->n_contacts;
 	x->n_contacts = (uint8_t)d->n_contacts;
 	for (size_t i = 0; i < d->n_contacts; i++) {
-		uint32_t e = id_lookup(ld->entity_ids, ld->entity_at, ix->n_entities, row->entity_ids[i]);
+		uint32_t e = id_lookup(ld->entity_ids, ld->entity_at, ix->n_entities, row->entity_ids[i],
+				       ld->entity_by_id, ld->entity_max_id);
 		if (e == IDREG_DOMINDEX_NONE) {
 			return idreg_diag_set(ld->diag, IDREG_ESTORE,
 					      "domain %s refers to entity %lld, which is missing",
@@ -657,10 +665,29 @@ static idreg_err sort_loaded(struct idreg_domindex *ix, struct loader *ld, bool 
 			    : permute(ix->entities, sizeof(*ix->entities), n, order, at);
 	}
 	free(order);
+	/* Ids that are dense enough get a direct table: a lookup per link. */
+	const int64_t *ids = hosts ? ld->host_ids : ld->entity_ids;
+	int64_t max_id = n > 0 ? ids[n - 1] : 0;
+	uint32_t *by_id = NULL;
+	if (err == IDREG_OK && n > 0 && ids[0] >= 1 && max_id <= 4 * (int64_t)n + 1024) {
+		by_id = malloc(((size_t)max_id + 1) * sizeof(*by_id));
+		if (by_id != NULL) {
+			for (int64_t id = 0; id <= max_id; id++) {
+				by_id[id] = IDREG_DOMINDEX_NONE;
+			}
+			for (uint32_t p = 0; p < n; p++) {
+				by_id[ids[p]] = at[p];
+			}
+		}
+	}
 	if (hosts) {
 		ld->host_at = at;
+		ld->host_by_id = by_id;
+		ld->host_max_id = max_id;
 	} else {
 		ld->entity_at = at;
+		ld->entity_by_id = by_id;
+		ld->entity_max_id = max_id;
 	}
 	return err;
 }
@@ -703,6 +730,8 @@ idreg_err idreg_domindex_load(struct idreg_domindex *ix, struct idreg_store *sto
 	free(ld.entity_ids);
 	free(ld.host_at);
 	free(ld.entity_at);
+	free(ld.host_by_id);
+	free(ld.entity_by_id);
 	free(ld.ds_digest);
 	idreg_strmap_free(&ld.times);
 	if (err == IDREG_ENOMEM) {
