@@ -1010,7 +1010,9 @@ static idreg_err sq_change_set_add(struct idreg_store *base, const char *at, con
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	snprintf(s->change_at, sizeof(s->change_at), "%s", at);
 	err = stmt_done(s, st, "recording a change set", diag);
-	*id = sqlite3_last_insert_rowid(s->db);
+	if (err == IDREG_OK) {
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
 	return err;
 }
 
