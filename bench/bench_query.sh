@@ -23,7 +23,9 @@
 # WHOIS_CLIENTS (whois_load threads, 8), QUERY_PORT_BASE (18480: four ports
 # from there), QUERY_IDREGD_OPTS (more idregd options, e.g. "-o whois.threads=2";
 # default none: idregd runs with its defaults but for the rate limit, which is
-# off).  Needs wrk, nginx and libnginx-mod-stream:
+# off), QUERY_DOMAINS (default 0; N > 0 also measures idregd's memory with the
+# same registry plus N domains from bench/gen_domains, which takes a minute
+# or more a million).  Needs wrk, nginx and libnginx-mod-stream:
 # `bash scripts/deps.sh bench` installs them.  A copy of the report goes to
 # bench/results/ (ignored by git).
 set -euo pipefail
@@ -40,6 +42,7 @@ npaths=${QUERY_PATHS:-4000}
 conns=${QUERY_CONNECTIONS:-32}
 wclients=${WHOIS_CLIENTS:-8}
 port_base=${QUERY_PORT_BASE:-18480}
+ndomains=${QUERY_DOMAINS:-0}
 read -r -a idregd_opts <<<"${QUERY_IDREGD_OPTS:-}"
 stream_module=/usr/lib/nginx/modules/ngx_stream_module.so
 
@@ -57,6 +60,7 @@ done
 ((conns >= 2 && conns <= 1000)) || die "QUERY_CONNECTIONS must be in 2..1000"
 ((wclients <= 256)) || die "WHOIS_CLIENTS is at most 256"
 ((port_base >= 1024 && port_base <= 65530)) || die "QUERY_PORT_BASE must be in 1024..65530"
+[[ $ndomains =~ ^[0-9]+$ ]] && ((ndomains <= 10000000)) || die "QUERY_DOMAINS must be in 0..10000000"
 [[ -d $data/current ]] || die "$data/current: no such directory (set IDREG_DATA to the rir data directory)"
 data=$(cd "$data" && pwd)
 for tool in meson ninja gawk curl ss wrk nginx; do
@@ -83,7 +87,9 @@ done
 if [[ ! -f $build/build.ninja ]]; then
 	meson setup "$build" "$root" --buildtype=release -Dtests=false >&2
 fi
-ninja -C "$build" cli/idreg daemon/idregd bench/whois_load >&2
+targets=(cli/idreg daemon/idregd bench/whois_load)
+((ndomains == 0)) || targets+=(bench/gen_domains)
+ninja -C "$build" "${targets[@]}" >&2
 buildtype=$(meson introspect "$build" --buildoptions 2>/dev/null |
 	gawk 'match($0, /"name": "buildtype", "value": "([a-z]+)"/, m) { print m[1] }' || true)
 [[ -z $buildtype || $buildtype == release ]] ||
@@ -116,10 +122,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Waits (at most 10 s) until URL answers over HTTP while PID lives.
+# Waits (at most SECONDS, default 10) until URL answers over HTTP while PID
+# lives.
 wait_http() {
 	local pid=$1 url=$2 i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < ${3:-10} * 10; i++)); do
 		kill -0 "$pid" 2>/dev/null || return 1
 		curl -s -o /dev/null --max-time 1 "$url" && return 0
 		sleep 0.1
@@ -458,6 +465,34 @@ report() {
 	rss_after=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
 	kill -0 "$idregd_pid" 2>/dev/null || die "idregd died during the benchmark"
 
+	# ---- memory with QUERY_DOMAINS domains as well ----
+	local rss_domains= hwm_domains=
+	if ((ndomains > 0)); then
+		stop_server "$idregd_pid"
+		idregd_pid=
+		echo "  memory with $ndomains domains: generating, importing..." >&2
+		"$build/bench/gen_domains" "$ndomains" >"$tmp/domains.jsonl"
+		"$idreg" --db "$tmp/domains.db" init >/dev/null
+		"$idreg" --db "$tmp/domains.db" import rir "${files[@]}" >/dev/null
+		"$idreg" --db "$tmp/domains.db" import domains "$tmp/domains.jsonl" >"$tmp/domains-import.out"
+		local domain
+		domain=$(head -1 "$tmp/domains.jsonl" | gawk 'match($0, /^\{"name":"([a-z0-9.-]+)"/, m) { print m[1] }')
+		[[ -n $domain ]] || die "gen_domains's first line names no ASCII domain"
+		rm -f "$tmp/domains.jsonl"
+		"$idregd" --db "$tmp/domains.db" --rdap "127.0.0.1:$rdap_port" --whois "127.0.0.1:$whois_port" \
+			"${idregd_opts[@]}" >"$tmp/idregd-domains.log" 2>&1 &
+		idregd_pid=$!
+		wait_http "$idregd_pid" "http://127.0.0.1:$rdap_port/help" 300 ||
+			die "idregd did not start with $ndomains domains: $(cat "$tmp/idregd-domains.log")"
+		local code
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$rdap_port/domain/$domain")
+		[[ $code == 200 ]] || die "idregd with $ndomains domains answers domain/$domain with $code, not 200"
+		rss_domains=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
+		hwm_domains=$(gawk '$1 == "VmHWM:" { print $2 }' "/proc/$idregd_pid/status")
+		stop_server "$idregd_pid"
+		idregd_pid=
+	fi
+
 	echo "1. RDAP ip/ lookups, keep-alive: wrk -t2 -c$conns -d${seconds}s --latency, same Lua script and paths ($runs rounds per side, alternating; medians)"
 	summarize rdap requests
 	echo "  every response 200 (wrk: no non-2xx/3xx responses, no socket errors) in every run"
@@ -473,7 +508,13 @@ report() {
 	printf '  %-58s %6.1f MiB   (VmHWM %.1f MiB, %d threads)\n' "registry loaded ($records number resources), no query yet" \
 		"$(gawk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(gawk -v k="$hwm" 'BEGIN { print k / 1024 }')" "$threads"
 	printf '  %-58s %6.1f MiB\n' "after the benchmark" "$(gawk -v k="$rss_after" 'BEGIN { print k / 1024 }')"
-	printf '  %-58s %s\n' "with 1,000,000 domains" "   (to come: idregd serves no domains yet)"
+	if [[ -n $rss_domains ]]; then
+		printf '  %-58s %6.1f MiB   (VmHWM %.1f MiB)\n' "the same registry plus $ndomains domains (gen_domains)" \
+			"$(gawk -v k="$rss_domains" 'BEGIN { print k / 1024 }')" "$(gawk -v k="$hwm_domains" 'BEGIN { print k / 1024 }')"
+		echo "  (import: $(tail -1 "$tmp/domains-import.out" | sed 's|^.*domains.jsonl: ||'); idregd answers domain/$domain)"
+	else
+		printf '  %-58s %s\n' "with 1,000,000 domains" "   (QUERY_DOMAINS=1000000 measures it)"
+	fi
 }
 
 mkdir -p "$root/bench/results"
