@@ -645,6 +645,12 @@ int cli_cmd_summary(struct cli *cli, int argc, char **argv)
 			printf("total records: %llu\n", (unsigned long long)sp.total);
 		}
 	}
+	struct idreg_domain_counts names;
+	if (err == IDREG_OK && (err = store->ops->domain_counts(store, &names, &diag)) == IDREG_OK) {
+		printf("names: %llu domains, %llu nameservers, %llu entities\n",
+		       (unsigned long long)names.domains, (unsigned long long)names.hosts,
+		       (unsigned long long)names.entities);
+	}
 	idreg_store_close(store);
 	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
 }

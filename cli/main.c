@@ -82,9 +82,10 @@ static const struct cli_command commands[] = {
 	  "  --stats    say how large the index is and how long it took to load\n"
 	  "\n"
 	  "Exits with 1 if a NAME is not held or a PATTERN matches nothing.\n" },
-	{ "summary", NULL, cli_cmd_summary, "", "count records per registry, type and status",
-	  "Prints, per registry, the records held of each type and status, the\n"
-	  "total, and the count the imported file's summary line gave.\n" },
+	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
+	  "Prints, per registry, the number resources held of each type and status,\n"
+	  "the total, and the count the imported file's summary line gave; then\n"
+	  "the domains, nameservers and entities held.\n" },
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

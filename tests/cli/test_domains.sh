@@ -27,6 +27,8 @@ run_ok --db "$db" init
 run_ok --db "$db" import domains "$file"
 expect_match "$OUT" "^$file: $n domains \($n new, 0 changed, 0 removed, 0 unchanged\); hosts: [0-9]+ new" "first import"
 expect_eq "$(sqlite3 "$db" 'SELECT count(*) FROM domain')" $n "domains stored"
+run_ok --db "$db" summary
+expect_match "$OUT" "^names: $n domains, [0-9]+ nameservers, [0-9]+ entities\$" "summary counts names"
 created=$(sqlite3 "$db" "SELECT sum(last_id - first_id + 1) FROM history WHERE action = 'create'")
 objects=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM domain) + (SELECT count(*) FROM host) + (SELECT count(*) FROM entity)")
 expect_eq "$created" "$objects" "every creation in the history"
