@@ -25,7 +25,8 @@
 # default none: idregd runs with its defaults but for the rate limit, which is
 # off), QUERY_DOMAINS (default 0; N > 0 also measures idregd's memory with the
 # same registry plus N domains from bench/gen_domains, which takes a minute
-# or more a million).  Needs wrk, nginx and libnginx-mod-stream:
+# or more a million), QUERY_KEEP (non-empty: keep the temporary directory, for
+# looking into a failure).  Needs wrk, nginx and libnginx-mod-stream:
 # `bash scripts/deps.sh bench` installs them.  A copy of the report goes to
 # bench/results/ (ignored by git).
 set -euo pipefail
@@ -110,7 +111,14 @@ stop_server() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null || true
+	if kill -0 "$pid" 2>/dev/null; then
+		# Still there after 5 s: its children (nginx's workers) first, by pid.
+		local child
+		for child in $(pgrep -P "$pid" || true); do
+			kill -KILL "$child" 2>/dev/null || true
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
 	wait "$pid" 2>/dev/null || true
 }
 cleanup() {
