@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -192,6 +193,55 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 
 /* ---- RDAP ---- */
 
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Percent-decoding for libmicrohttpd, in place.  "%00" stays as it is: a
+ * decoded NUL would end the C string and silently cut the path or argument,
+ * while left alone it makes the request malformed, as it is.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		int hi, lo;
+		if (p[0] == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*out++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			*out++ = *p;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
+/* @path percent-encoded again, after @base: the "value" of links is a URI. */
+static void request_uri(const char *base, const char *path, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = (size_t)snprintf(out, size, "%s", base);
+	for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < size; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || strchr("-._~/:*@!$&'()+,;=", *p) != NULL;
+		if (plain) {
+			out[n++] = (char)*p;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	out[n < size ? n : size - 1] = '\0';
+}
+
 struct arg_collector {
 	struct idreg_query_arg args[MAX_ARGS];
 	size_t count;
@@ -259,7 +309,7 @@ static enum MHD_Result on_rdap_request(void *cls, struct MHD_Connection *conn, c
 	unsigned retry_after = 0;
 	char request_url[2048];
 	const char *path = url[0] == '/' ? url + 1 : url;
-	snprintf(request_url, sizeof(request_url), "%s%s", v->svc.base_url, path);
+	request_uri(v->svc.base_url, path, request_url, sizeof(request_url));
 
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -289,7 +339,7 @@ static enum MHD_Result on_rdap_request(void *cls, struct MHD_Connection *conn, c
 		idreg_render_rdap(&v->svc, v->snap, &answer, request_url, &body);
 	}
 	view_put(v);
-	idreg_log_debug("rdap %s %s %d", method, url, answer.status);
+	idreg_log_debug("rdap %s %s %d", method, request_url, answer.status);
 	return send_body(conn, answer.status, &body, retry_after);
 }
 
@@ -319,12 +369,12 @@ static idreg_err start_rdap(struct server *srv, struct idreg_diag *diag)
 	srv->http = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_rdap_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.rdap_threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->cfg.rdap_max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->cfg.rdap_idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)srv->cfg.rdap_request_memory,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_END);
 	if (srv->http == NULL) {
 		return idreg_diag_set(diag, IDREG_EIO, "cannot serve RDAP on %s: %s",
@@ -335,17 +385,32 @@ static idreg_err start_rdap(struct server *srv, struct idreg_diag *diag)
 
 /* ---- WHOIS ---- */
 
-/* Read one query line: up to LF, at most IDREG_WHOIS_QUERY_MAX + 2 bytes. */
-static ssize_t read_query(int fd, char *buf, size_t size)
+/*
+ * Read one query line: up to LF, at most IDREG_WHOIS_QUERY_MAX + 2 bytes,
+ * within @timeout_ms in all.  -1: closed or timed out before a line end
+ * (nothing to answer; a client that closes after a query without a line end
+ * still gets its answer); -2: no line end within the limit.
+ */
+static ssize_t read_query(int fd, char *buf, size_t size, long timeout_ms)
 {
 	size_t got = 0;
+	double deadline = monotonic_now() + (double)timeout_ms / 1000;
 	while (got < size) {
+		int left = (int)((deadline - monotonic_now()) * 1000);
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int ready = left > 0 ? poll(&pfd, 1, left) : 0;
+		if (ready < 0 && errno == EINTR) {
+			continue;
+		}
+		if (ready <= 0) {
+			return -1;
+		}
 		ssize_t n = recv(fd, buf + got, size - got, 0);
 		if (n < 0 && errno == EINTR) {
 			continue;
 		}
 		if (n <= 0) {
-			return got > 0 ? (ssize_t)got : -1;
+			return n == 0 && got > 0 ? (ssize_t)got : -1;
 		}
 		char *lf = memchr(buf + got, '\n', (size_t)n);
 		got += (size_t)n;
@@ -374,11 +439,10 @@ static void send_all(int fd, const char *data, size_t len)
 static void serve_whois(struct server *srv, int fd, const struct sockaddr *peer)
 {
 	struct timeval tv = { srv->cfg.whois_timeout_ms / 1000, (srv->cfg.whois_timeout_ms % 1000) * 1000 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
 	char line[IDREG_WHOIS_QUERY_MAX + 3];
-	ssize_t len = read_query(fd, line, sizeof(line));
+	ssize_t len = read_query(fd, line, sizeof(line), srv->cfg.whois_timeout_ms);
 	if (len == -1) {
 		return; /* closed or timed out before a query */
 	}
@@ -655,9 +719,14 @@ int main(int argc, char **argv)
 		struct sockaddr_storage addr;
 		socklen_t len;
 		uint32_t redact;
-		if (!parse_listen(srv.cfg.rdap_listen, &addr, &len) ||
-		    !parse_listen(srv.cfg.whois_listen, &addr, &len)) {
-			fprintf(stderr, "idregd: a listening address is not ADDRESS:PORT\n");
+		if (!parse_listen(srv.cfg.rdap_listen, &addr, &len)) {
+			fprintf(stderr, "idregd: rdap.listen: '%s' is not ADDRESS:PORT\n",
+				srv.cfg.rdap_listen);
+			goto out_config;
+		}
+		if (!parse_listen(srv.cfg.whois_listen, &addr, &len)) {
+			fprintf(stderr, "idregd: whois.listen: '%s' is not ADDRESS:PORT\n",
+				srv.cfg.whois_listen);
 			goto out_config;
 		}
 		if (idreg_redaction_parse(srv.cfg.privacy_redact, &redact, &diag) != IDREG_OK) {

@@ -518,7 +518,9 @@ static idreg_err permute(void *items, size_t size, uint32_t n, const uint32_t *o
 			at[order[i]] = i;
 		}
 	}
-	memcpy(items, copy, (size_t)n * size);
+	if (n > 0) {
+		memcpy(items, copy, (size_t)n * size);
+	}
 	free(copy);
 	return IDREG_OK;
 }

@@ -16,6 +16,13 @@ void idreg_answer_error(struct idreg_answer *out, int status, const char *reason
 	out->status = status;
 	out->n_results = out->total = 0;
 	snprintf(out->reason, sizeof(out->reason), "%s", reason);
+	/* Reasons may quote the client's bytes: printable ASCII only, so that
+	 * they are valid JSON and harmless on a terminal. */
+	for (char *p = out->reason; *p; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+			*p = '?';
+		}
+	}
 }
 
 static void answer_ok(struct idreg_answer *out, enum idreg_answer_kind kind)

@@ -220,6 +220,9 @@ idreg_err idreg_query_parse_whois(const char *line, size_t len, struct idreg_que
 		out->kind = out->resource.type == IDREG_RES_ASN ? IDREG_Q_AUTNUM : IDREG_Q_IP;
 		return IDREG_OK;
 	}
+	if (memchr(line, '/', len) != NULL) { /* meant as a prefix: say what is wrong with it */
+		return refuse(err, 400, "%s", diag.text);
+	}
 	/* Not a number resource: a name if it has a dot or non-ASCII, else a handle. */
 	bool name_like = false;
 	for (size_t i = 0; i < len; i++) {

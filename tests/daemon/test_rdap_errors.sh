@@ -167,7 +167,7 @@ daemon_alive "after the error cases"
 stray=$(LC_ALL=C grep -cv '^idregd: ' "$DERR" || true)
 controls=$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' "$DERR" || true)
 known_bug LOG_TEXT_CONTROL_CHARS "$([ "$stray" -eq 0 ] && [ "$controls" -eq 0 ] && echo true || echo false)" \
-  "$stray log lines do not start with 'idregd: ' and $controls hold control characters (e.g. $(LC_ALL=C grep -m 1 -v '^idregd: ' "$DERR" | cat -v))"
+  "$stray log lines do not start with 'idregd: ' and $controls hold control characters (e.g. $( (LC_ALL=C grep -m 1 -v '^idregd: ' "$DERR" || true) | cat -v))"
 
 stop_daemon
 done_checks
