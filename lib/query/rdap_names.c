@@ -3,7 +3,7 @@
  * and for searches over them (section 8), with contacts redacted for
  * anonymous clients as the configured policy says (RFC 9537: withheld
  * members are removed, or emptied where jCard requires them, and each is
- * listed in "redacted").
+ * listed in "redacted"), written straight into the response with core/jsonw.h.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +14,15 @@
 /* Hosts, domains and entities render within a budget: a response stays bounded. */
 #define MAX_NAMESERVERS_SHOWN 32
 
+/*
+ * The "redacted" array comes last in the object, but what is withheld is
+ * known while the entities are written: it is written into a scratch buffer
+ * of its own (with the response's ceiling), created when first needed.
+ */
 struct redactions {
-	json_t *list; /* the "redacted" array, created when first needed */
+	struct idreg_buf buf;
+	struct idreg_jsonw w;
+	bool any;
 };
 
 static const char *const field_titles[IDREG_ENTITY_FIELD_COUNT] = {
@@ -24,17 +31,17 @@ static const char *const field_titles[IDREG_ENTITY_FIELD_COUNT] = {
 };
 
 /* RFC 9537 registers names for some registrant and technical fields; others get a description. */
-static json_t *redacted_name(uint32_t roles, enum idreg_entity_field field)
+static void redacted_name(struct idreg_jsonw *w, uint32_t roles, enum idreg_entity_field field)
 {
-	json_t *name = json_object();
 	char text[96];
 	bool registrant = roles & (1u << IDREG_ROLE_REGISTRANT);
 	bool tech = roles & (1u << IDREG_ROLE_TECHNICAL);
+	idreg_jsonw_object_begin(w);
 	if (registrant || (tech && (field == IDREG_EF_FN || field == IDREG_EF_VOICE ||
 				    field == IDREG_EF_EMAIL))) {
 		snprintf(text, sizeof(text), "%s %s", registrant ? "Registrant" : "Tech",
 			 field_titles[field]);
-		json_object_set_new(name, "type", json_string(text));
+		idreg_jsonw_kv_string(w, "type", text);
 	} else {
 		const char *who = "Contact";
 		for (int r = 0; r < IDREG_ROLE_COUNT; r++) {
@@ -44,38 +51,45 @@ static json_t *redacted_name(uint32_t roles, enum idreg_entity_field field)
 			}
 		}
 		snprintf(text, sizeof(text), "%s %s", who, field_titles[field]);
-		json_object_set_new(name, "description", json_string(text));
+		idreg_jsonw_kv_string(w, "description", text);
 	}
-	return name;
+	idreg_jsonw_object_end(w);
 }
 
 static void note_redaction(struct redactions *red, const char *entity_path, uint32_t roles,
 			   enum idreg_entity_field field, const char *property, bool emptied)
 {
-	if (red->list == NULL) {
-		red->list = json_array();
+	struct idreg_jsonw *w = &red->w;
+	if (!red->any) {
+		red->any = true;
+		idreg_jsonw_array_begin(w);
 	}
 	char path[256];
 	snprintf(path, sizeof(path), "%s.vcardArray[1][?(@[0]=='%s')]", entity_path, property);
-	json_t *r = json_object();
-	json_object_set_new(r, "name", redacted_name(roles, field));
-	json_object_set_new(r, emptied ? "postPath" : "prePath", json_string(path));
-	json_object_set_new(r, "pathLang", json_string("jsonpath"));
-	json_object_set_new(r, "method", json_string(emptied ? "emptyValue" : "removal"));
-	json_t *reason = json_object();
-	json_object_set_new(reason, "description", json_string("Server policy"));
-	json_object_set_new(r, "reason", reason);
-	json_array_append_new(red->list, r);
+	idreg_jsonw_object_begin(w);
+	idreg_jsonw_key(w, "name");
+	redacted_name(w, roles, field);
+	idreg_jsonw_kv_string(w, emptied ? "postPath" : "prePath", path);
+	idreg_jsonw_kv_string(w, "pathLang", "jsonpath");
+	idreg_jsonw_kv_string(w, "method", emptied ? "emptyValue" : "removal");
+	idreg_jsonw_key(w, "reason");
+	idreg_jsonw_object_begin(w);
+	idreg_jsonw_kv_string(w, "description", "Server policy");
+	idreg_jsonw_object_end(w);
+	idreg_jsonw_object_end(w);
 }
 
-static json_t *vcard_property(const char *name, json_t *params, const char *type, json_t *value)
+/* A jCard property with no parameters and a text value: ["name",{},"type","value"]. */
+static void vcard_property(struct idreg_jsonw *w, const char *name, const char *type,
+			   const char *value)
 {
-	json_t *p = json_array();
-	json_array_append_new(p, json_string(name));
-	json_array_append_new(p, params ? params : json_object());
-	json_array_append_new(p, json_string(type));
-	json_array_append_new(p, value);
-	return p;
+	idreg_jsonw_array_begin(w);
+	idreg_jsonw_string(w, name);
+	idreg_jsonw_object_begin(w);
+	idreg_jsonw_object_end(w);
+	idreg_jsonw_string(w, type);
+	idreg_jsonw_string(w, value);
+	idreg_jsonw_array_end(w);
 }
 
 /* A field's text, or NULL when absent or withheld (and then noted). */
@@ -94,23 +108,25 @@ static const char *shown(const struct idreg_service *svc, const struct idreg_ent
 	return value;
 }
 
-static json_t *vcard(const struct idreg_service *svc, const struct idreg_entity *e,
-		     struct redactions *red, const char *path, uint32_t roles)
+static void vcard(struct idreg_jsonw *w, const struct idreg_service *svc,
+		  const struct idreg_entity *e, struct redactions *red, const char *path,
+		  uint32_t roles)
 {
-	json_t *props = json_array();
-	json_array_append_new(props, vcard_property("version", NULL, "text", json_string("4.0")));
+	idreg_jsonw_array_begin(w);
+	idreg_jsonw_string(w, "vcard");
+	idreg_jsonw_array_begin(w);
+	vcard_property(w, "version", "text", "4.0");
 	/* FN is required by jCard: withheld, it stays with an empty value. */
 	const char *fn = shown(svc, e, IDREG_EF_FN, red, path, roles, "fn", true);
-	json_array_append_new(props, vcard_property("fn", NULL, "text", json_string(fn ? fn : "")));
-	json_array_append_new(props, vcard_property("kind", NULL, "text",
-						    json_string(idreg_entity_kind_name(e->kind))));
+	vcard_property(w, "fn", "text", fn ? fn : "");
+	vcard_property(w, "kind", "text", idreg_entity_kind_name(e->kind));
 	const char *org = shown(svc, e, IDREG_EF_ORG, red, path, roles, "org", false);
 	if (org != NULL) {
-		json_array_append_new(props, vcard_property("org", NULL, "text", json_string(org)));
+		vcard_property(w, "org", "text", org);
 	}
 	const char *email = shown(svc, e, IDREG_EF_EMAIL, red, path, roles, "email", false);
 	if (email != NULL) {
-		json_array_append_new(props, vcard_property("email", NULL, "text", json_string(email)));
+		vcard_property(w, "email", "text", email);
 	}
 	static const struct {
 		enum idreg_entity_field field;
@@ -121,237 +137,270 @@ static json_t *vcard(const struct idreg_service *svc, const struct idreg_entity 
 		if (number != NULL) {
 			char uri[300];
 			snprintf(uri, sizeof(uri), "tel:%s", number);
-			json_t *params = json_object();
-			json_object_set_new(params, "type", json_string(phones[i].type));
-			json_array_append_new(props, vcard_property("tel", params, "uri", json_string(uri)));
+			idreg_jsonw_array_begin(w);
+			idreg_jsonw_string(w, "tel");
+			idreg_jsonw_object_begin(w);
+			idreg_jsonw_kv_string(w, "type", phones[i].type);
+			idreg_jsonw_object_end(w);
+			idreg_jsonw_string(w, "uri");
+			idreg_jsonw_string(w, uri);
+			idreg_jsonw_array_end(w);
 		}
 	}
 	/* The address: withheld parts are emptied, so the structure stays. */
 	static const enum idreg_entity_field adr_fields[] = { IDREG_EF_STREET, IDREG_EF_LOCALITY,
 							      IDREG_EF_REGION, IDREG_EF_POSTAL_CODE,
 							      IDREG_EF_COUNTRY };
+	enum { N_ADR = sizeof(adr_fields) / sizeof(adr_fields[0]) };
 	bool any = false;
-	json_t *adr = json_array();
-	json_array_append_new(adr, json_string("")); /* post office box */
-	json_array_append_new(adr, json_string("")); /* extended address */
-	for (size_t i = 0; i < sizeof(adr_fields) / sizeof(adr_fields[0]); i++) {
-		const char *part = shown(svc, e, adr_fields[i], red, path, roles, "adr", true);
+	const char *parts[N_ADR];
+	for (size_t i = 0; i < N_ADR; i++) {
+		parts[i] = shown(svc, e, adr_fields[i], red, path, roles, "adr", true);
 		any |= e->fields[adr_fields[i]] != NULL;
-		json_array_append_new(adr, json_string(part ? part : ""));
 	}
 	if (any) {
-		json_array_append_new(props, vcard_property("adr", NULL, "text", adr));
-	} else {
-		json_decref(adr);
+		idreg_jsonw_array_begin(w);
+		idreg_jsonw_string(w, "adr");
+		idreg_jsonw_object_begin(w);
+		idreg_jsonw_object_end(w);
+		idreg_jsonw_string(w, "text");
+		idreg_jsonw_array_begin(w);
+		idreg_jsonw_string(w, ""); /* post office box */
+		idreg_jsonw_string(w, ""); /* extended address */
+		for (size_t i = 0; i < N_ADR; i++) {
+			idreg_jsonw_string(w, parts[i] ? parts[i] : "");
+		}
+		idreg_jsonw_array_end(w);
+		idreg_jsonw_array_end(w);
 	}
-	json_t *v = json_array();
-	json_array_append_new(v, json_string("vcard"));
-	json_array_append_new(v, props);
-	return v;
+	idreg_jsonw_array_end(w);
+	idreg_jsonw_array_end(w);
 }
 
-static json_t *self_link(const struct idreg_service *svc, const char *request_url, const char *kind,
-			 const char *name)
+static void self_link(struct idreg_jsonw *w, const struct idreg_service *svc,
+		      const char *request_url, const char *kind, const char *name)
 {
 	char href[1024];
 	snprintf(href, sizeof(href), "%s%s/%s", svc->base_url, kind, name);
-	json_t *links = json_array();
-	json_array_append_new(links, idreg__rdap_link(request_url ? request_url : href, "self", href,
-						      "application/rdap+json"));
-	return links;
+	idreg_jsonw_key(w, "links");
+	idreg_jsonw_array_begin(w);
+	idreg__rdap_link(w, request_url ? request_url : href, "self", href, "application/rdap+json");
+	idreg_jsonw_array_end(w);
 }
 
-static json_t *entity_object(const struct idreg_service *svc, const struct idreg_snapshot *snap,
-			     uint32_t id, uint32_t roles, const char *path, const char *request_url,
-			     struct redactions *red)
+/* An entity's members, up to its links; the caller closes the object. */
+static void entity_members(struct idreg_jsonw *w, const struct idreg_service *svc,
+			   const struct idreg_snapshot *snap, uint32_t id, uint32_t roles,
+			   const char *path, const char *request_url, struct redactions *red)
 {
 	struct idreg_domindex_entity e;
 	idreg_domindex_entity(&snap->names, id, &e);
-	json_t *o = json_object();
-	json_object_set_new(o, "objectClassName", json_string("entity"));
-	json_object_set_new(o, "handle", json_string(e.entity.handle));
+	idreg_jsonw_kv_string(w, "objectClassName", "entity");
+	idreg_jsonw_kv_string(w, "handle", e.entity.handle);
 	if (roles != 0) {
-		json_t *list = json_array();
+		idreg_jsonw_key(w, "roles");
+		idreg_jsonw_array_begin(w);
 		for (int r = 0; r < IDREG_ROLE_COUNT; r++) {
 			if (roles & (1u << r)) {
-				json_array_append_new(list, json_string(idreg_role_name((enum idreg_role)r)));
+				idreg_jsonw_string(w, idreg_role_name((enum idreg_role)r));
 			}
 		}
-		json_object_set_new(o, "roles", list);
+		idreg_jsonw_array_end(w);
 	}
-	json_object_set_new(o, "vcardArray", vcard(svc, &e.entity, red, path, roles));
-	json_object_set_new(o, "links", self_link(svc, request_url, "entity", e.entity.handle));
-	return o;
+	idreg_jsonw_key(w, "vcardArray");
+	vcard(w, svc, &e.entity, red, path, roles);
+	self_link(w, svc, request_url, "entity", e.entity.handle);
 }
 
-static json_t *nameserver_object(const struct idreg_service *svc,
-				 const struct idreg_snapshot *snap, uint32_t id,
-				 const char *request_url, bool full)
+static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service *svc,
+			       const struct idreg_snapshot *snap, uint32_t id,
+			       const char *request_url, bool full)
 {
 	struct idreg_domindex_host h;
 	idreg_domindex_host(&snap->names, id, &h);
-	json_t *o = json_object();
-	json_object_set_new(o, "objectClassName", json_string("nameserver"));
+	idreg_jsonw_kv_string(w, "objectClassName", "nameserver");
 	if (h.handle != NULL) {
-		json_object_set_new(o, "handle", json_string(h.handle));
+		idreg_jsonw_kv_string(w, "handle", h.handle);
 	}
-	json_object_set_new(o, "ldhName", json_string(h.ldh_name));
+	idreg_jsonw_kv_string(w, "ldhName", h.ldh_name);
 	if (strcmp(h.unicode_name, h.ldh_name) != 0) {
-		json_object_set_new(o, "unicodeName", json_string(h.unicode_name));
+		idreg_jsonw_kv_string(w, "unicodeName", h.unicode_name);
 	}
 	if (full && h.n_addrs > 0) {
-		json_t *v4 = json_array(), *v6 = json_array();
-		for (uint32_t i = 0; i < h.n_addrs; i++) {
-			char text[IDREG_IP_TEXT_MAX];
-			idreg_ip_format(&h.addrs[i], text, sizeof(text));
-			json_array_append_new(h.addrs[i].type == IDREG_RES_IPV4 ? v4 : v6, json_string(text));
+		idreg_jsonw_key(w, "ipAddresses");
+		idreg_jsonw_object_begin(w);
+		for (int v = 0; v < 2; v++) {
+			bool v4 = v == 0;
+			idreg_jsonw_key(w, v4 ? "v4" : "v6");
+			idreg_jsonw_array_begin(w);
+			for (uint32_t i = 0; i < h.n_addrs; i++) {
+				if ((h.addrs[i].type == IDREG_RES_IPV4) == v4) {
+					char text[IDREG_IP_TEXT_MAX];
+					idreg_ip_format(&h.addrs[i], text, sizeof(text));
+					idreg_jsonw_string(w, text);
+				}
+			}
+			idreg_jsonw_array_end(w);
 		}
-		json_t *ips = json_object();
-		json_object_set_new(ips, "v4", v4);
-		json_object_set_new(ips, "v6", v6);
-		json_object_set_new(o, "ipAddresses", ips);
+		idreg_jsonw_object_end(w);
 	}
 	if (full) {
-		json_t *events = json_array();
-		idreg__rdap_add_event_time(events, "last changed", h.changed_at);
-		json_array_append_new(events, idreg__rdap_event("last update of RDAP database",
-								 snap->loaded_at));
-		json_object_set_new(o, "events", events);
-		json_object_set_new(o, "status", json_pack("[s]", "active"));
+		idreg_jsonw_key(w, "events");
+		idreg_jsonw_array_begin(w);
+		idreg__rdap_event_time(w, "last changed", h.changed_at);
+		idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+		idreg_jsonw_array_end(w);
+		idreg_jsonw_key(w, "status");
+		idreg_jsonw_array_begin(w);
+		idreg_jsonw_string(w, "active");
+		idreg_jsonw_array_end(w);
 	}
-	json_object_set_new(o, "links", self_link(svc, full ? request_url : NULL, "nameserver",
-						  h.ldh_name));
-	return o;
+	self_link(w, svc, full ? request_url : NULL, "nameserver", h.ldh_name);
 }
 
-static json_t *domain_object(const struct idreg_service *svc, const struct idreg_snapshot *snap,
-			     uint32_t id, const char *request_url, const char *path_base,
-			     struct redactions *red)
+static void domain_members(struct idreg_jsonw *w, const struct idreg_service *svc,
+			   const struct idreg_snapshot *snap, uint32_t id, const char *request_url,
+			   const char *path_base, struct redactions *red)
 {
 	struct idreg_domindex_domain d;
 	idreg_domindex_domain(&snap->names, id, &d);
-	json_t *o = json_object();
-	json_object_set_new(o, "objectClassName", json_string("domain"));
+	idreg_jsonw_kv_string(w, "objectClassName", "domain");
 	if (d.handle != NULL) {
-		json_object_set_new(o, "handle", json_string(d.handle));
+		idreg_jsonw_kv_string(w, "handle", d.handle);
 	}
-	json_object_set_new(o, "ldhName", json_string(d.ldh_name));
+	idreg_jsonw_kv_string(w, "ldhName", d.ldh_name);
 	if (strcmp(d.unicode_name, d.ldh_name) != 0) {
-		json_object_set_new(o, "unicodeName", json_string(d.unicode_name));
+		idreg_jsonw_kv_string(w, "unicodeName", d.unicode_name);
 	}
-	json_t *status = json_array();
+	idreg_jsonw_key(w, "status");
+	idreg_jsonw_array_begin(w);
 	for (int s = 0; s < IDREG_DOMAIN_STATUS_COUNT; s++) {
 		if (d.status & (1u << s)) {
-			json_array_append_new(status, json_string(idreg_domain_status_rdap_name(
-								 (enum idreg_domain_status)s)));
+			idreg_jsonw_string(w, idreg_domain_status_rdap_name((enum idreg_domain_status)s));
 		}
 	}
-	json_object_set_new(o, "status", status);
-	json_t *events = json_array();
-	idreg__rdap_add_event_time(events, "registration", d.registered);
-	idreg__rdap_add_event_time(events, "expiration", d.expires);
-	idreg__rdap_add_event_time(events, "last changed", d.last_changed);
-	json_array_append_new(events, idreg__rdap_event("last update of RDAP database", snap->loaded_at));
-	json_object_set_new(o, "events", events);
+	idreg_jsonw_array_end(w);
+	idreg_jsonw_key(w, "events");
+	idreg_jsonw_array_begin(w);
+	idreg__rdap_event_time(w, "registration", d.registered);
+	idreg__rdap_event_time(w, "expiration", d.expires);
+	idreg__rdap_event_time(w, "last changed", d.last_changed);
+	idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+	idreg_jsonw_array_end(w);
 
-	json_t *nameservers = json_array();
+	idreg_jsonw_key(w, "nameservers");
+	idreg_jsonw_array_begin(w);
 	for (uint32_t i = 0; i < d.n_ns && i < MAX_NAMESERVERS_SHOWN; i++) {
-		json_array_append_new(nameservers,
-				      nameserver_object(svc, snap, d.nameservers[i], NULL, false));
+		idreg_jsonw_object_begin(w);
+		nameserver_members(w, svc, snap, d.nameservers[i], NULL, false);
+		idreg_jsonw_object_end(w);
 	}
-	json_object_set_new(o, "nameservers", nameservers);
+	idreg_jsonw_array_end(w);
 
-	json_t *secure = json_object();
-	json_object_set_new(secure, "delegationSigned", json_boolean(d.n_ds > 0));
+	idreg_jsonw_key(w, "secureDNS");
+	idreg_jsonw_object_begin(w);
+	idreg_jsonw_kv_bool(w, "delegationSigned", d.n_ds > 0);
 	if (d.n_ds > 0) {
-		json_t *ds = json_array();
+		idreg_jsonw_key(w, "dsData");
+		idreg_jsonw_array_begin(w);
 		for (uint32_t i = 0; i < d.n_ds; i++) {
-			json_array_append_new(ds, json_pack("{s:i,s:i,s:i,s:s}", "keyTag", d.ds[i].key_tag,
-							    "algorithm", d.ds[i].algorithm, "digestType",
-							    d.ds[i].digest_type, "digest", d.ds[i].digest));
+			idreg_jsonw_object_begin(w);
+			idreg_jsonw_kv_int(w, "keyTag", d.ds[i].key_tag);
+			idreg_jsonw_kv_int(w, "algorithm", d.ds[i].algorithm);
+			idreg_jsonw_kv_int(w, "digestType", d.ds[i].digest_type);
+			idreg_jsonw_kv_string(w, "digest", d.ds[i].digest);
+			idreg_jsonw_object_end(w);
 		}
-		json_object_set_new(secure, "dsData", ds);
+		idreg_jsonw_array_end(w);
 	}
-	json_object_set_new(o, "secureDNS", secure);
+	idreg_jsonw_object_end(w);
 
-	json_t *entities = json_array();
+	idreg_jsonw_key(w, "entities");
+	idreg_jsonw_array_begin(w);
 	for (uint32_t i = 0; i < d.n_contacts; i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "%s.entities[%u]", path_base, i);
-		json_array_append_new(entities, entity_object(svc, snap, d.contacts[i].entity,
-							      d.contacts[i].roles, path, NULL, red));
+		idreg_jsonw_object_begin(w);
+		entity_members(w, svc, snap, d.contacts[i].entity, d.contacts[i].roles, path, NULL, red);
+		idreg_jsonw_object_end(w);
 	}
-	json_object_set_new(o, "entities", entities);
-	json_object_set_new(o, "links", self_link(svc, request_url, "domain", d.ldh_name));
-	return o;
+	idreg_jsonw_array_end(w);
+	self_link(w, svc, request_url, "domain", d.ldh_name);
 }
 
-static json_t *search_results(const struct idreg_service *svc, const struct idreg_snapshot *snap,
-			      const struct idreg_answer *answer, struct redactions *red)
+static void search_results(struct idreg_jsonw *w, const struct idreg_service *svc,
+			   const struct idreg_snapshot *snap, const struct idreg_answer *answer,
+			   struct redactions *red)
 {
-	const char *member;
-	json_t *list = json_array();
-	for (size_t i = 0; i < answer->n_results; i++) {
+	const char *member = answer->kind == IDREG_ANSWER_DOMAINS	? "domainSearchResults"
+			     : answer->kind == IDREG_ANSWER_NAMESERVERS ? "nameserverSearchResults"
+									: "entitySearchResults";
+	idreg_jsonw_key(w, member);
+	idreg_jsonw_array_begin(w);
+	for (size_t i = 0; i < answer->n_results && w->err == IDREG_OK; i++) {
 		char path[96];
-		json_t *item;
+		idreg_jsonw_object_begin(w);
 		switch (answer->kind) {
 		case IDREG_ANSWER_DOMAINS:
 			snprintf(path, sizeof(path), "$.domainSearchResults[%zu]", i);
-			item = domain_object(svc, snap, answer->results[i], NULL, path, red);
+			domain_members(w, svc, snap, answer->results[i], NULL, path, red);
 			break;
 		case IDREG_ANSWER_NAMESERVERS:
-			item = nameserver_object(svc, snap, answer->results[i], NULL, true);
+			nameserver_members(w, svc, snap, answer->results[i], NULL, true);
 			break;
 		default:
 			snprintf(path, sizeof(path), "$.entitySearchResults[%zu]", i);
-			item = entity_object(svc, snap, answer->results[i], 0, path, NULL, red);
+			entity_members(w, svc, snap, answer->results[i], 0, path, NULL, red);
 			break;
 		}
-		json_array_append_new(list, item);
+		idreg_jsonw_object_end(w);
 	}
-	member = answer->kind == IDREG_ANSWER_DOMAINS	    ? "domainSearchResults"
-		 : answer->kind == IDREG_ANSWER_NAMESERVERS ? "nameserverSearchResults"
-							    : "entitySearchResults";
-	json_t *o = json_object();
-	json_object_set_new(o, member, list);
-	return o;
+	idreg_jsonw_array_end(w);
 }
 
-json_t *idreg__rdap_names(const struct idreg_service *svc, const struct idreg_snapshot *snap,
-			  const struct idreg_answer *answer, const char *request_url,
-			  bool *redacted)
+idreg_err idreg__rdap_names(struct idreg_jsonw *w, const struct idreg_service *svc,
+			    const struct idreg_snapshot *snap, const struct idreg_answer *answer,
+			    const char *request_url, bool *redacted)
 {
-	struct redactions red = { NULL };
-	json_t *o;
+	struct redactions red = { .any = false };
+	idreg_buf_init(&red.buf, w->buf->max);
+	idreg_jsonw_init(&red.w, &red.buf);
 	switch (answer->kind) {
 	case IDREG_ANSWER_DOMAIN:
-		o = domain_object(svc, snap, answer->object, request_url, "$", &red);
+		domain_members(w, svc, snap, answer->object, request_url, "$", &red);
 		break;
 	case IDREG_ANSWER_NAMESERVER:
-		o = nameserver_object(svc, snap, answer->object, request_url, true);
+		nameserver_members(w, svc, snap, answer->object, request_url, true);
 		break;
 	case IDREG_ANSWER_ENTITY: {
-		o = entity_object(svc, snap, answer->object, 0, "$", request_url, &red);
-		json_t *events = json_array();
+		entity_members(w, svc, snap, answer->object, 0, "$", request_url, &red);
 		struct idreg_domindex_entity e;
 		idreg_domindex_entity(&snap->names, answer->object, &e);
-		idreg__rdap_add_event_time(events, "last changed", e.changed_at);
-		json_array_append_new(events, idreg__rdap_event("last update of RDAP database",
-								 snap->loaded_at));
-		json_object_set_new(o, "events", events);
+		idreg_jsonw_key(w, "events");
+		idreg_jsonw_array_begin(w);
+		idreg__rdap_event_time(w, "last changed", e.changed_at);
+		idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+		idreg_jsonw_array_end(w);
 		break;
 	}
 	default:
-		o = search_results(svc, snap, answer, &red);
+		search_results(w, svc, snap, answer, &red);
 		break;
 	}
 	if (svc->port43[0] != '\0' && answer->kind >= IDREG_ANSWER_DOMAIN &&
 	    answer->kind <= IDREG_ANSWER_ENTITY) {
-		json_object_set_new(o, "port43", json_string(svc->port43));
+		idreg_jsonw_kv_string(w, "port43", svc->port43);
 	}
-	*redacted = red.list != NULL;
-	if (red.list != NULL) {
-		json_object_set_new(o, "redacted", red.list);
+	idreg_err err = IDREG_OK;
+	*redacted = red.any;
+	if (red.any) {
+		idreg_jsonw_array_end(&red.w);
+		err = idreg_jsonw_finish(&red.w);
+		if (err == IDREG_OK) {
+			idreg_jsonw_key(w, "redacted");
+			idreg_jsonw_raw(w, red.buf.data, red.buf.len);
+		}
 	}
-	return o;
+	idreg_buf_free(&red.buf);
+	return err;
 }
