@@ -184,6 +184,22 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
 	return ctx->err == IDREG_OK;
 }
 
+/* Is line @number of @f a "name = value" (or "name: value") line? */
+static bool line_has_key(FILE *f, int number)
+{
+	char text[256];
+	rewind(f);
+	for (int n = 1; fgets(text, sizeof(text), f) != NULL; n++) {
+		if (n == number) {
+			const char *p = text + strspn(text, " \t");
+			return *p != '[' && *p != ';' && *p != '#' && strpbrk(p, "=:") != NULL;
+		}
+		while (strchr(text, '\n') == NULL && fgets(text, sizeof(text), f) != NULL) {
+		}
+	}
+	return false;
+}
+
 idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct idreg_diag *diag)
 {
 	FILE *f = fopen(path, "r");
@@ -192,11 +208,15 @@ idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct i
 	}
 	struct load_ctx ctx = { .cfg = cfg, .err = IDREG_OK };
 	int line = ini_parse_file(f, on_ini_entry, &ctx);
-	fclose(f);
 	if (line == 0) {
+		fclose(f);
 		return IDREG_OK;
 	}
-	if (ctx.err == IDREG_OK) {
+	/* inih goes on after a line it cannot read and gives that line's number;
+	 * a key error the handler saw may come from a later line. */
+	bool syntax = ctx.err == IDREG_OK || !line_has_key(f, line);
+	fclose(f);
+	if (syntax) {
 		return idreg_diag_set(diag, IDREG_ECONFIG, "%s:%d: syntax error", path, line);
 	}
 	idreg_diag_set(diag, ctx.err, "%s:%d: %s", path, line, ctx.diag.text);
