@@ -38,7 +38,7 @@
 #endif
 
 /* Largest response body; an answer that would exceed it is a 500. */
-#define RESPONSE_MAX (1024 * 1024)
+#define RESPONSE_MAX (16 * 1024 * 1024)
 #define MAX_ARGS 8
 
 /* What requests answer from: the data and what the service says of itself,

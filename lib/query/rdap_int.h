@@ -27,6 +27,6 @@ void idreg__rdap_event_time(struct idreg_jsonw *w, const char *action, int64_t t
  */
 idreg_err idreg__rdap_names(struct idreg_jsonw *w, const struct idreg_service *svc,
 			    const struct idreg_snapshot *snap, const struct idreg_answer *answer,
-			    const char *request_url, bool *redacted);
+			    const char *request_url, bool *redacted, size_t *listed);
 
 #endif

@@ -40,8 +40,9 @@ void idreg__rdap_link(struct idreg_jsonw *w, const char *value, const char *rel,
 	idreg_jsonw_object_end(w);
 }
 
+/* The terms of use, and for a search cut short, how many matched and how many are listed. */
 static void notices(struct idreg_jsonw *w, const struct idreg_service *svc,
-		    const char *request_url, const struct idreg_answer *answer)
+		    const char *request_url, const struct idreg_answer *answer, size_t listed)
 {
 	idreg_jsonw_array_begin(w);
 	idreg_jsonw_object_begin(w);
@@ -57,10 +58,10 @@ static void notices(struct idreg_jsonw *w, const struct idreg_service *svc,
 		idreg_jsonw_array_end(w);
 	}
 	idreg_jsonw_object_end(w);
-	if (answer->total > answer->n_results) {
+	if (answer->total > listed) {
 		char text[128];
 		snprintf(text, sizeof(text), "%zu objects matched; the first %zu are listed.",
-			 answer->total, answer->n_results);
+			 answer->total, listed);
 		idreg_jsonw_object_begin(w);
 		idreg_jsonw_kv_string(w, "title", "Search results truncated");
 		idreg_jsonw_kv_string(w, "type", "result set truncated due to excessive load");
@@ -237,6 +238,7 @@ idreg_err idreg_render_rdap(const struct idreg_service *svc, const struct idreg_
 	bool redacted = false;
 	idreg_err err = IDREG_OK;
 	idreg_buf_clear(out);
+	size_t listed = 0;
 	idreg_jsonw_init(&w, out);
 	idreg_jsonw_object_begin(&w);
 	switch (answer->kind) {
@@ -247,13 +249,13 @@ idreg_err idreg_render_rdap(const struct idreg_service *svc, const struct idreg_
 	case IDREG_ANSWER_HELP:
 		break;
 	default:
-		err = idreg__rdap_names(&w, svc, snap, answer, request_url, &redacted);
+		err = idreg__rdap_names(&w, svc, snap, answer, request_url, &redacted, &listed);
 		break;
 	}
 	idreg_jsonw_key(&w, "rdapConformance");
 	conformance(&w, answer, redacted);
 	idreg_jsonw_key(&w, "notices");
-	notices(&w, svc, request_url, answer);
+	notices(&w, svc, request_url, answer, listed);
 	if (answer->kind == IDREG_ANSWER_ERROR) {
 		idreg_jsonw_kv_int(&w, "errorCode", answer->status);
 		idreg_jsonw_kv_string(&w, "title", status_title(answer->status));

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domains/domain.h"
 #include "query/rdap_int.h"
@@ -56,8 +57,27 @@ static void redacted_name(struct idreg_jsonw *w, uint32_t roles, enum idreg_enti
 	idreg_jsonw_object_end(w);
 }
 
+/*
+ * Where each field's value is in an entity's jCard, as a JSONPath after
+ * ".vcardArray[1]": the value itself, so that a path names what was withheld
+ * and nothing else (RFC 9537 section 4.2).  Telephone numbers are told apart
+ * by their type parameter; address parts by their place in the adr value.
+ */
+static const char *const field_paths[IDREG_ENTITY_FIELD_COUNT] = {
+	[IDREG_EF_FN] = "[?(@[0]=='fn')][3]",
+	[IDREG_EF_ORG] = "[?(@[0]=='org')]",
+	[IDREG_EF_EMAIL] = "[?(@[0]=='email')]",
+	[IDREG_EF_VOICE] = "[?(@[1].type=='voice')]",
+	[IDREG_EF_FAX] = "[?(@[1].type=='fax')]",
+	[IDREG_EF_STREET] = "[?(@[0]=='adr')][3][2]",
+	[IDREG_EF_LOCALITY] = "[?(@[0]=='adr')][3][3]",
+	[IDREG_EF_REGION] = "[?(@[0]=='adr')][3][4]",
+	[IDREG_EF_POSTAL_CODE] = "[?(@[0]=='adr')][3][5]",
+	[IDREG_EF_COUNTRY] = "[?(@[0]=='adr')][3][6]",
+};
+
 static void note_redaction(struct redactions *red, const char *entity_path, uint32_t roles,
-			   enum idreg_entity_field field, const char *property, bool emptied)
+			   enum idreg_entity_field field, bool emptied)
 {
 	struct idreg_jsonw *w = &red->w;
 	if (!red->any) {
@@ -65,7 +85,7 @@ static void note_redaction(struct redactions *red, const char *entity_path, uint
 		idreg_jsonw_array_begin(w);
 	}
 	char path[256];
-	snprintf(path, sizeof(path), "%s.vcardArray[1][?(@[0]=='%s')]", entity_path, property);
+	snprintf(path, sizeof(path), "%s.vcardArray[1]%s", entity_path, field_paths[field]);
 	idreg_jsonw_object_begin(w);
 	idreg_jsonw_key(w, "name");
 	redacted_name(w, roles, field);
@@ -92,17 +112,39 @@ static void vcard_property(struct idreg_jsonw *w, const char *name, const char *
 	idreg_jsonw_array_end(w);
 }
 
+/*
+ * A telephone number as a tel URI (RFC 3966): the number's digits, '+' and
+ * visual separators ('.', '-', '(', ')'); spaces dropped; an extension
+ * written "x42" or "ext 42" becomes ";ext=42"; anything else is left out.
+ */
+static void tel_uri(const char *number, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "tel:");
+	bool in_ext = false;
+	for (const char *p = number; *p && n + 6 < size; p++) {
+		char c = *p;
+		if (!in_ext && (c == 'x' || c == 'X' || c == 'e' || c == 'E')) {
+			n += (size_t)snprintf(out + n, size - n, ";ext=");
+			in_ext = true;
+			p += (c == 'e' || c == 'E') && strncasecmp(p, "ext", 3) == 0 ? 2 : 0;
+		} else if ((c >= '0' && c <= '9') || (!in_ext && strchr("+.-()", c) != NULL)) {
+			out[n++] = c;
+		}
+	}
+	out[n] = '\0';
+}
+
 /* A field's text, or NULL when absent or withheld (and then noted). */
 static const char *shown(const struct idreg_service *svc, const struct idreg_entity *e,
 			 enum idreg_entity_field field, struct redactions *red, const char *path,
-			 uint32_t roles, const char *property, bool emptied)
+			 uint32_t roles, bool emptied)
 {
 	const char *value = e->fields[field];
 	if (value == NULL) {
 		return NULL;
 	}
 	if (idreg_render_withheld(svc, e, field)) {
-		note_redaction(red, path, roles, field, property, emptied);
+		note_redaction(red, path, roles, field, emptied);
 		return NULL;
 	}
 	return value;
@@ -117,14 +159,14 @@ static void vcard(struct idreg_jsonw *w, const struct idreg_service *svc,
 	idreg_jsonw_array_begin(w);
 	vcard_property(w, "version", "text", "4.0");
 	/* FN is required by jCard: withheld, it stays with an empty value. */
-	const char *fn = shown(svc, e, IDREG_EF_FN, red, path, roles, "fn", true);
+	const char *fn = shown(svc, e, IDREG_EF_FN, red, path, roles, true);
 	vcard_property(w, "fn", "text", fn ? fn : "");
 	vcard_property(w, "kind", "text", idreg_entity_kind_name(e->kind));
-	const char *org = shown(svc, e, IDREG_EF_ORG, red, path, roles, "org", false);
+	const char *org = shown(svc, e, IDREG_EF_ORG, red, path, roles, false);
 	if (org != NULL) {
 		vcard_property(w, "org", "text", org);
 	}
-	const char *email = shown(svc, e, IDREG_EF_EMAIL, red, path, roles, "email", false);
+	const char *email = shown(svc, e, IDREG_EF_EMAIL, red, path, roles, false);
 	if (email != NULL) {
 		vcard_property(w, "email", "text", email);
 	}
@@ -133,10 +175,10 @@ static void vcard(struct idreg_jsonw *w, const struct idreg_service *svc,
 		const char *type;
 	} phones[] = { { IDREG_EF_VOICE, "voice" }, { IDREG_EF_FAX, "fax" } };
 	for (size_t i = 0; i < 2; i++) {
-		const char *number = shown(svc, e, phones[i].field, red, path, roles, "tel", false);
+		const char *number = shown(svc, e, phones[i].field, red, path, roles, false);
 		if (number != NULL) {
 			char uri[300];
-			snprintf(uri, sizeof(uri), "tel:%s", number);
+			tel_uri(number, uri, sizeof(uri));
 			idreg_jsonw_array_begin(w);
 			idreg_jsonw_string(w, "tel");
 			idreg_jsonw_object_begin(w);
@@ -155,7 +197,7 @@ static void vcard(struct idreg_jsonw *w, const struct idreg_service *svc,
 	bool any = false;
 	const char *parts[N_ADR];
 	for (size_t i = 0; i < N_ADR; i++) {
-		parts[i] = shown(svc, e, adr_fields[i], red, path, roles, "adr", true);
+		parts[i] = shown(svc, e, adr_fields[i], red, path, roles, true);
 		any |= e->fields[adr_fields[i]] != NULL;
 	}
 	if (any) {
@@ -328,16 +370,22 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 	self_link(w, svc, request_url, "domain", d.ldh_name);
 }
 
+/*
+ * The results of a search, as many as fit: a response stays well inside its
+ * buffer's ceiling (what is cut is said in a notice, as for the result cap),
+ * leaving room for the list of redactions that comes after.
+ */
 static void search_results(struct idreg_jsonw *w, const struct idreg_service *svc,
 			   const struct idreg_snapshot *snap, const struct idreg_answer *answer,
-			   struct redactions *red)
+			   struct redactions *red, size_t *listed)
 {
 	const char *member = answer->kind == IDREG_ANSWER_DOMAINS	? "domainSearchResults"
 			     : answer->kind == IDREG_ANSWER_NAMESERVERS ? "nameserverSearchResults"
 									: "entitySearchResults";
 	idreg_jsonw_key(w, member);
 	idreg_jsonw_array_begin(w);
-	for (size_t i = 0; i < answer->n_results && w->err == IDREG_OK; i++) {
+	size_t i = 0;
+	for (; i < answer->n_results && w->err == IDREG_OK && w->buf->len < w->buf->max / 2; i++) {
 		char path[96];
 		idreg_jsonw_object_begin(w);
 		switch (answer->kind) {
@@ -355,13 +403,15 @@ static void search_results(struct idreg_jsonw *w, const struct idreg_service *sv
 		}
 		idreg_jsonw_object_end(w);
 	}
+	*listed = i;
 	idreg_jsonw_array_end(w);
 }
 
 idreg_err idreg__rdap_names(struct idreg_jsonw *w, const struct idreg_service *svc,
 			    const struct idreg_snapshot *snap, const struct idreg_answer *answer,
-			    const char *request_url, bool *redacted)
+			    const char *request_url, bool *redacted, size_t *listed)
 {
+	*listed = 0;
 	struct redactions red = { .any = false };
 	idreg_buf_init(&red.buf, w->buf->max);
 	idreg_jsonw_init(&red.w, &red.buf);
@@ -384,7 +434,7 @@ idreg_err idreg__rdap_names(struct idreg_jsonw *w, const struct idreg_service *s
 		break;
 	}
 	default:
-		search_results(w, svc, snap, answer, &red);
+		search_results(w, svc, snap, answer, &red, listed);
 		break;
 	}
 	if (svc->port43[0] != '\0' && answer->kind >= IDREG_ANSWER_DOMAIN &&

@@ -33,9 +33,6 @@ source "$(dirname "$0")/harness_daemon.sh"
 # This test's known daemon bugs, "ID description" (a check that finds one
 # fixed fails and asks for its line to be removed).
 cat >"$WORK/names_known_bugs" <<'EOF'
-REDACTION_PATH_IMPRECISE RDAP (lib/query/rdap_names.c note_redaction): redaction paths name a whole vCard property, not what was withheld: the emptied fn is "...[?(@[0]=='fn')]" (the property, whose value is "" -- RFC 9537 and ICANN's tool use "...[?(@[0]=='fn')][3]"), every emptied part of the address gets the same "...[?(@[0]=='adr')]" (not [3][2] street, [3][3] city, [3][4] region, [3][5] postal code), and a withheld voice or fax number is "...[?(@[0]=='tel')]", which also selects the other number when that one is shown (RFC 9537: "[?(@[1].type=='voice')]")
-TEL_URI_INVALID RDAP (lib/query/rdap_names.c vcard): a telephone number is written as "tel:" + the number as imported, but the domains format allows spaces and an "x" extension ("+1.555 0100199 x42"), so the jCard tel value "tel:+1.555 0100199 x42" is not a URI (RFC 3966: "tel:+1.5550100199;ext=42")
-SEARCH_BODY_OVER_LIMIT RDAP (daemon/idregd.c RESPONSE_MAX): rdap.search_max_results may be up to 1000, but an answer is at most 1 MiB and a domain with its contacts takes about 4 KB, so a domain search matching more than about 240 names with rdap.search_max_results=1000 answers 500 "the answer could not be rendered" instead of results cut with the truncation notice
 SCHEMA_REDACTED_MEMBER validation (not idregd): RFC 9537's top-level "redacted" member (correct, listed as "redacted" in rdapConformance) is refused by rdap_domain.json and rdap_entity.json (additionalProperties: false) because validate_rdap.py takes only "<extension>_<name>" members out as extension members, not a member named by the identifier itself
 EOF
 
