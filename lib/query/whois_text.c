@@ -10,6 +10,22 @@
 #include "domains/domain.h"
 #include "query/render.h"
 
+/* "key:" padded to 16 columns, the value, CRLF: appended without printf,
+ * which was the largest part of rendering a WHOIS answer. */
+static idreg_err put_line(struct idreg_buf *out, const char *key, const char *value)
+{
+	static const char spaces[] = "                ";
+	size_t klen = strlen(key);
+	idreg_err err = idreg_buf_append(out, key, klen);
+	if (err == IDREG_OK && klen < 16) {
+		err = idreg_buf_append(out, spaces, 16 - klen);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, value);
+	}
+	return err == IDREG_OK ? idreg_buf_append(out, "\r\n", 2) : err;
+}
+
 static idreg_err line(struct idreg_buf *out, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -20,7 +36,7 @@ static idreg_err line(struct idreg_buf *out, const char *key, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
-	return idreg_buf_printf(out, "%-16s%s\r\n", key, value);
+	return put_line(out, key, value);
 }
 
 /* The terms of use as '%' comment lines of at most 72 columns. */
@@ -82,41 +98,41 @@ static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_an
 
 	idreg_err err;
 	if (rec->type == IDREG_RES_ASN) {
-		err = line(out, "aut-num:", "%s", range);
+		err = put_line(out, "aut-num:", range);
 	} else {
-		err = line(out, rec->type == IDREG_RES_IPV4 ? "inetnum:" : "inet6num:", "%s", range);
+		err = put_line(out, rec->type == IDREG_RES_IPV4 ? "inetnum:" : "inet6num:", range);
 		struct idreg_prefix prefixes[8];
 		size_t n = idreg_range_to_prefixes(rec->type, rec->first, rec->last, prefixes, 8);
 		for (size_t k = 0; k < n && k < 8 && err == IDREG_OK; k++) {
 			char text[IDREG_PREFIX_TEXT_MAX];
 			idreg_prefix_format(&prefixes[k], text, sizeof(text));
-			err = line(out, "cidr:", "%s", text);
+			err = put_line(out, "cidr:", text);
 		}
 	}
 	if (err == IDREG_OK) {
-		err = line(out, "status:", "%s", status);
+		err = put_line(out, "status:", status);
 	}
 	if (err == IDREG_OK && rec->cc[0] != '\0') {
-		err = line(out, "country:", "%s", rec->cc);
+		err = put_line(out, "country:", rec->cc);
 	}
 	if (err == IDREG_OK && rec->opaque_id != NULL && rec->opaque_id[0] != '\0') {
-		err = line(out, "org:", "%s", rec->opaque_id);
+		err = put_line(out, "org:", rec->opaque_id);
 	}
 	if (err == IDREG_OK && answer->has_parent) {
 		const struct idreg_numres *up = &snap->numbers.records[answer->parent];
 		char parent[IDREG_RANGE_TEXT_MAX];
 		idreg_range_format(up->type, up->first, up->last, parent, sizeof(parent));
-		err = line(out, "parent:", "%s", parent);
+		err = put_line(out, "parent:", parent);
 	}
 	if (err == IDREG_OK && rec->date > 0) {
 		err = line(out, "created:", "%04d-%02d-%02d", rec->date / 10000, rec->date / 100 % 100,
 			   rec->date % 100);
 	}
 	if (err == IDREG_OK && meta->changed_at != NULL && meta->changed_at[0] != '\0') {
-		err = line(out, "last-modified:", "%s", meta->changed_at);
+		err = put_line(out, "last-modified:", meta->changed_at);
 	}
 	if (err == IDREG_OK) {
-		err = line(out, "source:", "%s", rec->registry);
+		err = put_line(out, "source:", rec->registry);
 	}
 	return err;
 }
@@ -128,7 +144,7 @@ static idreg_err time_line(struct idreg_buf *out, const char *key, int64_t t)
 	}
 	char text[IDREG_TIME_TEXT_MAX];
 	idreg_time_format(t, text);
-	return line(out, key, "%s", text);
+	return put_line(out, key, text);
 }
 
 /* An entity's fields that this client may see; withheld ones are left out. */
@@ -139,7 +155,7 @@ static idreg_err entity_lines(const struct idreg_service *svc, const struct idre
 		"name:", "org:", "e-mail:", "phone:", "fax-no:", "address:", "city:", "state:",
 		"postal-code:", "country:",
 	};
-	idreg_err err = line(out, "handle:", "%s", e->handle);
+	idreg_err err = put_line(out, "handle:", e->handle);
 	bool withheld = false;
 	for (int f = 0; f < IDREG_ENTITY_FIELD_COUNT && err == IDREG_OK; f++) {
 		const char *value = e->fields[f];
@@ -169,23 +185,23 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 {
 	struct idreg_domindex_domain d;
 	idreg_domindex_domain(&snap->names, id, &d);
-	idreg_err err = line(out, "domain:", "%s", d.ldh_name);
+	idreg_err err = put_line(out, "domain:", d.ldh_name);
 	if (err == IDREG_OK && strcmp(d.unicode_name, d.ldh_name) != 0) {
-		err = line(out, "domain-unicode:", "%s", d.unicode_name);
+		err = put_line(out, "domain-unicode:", d.unicode_name);
 	}
 	if (err == IDREG_OK && d.handle != NULL) {
-		err = line(out, "handle:", "%s", d.handle);
+		err = put_line(out, "handle:", d.handle);
 	}
 	for (int s = 0; s < IDREG_DOMAIN_STATUS_COUNT && err == IDREG_OK; s++) {
 		if (d.status & (1u << s)) {
-			err = line(out, "status:", "%s",
-				   idreg_domain_status_epp_name((enum idreg_domain_status)s));
+			err = put_line(out, "status:",
+				       idreg_domain_status_epp_name((enum idreg_domain_status)s));
 		}
 	}
 	for (uint32_t i = 0; i < d.n_ns && err == IDREG_OK; i++) {
 		struct idreg_domindex_host h;
 		idreg_domindex_host(&snap->names, d.nameservers[i], &h);
-		err = line(out, "nserver:", "%s", h.ldh_name);
+		err = put_line(out, "nserver:", h.ldh_name);
 	}
 	for (uint32_t i = 0; i < d.n_ds && err == IDREG_OK; i++) {
 		err = line(out, "ds-rdata:", "%u %u %u %s", d.ds[i].key_tag, d.ds[i].algorithm,
@@ -207,7 +223,7 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 			if (d.contacts[i].roles & (1u << r)) {
 				char key[32];
 				snprintf(key, sizeof(key), "%s:", idreg_role_name((enum idreg_role)r));
-				err = line(out, key, "%s", e.entity.handle);
+				err = put_line(out, key, e.entity.handle);
 			}
 		}
 	}
@@ -226,14 +242,14 @@ static idreg_err host_lines(const struct idreg_snapshot *snap, uint32_t id, stru
 {
 	struct idreg_domindex_host h;
 	idreg_domindex_host(&snap->names, id, &h);
-	idreg_err err = line(out, "nserver:", "%s", h.ldh_name);
+	idreg_err err = put_line(out, "nserver:", h.ldh_name);
 	if (err == IDREG_OK && strcmp(h.unicode_name, h.ldh_name) != 0) {
-		err = line(out, "nserver-unicode:", "%s", h.unicode_name);
+		err = put_line(out, "nserver-unicode:", h.unicode_name);
 	}
 	for (uint32_t i = 0; i < h.n_addrs && err == IDREG_OK; i++) {
 		char text[IDREG_IP_TEXT_MAX];
 		idreg_ip_format(&h.addrs[i], text, sizeof(text));
-		err = line(out, "ip-address:", "%s", text);
+		err = put_line(out, "ip-address:", text);
 	}
 	return err;
 }
