@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/skip.h"
 #include "store/store.h"
 
 struct cli {
@@ -42,6 +43,9 @@ void cli_print_help(const struct cli_command *cmd);
 /** Open the configured registry (create: make a new one). */
 idreg_err cli_open_store(struct cli *cli, bool create, struct idreg_store **out,
 			 struct idreg_diag *diag);
+
+/** Warn about the lines of @path left out by --skip-bad. */
+void cli_warn_skips(const char *path, const struct idreg_skip *kept, size_t count);
 
 /** Does @arg ask for help? */
 bool cli_is_help(const char *arg);

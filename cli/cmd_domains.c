@@ -45,21 +45,13 @@ static idreg_err import_file(struct cli *cli, struct idreg_store *store, const c
 		cli_fail(&diag, err);
 		goto out;
 	}
-	for (size_t i = 0; i < file.skipped && i < IDREG_DOMAINS_SKIPS_KEPT; i++) {
-		idreg_log_warn("%s: line %u: skipped: %s", path, file.skips[i].line, file.skips[i].reason);
-	}
-	if (file.skipped > IDREG_DOMAINS_SKIPS_KEPT) {
-		idreg_log_warn("%s: %zu more lines skipped", path, file.skipped - IDREG_DOMAINS_SKIPS_KEPT);
-	}
+	cli_warn_skips(path, file.skips, file.skipped);
 	err = idreg_import_domains(store, &file, opts, &result, &diag);
 	if (err != IDREG_OK) {
 		cli_fail(&diag, err);
 		goto out;
 	}
-	for (size_t i = 0; i < result.skipped && i < IDREG_DOMAINS_SKIPS_KEPT; i++) {
-		idreg_log_warn("%s: line %u: skipped: %s", path, result.skips[i].line,
-			       result.skips[i].reason);
-	}
+	cli_warn_skips(path, result.skips, result.skipped);
 	printf("%s: %zu domains (%zu new, %zu changed, %zu removed, %zu unchanged); ", path,
 	       file.count - result.skipped, result.domains.created, result.domains.updated,
 	       result.domains.deleted, result.domains.unchanged);

@@ -89,12 +89,7 @@ static idreg_err import_one(struct cli *cli, struct idreg_store *store, const ch
 	if (file.warning[0]) {
 		idreg_log_warn("%s", file.warning);
 	}
-	for (size_t i = 0; i < file.skipped && i < IDREG_RIR_SKIPS_KEPT; i++) {
-		idreg_log_warn("%s: line %u: skipped: %s", path, file.skips[i].line, file.skips[i].reason);
-	}
-	if (file.skipped > IDREG_RIR_SKIPS_KEPT) {
-		idreg_log_warn("%s: %zu more lines skipped", path, file.skipped - IDREG_RIR_SKIPS_KEPT);
-	}
+	cli_warn_skips(path, file.skips, file.skipped);
 
 	const char *slash = strrchr(path, '/');
 	struct progress progress = { .enabled = isatty(STDERR_FILENO),

@@ -101,6 +101,16 @@ const struct cli_command *cli_find_command(const char *name, const char *object)
 	return NULL;
 }
 
+void cli_warn_skips(const char *path, const struct idreg_skip *kept, size_t count)
+{
+	for (size_t i = 0; i < count && i < IDREG_SKIPS_KEPT; i++) {
+		idreg_log_warn("%s: line %u: skipped: %s", path, kept[i].line, kept[i].reason);
+	}
+	if (count > IDREG_SKIPS_KEPT) {
+		idreg_log_warn("%s: %zu more lines skipped", path, count - IDREG_SKIPS_KEPT);
+	}
+}
+
 bool cli_is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;

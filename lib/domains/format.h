@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/error.h"
+#include "core/skip.h"
 #include "domains/domain.h"
 
 /* Limits on one domain line. */
@@ -56,12 +57,6 @@ struct idreg_domains_read_options {
 	bool skip_bad;       /* leave bad lines out (and say which) instead of failing */
 };
 
-/** One line left out by skip_bad. */
-struct idreg_domains_skip {
-	uint32_t line;
-	char reason[200];
-};
-#define IDREG_DOMAINS_SKIPS_KEPT 20
 
 /** A host as the file describes it, merged from every line that names it. */
 struct idreg_file_host {
@@ -93,7 +88,7 @@ struct idreg_domains_file {
 	struct idreg_file_entity *entities; /* every entity named, in order of first mention */
 	size_t n_entities;
 	size_t skipped;
-	struct idreg_domains_skip skips[IDREG_DOMAINS_SKIPS_KEPT];
+	struct idreg_skip skips[IDREG_SKIPS_KEPT];
 };
 
 /**

@@ -219,12 +219,7 @@ static idreg_err drop(struct importer *im, size_t i, const char *fmt, ...)
 		return idreg_diag_set(im->diag, IDREG_EPARSE, "%s: line %u: %s", im->file->path, line,
 				      reason);
 	}
-	struct idreg_domains_import_result *r = im->result;
-	if (r->skipped < IDREG_DOMAINS_SKIPS_KEPT) {
-		r->skips[r->skipped].line = line;
-		snprintf(r->skips[r->skipped].reason, sizeof(r->skips[0].reason), "%s", reason);
-	}
-	r->skipped++;
+	idreg_skip_note(im->result->skips, &im->result->skipped, line, reason);
 	im->fdoms[i].state = D_DROPPED;
 	return IDREG_OK;
 }

@@ -30,7 +30,7 @@ struct idreg_import_counts {
 struct idreg_domains_import_result {
 	struct idreg_import_counts domains, hosts, entities;
 	size_t skipped;   /* domains left out by skip_bad at import time */
-	struct idreg_domains_skip skips[IDREG_DOMAINS_SKIPS_KEPT];
+	struct idreg_skip skips[IDREG_SKIPS_KEPT];
 };
 
 /**

@@ -380,13 +380,7 @@ static idreg_err bad_line(struct reader *r, uint32_t lineno, const char *reason,
 	if (!r->opts->skip_bad) {
 		return idreg_diag_set(diag, IDREG_EPARSE, "%s: line %u: %s", r->name, lineno, reason);
 	}
-	struct idreg_rir_file *file = r->file;
-	if (file->skipped < IDREG_RIR_SKIPS_KEPT) {
-		struct idreg_rir_skip *s = &file->skips[file->skipped];
-		s->line = lineno;
-		snprintf(s->reason, sizeof(s->reason), "%s", reason);
-	}
-	file->skipped++;
+	idreg_skip_note(r->file->skips, &r->file->skipped, lineno, reason);
 	return IDREG_OK;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/arena.h"
 #include "core/error.h"
+#include "core/skip.h"
 #include "numres/numres.h"
 
 struct idreg_rir_header {
@@ -73,12 +74,6 @@ struct idreg_rir_read_options {
 	bool ignore_counts;  /* summary or version-line counts that disagree only warn */
 };
 
-/** One line left out by --skip-bad, with the reason. */
-struct idreg_rir_skip {
-	uint32_t line;
-	char reason[160];
-};
-#define IDREG_RIR_SKIPS_KEPT 20
 
 struct idreg_rir_file {
 	const char *path;
@@ -88,7 +83,7 @@ struct idreg_rir_file {
 	struct idreg_numres *records; /* in file order; strings in the arena */
 	size_t count;
 	size_t skipped;               /* lines left out by skip_bad */
-	struct idreg_rir_skip skips[IDREG_RIR_SKIPS_KEPT]; /* the first of them */
+	struct idreg_skip skips[IDREG_SKIPS_KEPT]; /* the first of them */
 	char warning[256];            /* a tolerated inconsistency, or "" */
 };
 

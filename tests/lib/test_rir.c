@@ -868,7 +868,7 @@ static void test_read_skip_many(void **state)
 			 "2|test|20240101|1|19830101|20240101|+0000\n"
 			 "test|*|asn|*|1|summary\n"
 			 "test|US|asn|1|1|20100101|allocated\n");
-	for (int i = 0; i < IDREG_RIR_SKIPS_KEPT + 5; i++) {
+	for (int i = 0; i < IDREG_SKIPS_KEPT + 5; i++) {
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "test|US|asn|%d|1|2010|allocated\n",
 			      i + 2);
 	}
@@ -881,8 +881,8 @@ static void test_read_skip_many(void **state)
 		fail_msg("%s: %s", idreg_strerror_name(err), diag.text);
 	}
 	assert_int_equal(f.count, 1);
-	assert_int_equal(f.skipped, IDREG_RIR_SKIPS_KEPT + 5);
-	for (int i = 0; i < IDREG_RIR_SKIPS_KEPT; i++) {
+	assert_int_equal(f.skipped, IDREG_SKIPS_KEPT + 5);
+	for (int i = 0; i < IDREG_SKIPS_KEPT; i++) {
 		assert_int_equal(f.skips[i].line, 4 + i);
 	}
 }
