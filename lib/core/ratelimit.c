@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -26,8 +27,9 @@ struct shard {
 };
 
 struct idreg_ratelimit {
-	pthread_mutex_t rates_lock;
-	double per_second, burst;
+	/* Read on every request, written on reload: atomics, not a lock every
+	 * request would take. */
+	_Atomic double per_second, burst;
 	struct shard shards[SHARDS];
 };
 
@@ -37,7 +39,6 @@ idreg_err idreg_ratelimit_new(double per_second, double burst, struct idreg_rate
 	if (rl == NULL) {
 		return IDREG_ENOMEM;
 	}
-	pthread_mutex_init(&rl->rates_lock, NULL);
 	for (int i = 0; i < SHARDS; i++) {
 		pthread_mutex_init(&rl->shards[i].lock, NULL);
 	}
@@ -48,10 +49,8 @@ idreg_err idreg_ratelimit_new(double per_second, double burst, struct idreg_rate
 
 void idreg_ratelimit_set(struct idreg_ratelimit *rl, double per_second, double burst)
 {
-	pthread_mutex_lock(&rl->rates_lock);
-	rl->per_second = per_second;
-	rl->burst = burst < 1 ? 1 : burst;
-	pthread_mutex_unlock(&rl->rates_lock);
+	atomic_store_explicit(&rl->per_second, per_second, memory_order_relaxed);
+	atomic_store_explicit(&rl->burst, burst < 1 ? 1 : burst, memory_order_relaxed);
 }
 
 static uint64_t mix(idreg_u128 key)
@@ -65,9 +64,8 @@ static uint64_t mix(idreg_u128 key)
 unsigned idreg_ratelimit_take(struct idreg_ratelimit *rl, const struct idreg_ip *client,
 			      double now)
 {
-	pthread_mutex_lock(&rl->rates_lock);
-	double per_second = rl->per_second, burst = rl->burst;
-	pthread_mutex_unlock(&rl->rates_lock);
+	double per_second = atomic_load_explicit(&rl->per_second, memory_order_relaxed);
+	double burst = atomic_load_explicit(&rl->burst, memory_order_relaxed);
 	if (per_second <= 0) {
 		return 0;
 	}
@@ -121,6 +119,5 @@ void idreg_ratelimit_free(struct idreg_ratelimit *rl)
 	for (int i = 0; i < SHARDS; i++) {
 		pthread_mutex_destroy(&rl->shards[i].lock);
 	}
-	pthread_mutex_destroy(&rl->rates_lock);
 	free(rl);
 }
