@@ -2,7 +2,7 @@
  * gen_domains: write N synthetic domains in the domains format
  * (docs/domains-format.md), for tests and for the daemon's benchmarks.
  *
- *   gen_domains N [SEED] [--changed K]
+ *   gen_domains N [SEED] [--changed K] [--names FILE]
  *
  * Deterministic: the same N and SEED give the same file, byte for byte.
  * About a fifth of the names are internationalized, with labels made of
@@ -14,7 +14,10 @@
  * abuse contact; some have a billing contact and DS records.  Every line
  * that names a host or an entity describes it the same way, as the format
  * requires.  --changed K changes the expiry date of the domains whose number
- * is a multiple of K (for re-import tests).
+ * is a multiple of K (for re-import tests).  --names FILE also writes each
+ * domain's two forms to FILE, one domain a line in the same order: its
+ * A-label form, a space and its U-label form as generated (the same text
+ * twice for an ASCII name), for clients that query them (bench/bench_query.sh).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -98,8 +101,10 @@ static void label_of(uint64_t n, const char *const *syl, size_t k, size_t min_sy
 
 enum script { LATIN, GERMAN, CHINESE, CYRILLIC, ARABIC };
 
-/* The domain's name as written in the file, and its A-label form. */
-static void domain_name(uint64_t i, char *written, size_t wsize, char *ascii, size_t asize)
+/* The domain's name as written in the file, its A-label form and its U-label
+ * form as generated. */
+static void domain_name(uint64_t i, char *written, size_t wsize, char *ascii, size_t asize,
+			char *unicode, size_t usize)
 {
 	uint64_t r = pick(1, i, 100);
 	enum script sc = r < 80 ? LATIN : r < 85 ? GERMAN : r < 90 ? CHINESE : r < 95 ? CYRILLIC : ARABIC;
@@ -131,15 +136,14 @@ static void domain_name(uint64_t i, char *written, size_t wsize, char *ascii, si
 		break;
 	}
 	}
-	char name[512];
-	snprintf(name, sizeof(name), "%s.%s", label, tld);
+	snprintf(unicode, usize, "%s.%s", label, tld);
 	struct idreg_diag diag;
-	if (idreg_uts46_to_ascii(name, strlen(name), ascii, asize, &diag) != IDREG_OK) {
-		fprintf(stderr, "gen_domains: generated a bad name %s: %s\n", name, diag.text);
+	if (idreg_uts46_to_ascii(unicode, strlen(unicode), ascii, asize, &diag) != IDREG_OK) {
+		fprintf(stderr, "gen_domains: generated a bad name %s: %s\n", unicode, diag.text);
 		exit(1);
 	}
 	/* A third of the internationalized names are written as A-labels. */
-	snprintf(written, wsize, "%s", sc != LATIN && pick(4, i, 3) == 0 ? ascii : name);
+	snprintf(written, wsize, "%s", sc != LATIN && pick(4, i, 3) == 0 ? ascii : unicode);
 }
 
 static void iso_time(int64_t t, char *out, size_t size)
@@ -228,10 +232,13 @@ static void contact(FILE *out, const char *handle, const char *roles, uint64_t k
 	}
 }
 
-static void write_domain(FILE *out, uint64_t i, uint64_t n, uint64_t changed_every)
+static void write_domain(FILE *out, FILE *names, uint64_t i, uint64_t n, uint64_t changed_every)
 {
-	char written[512], ascii[IDREG_UTS46_ASCII_MAX];
-	domain_name(i, written, sizeof(written), ascii, sizeof(ascii));
+	char written[512], ascii[IDREG_UTS46_ASCII_MAX], unicode[512];
+	domain_name(i, written, sizeof(written), ascii, sizeof(ascii), unicode, sizeof(unicode));
+	if (names != NULL) {
+		fprintf(names, "%s %s\n", ascii, unicode);
+	}
 	int64_t registered = 788918400 + (int64_t)pick(10, i, 30ULL * 365 * 86400);
 	int64_t expires = registered + (int64_t)(1 + pick(11, i, 10)) * 365 * 86400;
 	if (changed_every != 0 && i % changed_every == 0) {
@@ -320,11 +327,14 @@ static void write_domain(FILE *out, uint64_t i, uint64_t n, uint64_t changed_eve
 int main(int argc, char **argv)
 {
 	uint64_t n = 0, changed_every = 0;
+	const char *names_path = NULL;
 	seed = 1;
 	int positional = 0;
 	for (int a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--changed") == 0 && a + 1 < argc) {
 			changed_every = strtoull(argv[++a], NULL, 10);
+		} else if (strcmp(argv[a], "--names") == 0 && a + 1 < argc) {
+			names_path = argv[++a];
 		} else if (positional == 0) {
 			n = strtoull(argv[a], NULL, 10);
 			positional++;
@@ -336,8 +346,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (n == 0 || positional > 2) {
-		fprintf(stderr, "usage: gen_domains N [SEED] [--changed K]\n");
+		fprintf(stderr, "usage: gen_domains N [SEED] [--changed K] [--names FILE]\n");
 		return 2;
+	}
+	FILE *names = NULL;
+	if (names_path != NULL && (names = fopen(names_path, "w")) == NULL) {
+		perror(names_path);
+		return 1;
 	}
 	seen_provider = calloc(n / 500 + 10, 1);
 	seen_tech = calloc(n / 20 + 5, 1);
@@ -349,13 +364,17 @@ int main(int argc, char **argv)
 	static char buffer[1 << 20];
 	setvbuf(stdout, buffer, _IOFBF, sizeof(buffer));
 	for (uint64_t i = 0; i < n; i++) {
-		write_domain(stdout, i, n, changed_every);
+		write_domain(stdout, names, i, n, changed_every);
 	}
 	free(seen_provider);
 	free(seen_tech);
 	free(seen_billing);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("gen_domains: write");
+		return 1;
+	}
+	if (names != NULL && (ferror(names) || fclose(names) != 0)) {
+		perror(names_path);
 		return 1;
 	}
 	return 0;
