@@ -5,27 +5,37 @@
 #      nginx with the same Lua script (bench/wrk-paths.lua) cycling through the
 #      same QUERY_PATHS paths (addresses and prefixes sampled from the RIR
 #      files).  nginx serves the bodies idregd gave for those paths, fetched
-#      once, as static files (bench/nginx-query.conf.in).  Goal: idregd's
-#      requests/s >= 0.8 x nginx's.
-#   2. WHOIS with one connection per query: bench/whois_load sends the same
+#      once, as static files at the same paths (bench/nginx-query.conf.in).
+#      Goal: idregd's requests/s >= 0.8 x nginx's.
+#   2. RDAP domain/ lookups, the same way, with QUERY_DOMAINS=N: the registry
+#      then also holds N domains from bench/gen_domains, and QUERY_PATHS paths
+#      name domains drawn from them: an ASCII name by its name, an
+#      internationalized one both by its A-label and by its U-label,
+#      percent-encoded as clients send it (nginx decodes it to the file's
+#      name).  Same goal.
+#   3. WHOIS with one connection per query: bench/whois_load sends the same
 #      queries to idregd and to nginx's stream module answering every
 #      connection with a fixed text (idregd's answer to one of the queries).
 #      Goal: idregd's queries/s >= 0.8 x nginx's.
-#   3. idregd's resident memory (VmRSS) once it has loaded the registry.
+#   4. idregd's resident memory (VmRSS): empty, on the number resources alone
+#      and on the whole registry.
 # The registry holds every file in $IDREG_DATA/current and the arin and
-# ripencc fixtures.  Every response must be a 200 with the right body (RDAP)
-# or a whole answer with a "source:" line (WHOIS): a fast wrong run fails.
+# ripencc fixtures (and the N domains).  Every response must be a 200 with the
+# right body (RDAP: the object asked for, the same bytes from both servers) or
+# a whole answer with a "source:" line (WHOIS): a fast wrong run fails.
 # QUERY_RUNS rounds, the order of the sides alternating; medians.
 # All traffic is to 127.0.0.1; every server started here is stopped on exit.
+# Only idregd's command line (--db, --rdap, --whois, -o, --check-config) and
+# its configuration keys are used, never its logs.
 # Environment: IDREG_DATA (default ../shared/data/rir from the repository
 # root), BENCH_BUILD (default build-bench), QUERY_RUNS (5), QUERY_SECONDS (10
-# per side and round), QUERY_PATHS (4000), QUERY_CONNECTIONS (wrk's, 32),
-# WHOIS_CLIENTS (whois_load threads, 8), QUERY_PORT_BASE (18480: four ports
-# from there), QUERY_IDREGD_OPTS (more idregd options, e.g. "-o whois.threads=2";
-# default none: idregd runs with its defaults but for the rate limit, which is
-# off), QUERY_DOMAINS (default 0; N > 0 also measures idregd's memory with the
-# same registry plus N domains from bench/gen_domains, which takes a minute
-# or more a million), QUERY_KEEP (non-empty: keep the temporary directory, for
+# per side, kind and round), QUERY_PATHS (4000 per RDAP kind), QUERY_CONNECTIONS
+# (wrk's, 32), WHOIS_CLIENTS (whois_load threads, 8), QUERY_PORT_BASE (18480:
+# four ports from there), QUERY_IDREGD_OPTS (more idregd options, "-o KEY=VALUE"
+# ...; default none: idregd runs with its defaults but for the rate limit, which
+# is off), QUERY_DOMAINS (default 0: no domain/ side; N > 0, at least
+# QUERY_PATHS: N generated domains in the registry, which takes a minute or
+# more a million), QUERY_KEEP (non-empty: keep the temporary directory, for
 # looking into a failure).  Needs wrk, nginx and libnginx-mod-stream:
 # `bash scripts/deps.sh bench` installs them.  A copy of the report goes to
 # bench/results/ (ignored by git).
@@ -62,6 +72,7 @@ done
 ((wclients <= 256)) || die "WHOIS_CLIENTS is at most 256"
 ((port_base >= 1024 && port_base <= 65530)) || die "QUERY_PORT_BASE must be in 1024..65530"
 [[ $ndomains =~ ^[0-9]+$ ]] && ((ndomains <= 10000000)) || die "QUERY_DOMAINS must be in 0..10000000"
+((ndomains == 0 || ndomains >= npaths)) || die "QUERY_DOMAINS must be 0 or at least QUERY_PATHS ($npaths)"
 [[ -d $data/current ]] || die "$data/current: no such directory (set IDREG_DATA to the rir data directory)"
 data=$(cd "$data" && pwd)
 for tool in meson ninja gawk curl ss wrk nginx; do
@@ -153,10 +164,96 @@ cpu_seconds() {
 		gawk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.2f\n", t / hz }'
 }
 
-# The value idregd runs with for a configuration KEY.
+# The value idregd runs with for a configuration KEY; nothing if it has no
+# such key.
 config_value() {
 	"$idregd" --db "$tmp/registry.db" "${idregd_opts[@]}" --check-config |
 		gawk -v k="$1" '/^\[/ { section = substr($0, 2, length($0) - 2) } section "." $1 == k && $2 == "=" { print $3; exit }'
+}
+
+# Starts idregd (idregd_pid) on the registry DB, logging to LOG, with the
+# options after them and QUERY_IDREGD_OPTS; waits until it answers (loading a
+# million domains takes a while).
+start_idregd() {
+	local db=$1 log=$2
+	shift 2
+	"$idregd" --db "$db" --rdap "127.0.0.1:$rdap_port" --whois "127.0.0.1:$whois_port" \
+		"$@" "${idregd_opts[@]}" >"$log" 2>&1 &
+	idregd_pid=$!
+	wait_http "$idregd_pid" "http://127.0.0.1:$rdap_port/help" 300 ||
+		die "idregd did not start on ${db#"$tmp/"}: $(cat "$log")"
+}
+
+# A FIELD of idregd's /proc status (VmRSS, VmHWM: KiB; Threads).
+idregd_status() {
+	gawk -v f="$1:" '$1 == f { print $2 }' "/proc/$idregd_pid/status"
+}
+
+# idregd_memory DB LOG RSS_VAR HWM_VAR: starts idregd on DB and stops it
+# again; its VmRSS and VmHWM, in KiB, go into the variables named.
+idregd_memory() {
+	local db=$1 log=$2
+	start_idregd "$db" "$log"
+	printf -v "$3" '%s' "$(idregd_status VmRSS)"
+	printf -v "$4" '%s' "$(idregd_status VmHWM)"
+	stop_server "$idregd_pid"
+	idregd_pid=
+}
+
+# Fetches once from idregd, into the docroot, the body of every RDAP path of
+# KIND (ip or domain): $tmp/KIND.paths holds the paths as requested, one a
+# line; the same line of $tmp/KIND.expect the file the body goes to (the path
+# as nginx decodes it) and, after tabs, the texts the body must hold.  Every
+# answer must be a 200 holding them.
+fetch_bodies() {
+	local kind=$1 n ok
+	n=$(wc -l <"$tmp/$kind.paths")
+	paste "$tmp/$kind.paths" "$tmp/$kind.expect" |
+		gawk -F'\t' -v base="http://127.0.0.1:$rdap_port/" -v dir="$tmp/docroot/" \
+			'{ printf "url = \"%s%s\"\noutput = \"%s%s\"\n", base, $1, dir, $2 }' >"$tmp/curl.cfg"
+	curl -s --globoff --path-as-is --create-dirs --max-time 300 -w '%{http_code} %{size_download}\n' \
+		-K "$tmp/curl.cfg" >"$tmp/$kind.codes" || die "fetching the $kind/ bodies from idregd failed"
+	chmod -R a+rX "$tmp/docroot" # curl makes its directories 0750
+	ok=$(grep -c '^200 ' "$tmp/$kind.codes" || true)
+	((ok == n)) || die "idregd answered $ok of $n $kind/ paths with 200"
+	gawk -F'\t' -v dir="$tmp/docroot/" '
+	{
+		file = dir $1; body = ""
+		while ((getline line <file) > 0) body = body line "\n"
+		close(file)
+		for (i = 2; i <= NF; i++)
+			if (!index(body, $i)) { printf "the body idregd gave for %s lacks %s\n", $1, $i; exit 1 }
+	}' "$tmp/$kind.expect" >"$tmp/$kind.bad" || die "$(cat "$tmp/$kind.bad")"
+}
+
+# Both servers give the same body with the RDAP content type, compared for
+# every 40th path of KIND.
+compare_bodies() {
+	local kind=$1 path i=0 h
+	while read -r path; do
+		((i++ % 40 == 0)) || continue
+		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h1" -o "$tmp/b1" "http://127.0.0.1:$rdap_port/$path"
+		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h2" -o "$tmp/b2" "http://127.0.0.1:$nginx_http_port/$path"
+		cmp -s "$tmp/b1" "$tmp/b2" || die "idregd and nginx answer $path differently"
+		for h in "$tmp/h1" "$tmp/h2"; do
+			grep -qi '^content-type: application/rdap+json' "$h" || die "$path: no RDAP content type in $(cat "$h")"
+		done
+	done <"$tmp/$kind.paths"
+}
+
+# The paths of KIND: how many, the mean body and how many were compared.
+describe_paths() {
+	local kind=$1 mix
+	if [[ $kind == ip ]]; then
+		mix=$(gawk '{ v6 = index($0, ":") > 0; pre = split($0, x, "/") == 3; k[v6, pre]++ }
+			END { printf "%d IPv4 addresses, %d IPv4 prefixes, %d IPv6 addresses, %d IPv6 prefixes", k[0, 0], k[0, 1], k[1, 0], k[1, 1] }' "$tmp/ip.paths")
+	else
+		mix=$(gawk '/%/ { u++; next } /xn--/ { a++; next } { n++ }
+			END { printf "%d ASCII names, %d internationalized names by A-label, %d by U-label (percent-encoded)", n, a, u }' "$tmp/domain.paths")
+	fi
+	gawk -v kind="$kind" -v mix="$mix" '{ n++; bytes += $2 }
+		END { printf "%s/ paths: %d (%s); mean body %d bytes; %d bodies compared byte for byte with nginx'"'"'s\n",
+			kind, n, mix, bytes / n, int((n + 39) / 40) }' "$tmp/$kind.codes"
 }
 
 # wrk's report to "requests seconds req/s p50_ms p99_ms non2xx socket_errors".
@@ -178,38 +275,44 @@ parse_wrk() {
 	END { printf "%d %.2f %.1f %.3f %.3f %d %d\n", n, s, rps, p50, p99, bad + 0, err + 0 }'
 }
 
+# KiB as MiB.
+mib() {
+	gawk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
 median() {
 	sort -g | gawk '{ v[NR] = $1 } END { printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 TIMEFORMAT='%3R %3U %3S'
 
-# One timed run of wrk against PORT; appends
-# "side requests/s p50 p99 server_cpu_s client_cpu_s requests" to $tmp/rdap.runs.
+# One timed run of wrk against SIDE (idregd or nginx) over the paths of KIND;
+# appends "side requests/s p50 p99 server_cpu_s client_cpu_s requests" to
+# $tmp/rdap-KIND.runs.
 run_rdap() {
-	local side=$1 port=$2 dur=$3 record=$4 pid c0 c1 t out
-	if [[ $side == idregd ]]; then pid=$idregd_pid; else pid=$nginx_pid; fi
+	local side=$1 kind=$2 dur=$3 record=$4 pid=$nginx_pid port=$nginx_http_port c0 c1 t
+	if [[ $side == idregd ]]; then pid=$idregd_pid port=$rdap_port; fi
 	c0=$(cpu_seconds "$pid")
 	t=$({ time wrk -t2 -c"$conns" -d"${dur}s" --timeout 5s --latency -s "$root/bench/wrk-paths.lua" \
-		"http://127.0.0.1:$port" -- "$tmp/paths" >"$tmp/wrk.out" 2>&1; } 2>&1) ||
-		die "wrk against $side failed: $(cat "$tmp/wrk.out")"
+		"http://127.0.0.1:$port" -- "$tmp/$kind.paths" >"$tmp/wrk.out" 2>&1; } 2>&1) ||
+		die "wrk against $side ($kind/) failed: $(cat "$tmp/wrk.out")"
 	c1=$(cpu_seconds "$pid")
 	read -r n s rps p50 p99 bad err < <(parse_wrk <"$tmp/wrk.out")
-	((n > 0)) || die "wrk against $side: no requests: $(cat "$tmp/wrk.out")"
-	((bad == 0)) || die "wrk against $side: $bad responses were not 2xx/3xx"
-	((err == 0)) || die "wrk against $side: $err socket errors: $(grep 'Socket errors' "$tmp/wrk.out")"
+	((n > 0)) || die "wrk against $side ($kind/): no requests: $(cat "$tmp/wrk.out")"
+	((bad == 0)) || die "wrk against $side ($kind/): $bad responses were not 2xx/3xx"
+	((err == 0)) || die "wrk against $side ($kind/): $err socket errors: $(grep 'Socket errors' "$tmp/wrk.out")"
 	if [[ $record == yes ]]; then
 		read -r -a tt <<<"$t"
-		echo "$side $rps $p50 $p99 $(gawk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }') $(gawk -v u="${tt[1]}" -v s="${tt[2]}" 'BEGIN { printf "%.2f", u + s }') $n" >>"$tmp/rdap.runs"
-		echo "  rdap  $side: $rps requests/s, p50 $p50 ms, p99 $p99 ms, $n requests, all 200" >&2
+		echo "$side $rps $p50 $p99 $(gawk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }') $(gawk -v u="${tt[1]}" -v s="${tt[2]}" 'BEGIN { printf "%.2f", u + s }') $n" >>"$tmp/rdap-$kind.runs"
+		echo "  rdap $kind/ $side: $rps requests/s, p50 $p50 ms, p99 $p99 ms, $n requests, all 200" >&2
 	fi
 }
 
-# One timed run of whois_load against PORT; appends
+# One timed run of whois_load against SIDE; appends
 # "side queries/s p50 p99 server_cpu_s client_cpu_s queries resets bytes" to $tmp/whois.runs.
 run_whois() {
-	local side=$1 port=$2 dur=$3 record=$4 pid c0 c1 t
-	if [[ $side == idregd ]]; then pid=$idregd_pid; else pid=$nginx_pid; fi
+	local side=$1 dur=$2 record=$3 pid=$nginx_pid port=$nginx_stream_port c0 c1 t
+	if [[ $side == idregd ]]; then pid=$idregd_pid port=$whois_port; fi
 	c0=$(cpu_seconds "$pid")
 	t=$({ time "$whois_load" -p "$port" -q "$tmp/whois-queries" -t "$wclients" -d "$dur" \
 		-e 'source:' >"$tmp/whois.out" 2>&1; } 2>&1) ||
@@ -280,7 +383,7 @@ report() {
 	echo "machine: $(nproc) cores, ${cpu:-unknown CPU}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- lib daemon 2>/dev/null || echo ' (lib/ or daemon/ modified)'), build $build (${buildtype:-unknown})"
 	echo "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(curl --version | head -1 | cut -d' ' -f1-2)"
-	echo "QUERY_RUNS=$runs QUERY_SECONDS=$seconds QUERY_PATHS=$npaths QUERY_CONNECTIONS=$conns WHOIS_CLIENTS=$wclients QUERY_IDREGD_OPTS='${idregd_opts[*]}'"
+	echo "QUERY_RUNS=$runs QUERY_SECONDS=$seconds QUERY_PATHS=$npaths QUERY_CONNECTIONS=$conns WHOIS_CLIENTS=$wclients QUERY_DOMAINS=$ndomains QUERY_IDREGD_OPTS='${idregd_opts[*]}'"
 
 	# ---- the registry ----
 	"$idreg" --db "$tmp/registry.db" init >/dev/null
@@ -289,34 +392,32 @@ report() {
 	[[ $records =~ ^[0-9]+$ ]] || die "idreg summary printed no record count"
 	echo "registry: $records records from ${files[*]#"$data/"}"
 
-	# ---- idregd: first on an empty registry, for its memory alone ----
-	local rss_empty
+	# ---- idregd's memory on an empty registry, and on the number resources
+	# alone before the domains join them ----
+	local rss_empty hwm_empty rss_numbers= hwm_numbers=
 	"$idreg" --db "$tmp/empty.db" init >/dev/null
-	"$idregd" --db "$tmp/empty.db" --rdap "127.0.0.1:$rdap_port" --whois "127.0.0.1:$whois_port" \
-		"${idregd_opts[@]}" >"$tmp/idregd-empty.log" 2>&1 &
-	idregd_pid=$!
-	wait_http "$idregd_pid" "http://127.0.0.1:$rdap_port/help" ||
-		die "idregd did not start on an empty registry: $(cat "$tmp/idregd-empty.log")"
-	rss_empty=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
-	stop_server "$idregd_pid"
-	idregd_pid=
+	idregd_memory "$tmp/empty.db" "$tmp/idregd-empty.log" rss_empty hwm_empty
+	local kinds=(ip)
+	if ((ndomains > 0)); then
+		idregd_memory "$tmp/registry.db" "$tmp/idregd-numbers.log" rss_numbers hwm_numbers
+		echo "  generating and importing $ndomains domains..." >&2
+		"$build/bench/gen_domains" "$ndomains" --names "$tmp/domain-names" >"$tmp/domains.jsonl"
+		"$idreg" --db "$tmp/registry.db" import domains "$tmp/domains.jsonl" >"$tmp/domains-import.out"
+		rm -f "$tmp/domains.jsonl"
+		echo "registry: plus bench/gen_domains $ndomains, imported: $(tail -1 "$tmp/domains-import.out" | sed 's|^.*domains.jsonl: ||')"
+		kinds+=(domain)
+	fi
 
 	# ---- idregd ----
-	"$idregd" --db "$tmp/registry.db" --rdap "127.0.0.1:$rdap_port" --whois "127.0.0.1:$whois_port" \
-		-o ratelimit.per_second=0 -o log.level=info "${idregd_opts[@]}" >"$tmp/idregd.log" 2>&1 &
-	idregd_pid=$!
-	wait_http "$idregd_pid" "http://127.0.0.1:$rdap_port/help" ||
-		die "idregd did not start: $(cat "$tmp/idregd.log")"
-	grep -q "serving $records number resources" "$tmp/idregd.log" ||
-		die "idregd does not serve $records records: $(cat "$tmp/idregd.log")"
+	start_idregd "$tmp/registry.db" "$tmp/idregd.log" -o ratelimit.per_second=0
 	# Memory once the registry is loaded, before any query.
 	local rss hwm threads
-	rss=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
-	hwm=$(gawk '$1 == "VmHWM:" { print $2 }' "/proc/$idregd_pid/status")
-	threads=$(gawk '$1 == "Threads:" { print $2 }' "/proc/$idregd_pid/status")
+	rss=$(idregd_status VmRSS)
+	hwm=$(idregd_status VmHWM)
+	threads=$(idregd_status Threads)
 
-	# ---- the query paths: addresses inside records and records' prefixes ----
-	gawk -v want="$npaths" '
+	# ---- the ip/ paths: addresses inside records and records' prefixes ----
+	gawk -v want="$npaths" -v expect="$tmp/ip.expect" '
 	function ip4(n) { return sprintf("%d.%d.%d.%d", int(n / 16777216), int(n / 65536) % 256, int(n / 256) % 256, n % 256) }
 	# the 8 groups of an IPv6 address (no embedded IPv4 in RIR files) into G[0..7]
 	function expand6(a,   k, head, tail, h, t, H, T, i) {
@@ -369,27 +470,65 @@ report() {
 			if (k == 3) dirs["ip/" parts[2]] = 1
 			out[++count] = path
 		}
-		for (i = 1; i <= count; i++) print out[i]
-	}' FS='|' "${files[@]}" >"$tmp/paths"
+		# Each body is a network, in the file named by its path.
+		for (i = 1; i <= count; i++) {
+			print out[i]
+			printf "%s\t\"objectClassName\":\"ip network\"\n", out[i] >expect
+		}
+	}' FS='|' "${files[@]}" >"$tmp/ip.paths"
 	local got
-	got=$(wc -l <"$tmp/paths")
-	((got == npaths)) || die "sampled only $got query paths, wanted $npaths"
-	sed 's|^ip/||' "$tmp/paths" >"$tmp/whois-queries"
+	got=$(wc -l <"$tmp/ip.paths")
+	((got == npaths)) || die "sampled only $got ip/ paths, wanted $npaths"
+	sed 's|^ip/||' "$tmp/ip.paths" >"$tmp/whois-queries"
+
+	# ---- the domain/ paths: generated domains drawn at random; an
+	# internationalized one both by its A-label and by its U-label,
+	# percent-encoded as clients send it (RFC 9082, 3.1.3); nginx decodes it
+	# to the file's name ----
+	if ((ndomains > 0)); then
+		gawk -v want="$npaths" -v n="$ndomains" -v expect="$tmp/domain.expect" '
+		function percent_encoded(s,   i, c, out) {
+			for (i = 1; i <= length(s); i++) {
+				c = substr(s, i, 1)
+				out = out (c ~ /[a-z0-9.-]/ ? c : sprintf("%%%02X", byte[c]))
+			}
+			return out
+		}
+		# The body of either form is this domain, with both of its names.
+		function path(requested, file, alabel, ulabel) {
+			print "domain/" requested
+			printf "domain/%s\t\"objectClassName\":\"domain\"\t\"ldhName\":\"%s\"", file, alabel >expect
+			if (ulabel != alabel) printf "\t\"unicodeName\":\"%s\"", ulabel >expect
+			printf "\n" >expect
+			count++
+		}
+		BEGIN {
+			for (i = 1; i < 256; i++) byte[sprintf("%c", i)] = i
+			srand(20261129)
+			while (picked < want) {
+				k = 1 + int(rand() * n)
+				if (!(k in order)) order[k] = ++picked
+			}
+		}
+		# gen_domains --names: "A-label U-label", one domain a line.
+		NR in order { alabel[order[NR]] = $1; ulabel[order[NR]] = $2 }
+		END {
+			for (i = 1; count < want; i++) {
+				path(alabel[i], alabel[i], alabel[i], ulabel[i])
+				if (ulabel[i] != alabel[i] && count < want)
+					path(percent_encoded(ulabel[i]), ulabel[i], alabel[i], ulabel[i])
+			}
+		}' "$tmp/domain-names" >"$tmp/domain.paths"
+		got=$(wc -l <"$tmp/domain.paths")
+		((got == npaths)) || die "drew only $got domain/ paths, wanted $npaths"
+	fi
 
 	# ---- the RDAP bodies, fetched once from idregd ----
 	mkdir "$tmp/docroot"
-	gawk -v base="http://127.0.0.1:$rdap_port/" -v dir="$tmp/docroot/" \
-		'{ printf "url = \"%s%s\"\noutput = \"%s%s\"\n", base, $0, dir, $0 }' "$tmp/paths" >"$tmp/curl.cfg"
-	curl -s --globoff --path-as-is --create-dirs --max-time 300 -w '%{http_code}\n' -K "$tmp/curl.cfg" >"$tmp/codes" ||
-		die "fetching the RDAP bodies from idregd failed"
-	chmod -R a+rX "$tmp/docroot" # curl makes its directories 0750
-	local ok
-	ok=$(grep -c '^200$' "$tmp/codes" || true)
-	((ok == npaths)) || die "idregd answered $ok of $npaths paths with 200"
-	ok=$(find "$tmp/docroot" -type f -exec grep -l '^{"objectClassName":"ip network"' {} + | wc -l || true)
-	((ok == npaths)) || die "only $ok of $npaths bodies are ip network objects"
-	local body_bytes
-	body_bytes=$(find "$tmp/docroot" -type f -printf '%s\n' | gawk '{ s += $1 } END { printf "%.0f", s / NR }')
+	local kind
+	for kind in "${kinds[@]}"; do
+		fetch_bodies "$kind"
+	done
 
 	# ---- nginx ----
 	# The fixed WHOIS text: idregd's answer to the first query, as one nginx
@@ -417,112 +556,97 @@ report() {
 	}' "$root/bench/nginx-query.conf.in" >"$tmp/nginx/nginx.conf"
 	nginx -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/stdout" 2>&1 &
 	nginx_pid=$!
-	wait_http "$nginx_pid" "http://127.0.0.1:$nginx_http_port/$(head -1 "$tmp/paths")" ||
+	wait_http "$nginx_pid" "http://127.0.0.1:$nginx_http_port/$(head -1 "$tmp/ip.paths")" ||
 		die "nginx did not start: $(cat "$tmp/nginx/stdout" "$tmp/nginx/error.log" 2>/dev/null)"
 	(exec 9<>"/dev/tcp/127.0.0.1/$nginx_stream_port" && printf '%s\r\n' "$whois_query" >&9 &&
 		timeout 5 cat <&9 >"$tmp/whois-answer-nginx") 2>/dev/null || true
 	cmp -s "$tmp/whois-answer" "$tmp/whois-answer-nginx" || die "nginx's WHOIS text differs from idregd's answer"
 
-	# Both serve the same bodies with the same type: compare every 40th path.
-	local path i=0 checked=0
-	while read -r path; do
-		((i++ % 40 == 0)) || continue
-		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h1" -o "$tmp/b1" "http://127.0.0.1:$rdap_port/$path"
-		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h2" -o "$tmp/b2" "http://127.0.0.1:$nginx_http_port/$path"
-		cmp -s "$tmp/b1" "$tmp/b2" || die "idregd and nginx answer $path differently"
-		for h in "$tmp/h1" "$tmp/h2"; do
-			grep -qi '^content-type: application/rdap+json' "$h" || die "$path: no RDAP content type in $(cat "$h")"
-		done
-		checked=$((checked + 1))
-	done <"$tmp/paths"
+	for kind in "${kinds[@]}"; do
+		compare_bodies "$kind"
+	done
 
-	echo "idregd: RDAP on 127.0.0.1:$rdap_port ($(config_value rdap.threads) threads), WHOIS on 127.0.0.1:$whois_port ($(config_value whois.threads) threads), rate limit off"
+	local service_threads threads_text
+	service_threads=$(config_value service.threads)
+	if [[ -n $service_threads ]]; then
+		threads_text="service.threads $service_threads"
+	else
+		threads_text="rdap.threads $(config_value rdap.threads), whois.threads $(config_value whois.threads)"
+	fi
+	echo "idregd: RDAP on 127.0.0.1:$rdap_port, WHOIS on 127.0.0.1:$whois_port ($threads_text), rate limit off"
 	echo "nginx: 2 workers, RDAP bodies as static files on 127.0.0.1:$nginx_http_port, WHOIS text on 127.0.0.1:$nginx_stream_port"
-	gawk -v body="$body_bytes" -v checked="$checked" '
-		{ v6 = index($0, ":") > 0; pre = split($0, x, "/") == 3; k[v6, pre]++ }
-		END { printf "query paths: %d (%d IPv4 addresses, %d IPv4 prefixes, %d IPv6 addresses, %d IPv6 prefixes); mean body %d bytes; %d bodies compared byte for byte with nginx'"'"'s\n",
-			NR, k[0, 0], k[0, 1], k[1, 0], k[1, 1], body, checked }' "$tmp/paths"
+	for kind in "${kinds[@]}"; do
+		describe_paths "$kind"
+	done
 	echo "WHOIS text nginx returns: idregd's answer to '$whois_query', $(wc -c <"$tmp/whois-answer") bytes"
 	echo
 
 	# ---- warm-up, untimed ----
 	echo "  warm-up..." >&2
-	run_rdap idregd "$rdap_port" 2 no
-	run_rdap nginx "$nginx_http_port" 2 no
-	run_whois idregd "$whois_port" 2 no
-	run_whois nginx "$nginx_stream_port" 2 no
+	local side
+	for kind in "${kinds[@]}"; do
+		for side in idregd nginx; do
+			run_rdap "$side" "$kind" 2 no
+		done
+	done
+	for side in idregd nginx; do
+		run_whois "$side" 2 no
+	done
 
 	# ---- timed rounds, alternating which side goes first ----
-	: >"$tmp/rdap.runs"
+	for kind in "${kinds[@]}"; do
+		: >"$tmp/rdap-$kind.runs"
+	done
 	: >"$tmp/whois.runs"
-	local r order side
+	local r order
 	for ((r = 1; r <= runs; r++)); do
 		order="idregd nginx"
 		((r % 2)) || order="nginx idregd"
 		echo "  round $r/$runs" >&2
-		for side in $order; do
-			if [[ $side == idregd ]]; then run_rdap idregd "$rdap_port" "$seconds" yes
-			else run_rdap nginx "$nginx_http_port" "$seconds" yes; fi
+		for kind in "${kinds[@]}"; do
+			for side in $order; do
+				run_rdap "$side" "$kind" "$seconds" yes
+			done
 		done
 		for side in $order; do
-			if [[ $side == idregd ]]; then run_whois idregd "$whois_port" "$seconds" yes
-			else run_whois nginx "$nginx_stream_port" "$seconds" yes; fi
+			run_whois "$side" "$seconds" yes
 		done
 	done
 	local rss_after
-	rss_after=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
+	rss_after=$(idregd_status VmRSS)
 	kill -0 "$idregd_pid" 2>/dev/null || die "idregd died during the benchmark"
 
-	# ---- memory with QUERY_DOMAINS domains as well ----
-	local rss_domains= hwm_domains=
-	if ((ndomains > 0)); then
-		stop_server "$idregd_pid"
-		idregd_pid=
-		echo "  memory with $ndomains domains: generating, importing..." >&2
-		"$build/bench/gen_domains" "$ndomains" >"$tmp/domains.jsonl"
-		"$idreg" --db "$tmp/domains.db" init >/dev/null
-		"$idreg" --db "$tmp/domains.db" import rir "${files[@]}" >/dev/null
-		"$idreg" --db "$tmp/domains.db" import domains "$tmp/domains.jsonl" >"$tmp/domains-import.out"
-		local domain
-		domain=$(head -1 "$tmp/domains.jsonl" | gawk 'match($0, /^\{"name":"([a-z0-9.-]+)"/, m) { print m[1] }')
-		[[ -n $domain ]] || die "gen_domains's first line names no ASCII domain"
-		rm -f "$tmp/domains.jsonl"
-		"$idregd" --db "$tmp/domains.db" --rdap "127.0.0.1:$rdap_port" --whois "127.0.0.1:$whois_port" \
-			"${idregd_opts[@]}" >"$tmp/idregd-domains.log" 2>&1 &
-		idregd_pid=$!
-		wait_http "$idregd_pid" "http://127.0.0.1:$rdap_port/help" 300 ||
-			die "idregd did not start with $ndomains domains: $(cat "$tmp/idregd-domains.log")"
-		local code
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$rdap_port/domain/$domain")
-		[[ $code == 200 ]] || die "idregd with $ndomains domains answers domain/$domain with $code, not 200"
-		rss_domains=$(gawk '$1 == "VmRSS:" { print $2 }' "/proc/$idregd_pid/status")
-		hwm_domains=$(gawk '$1 == "VmHWM:" { print $2 }' "/proc/$idregd_pid/status")
-		stop_server "$idregd_pid"
-		idregd_pid=
-	fi
-
-	echo "1. RDAP ip/ lookups, keep-alive: wrk -t2 -c$conns -d${seconds}s --latency, same Lua script and paths ($runs rounds per side, alternating; medians)"
-	summarize rdap requests
-	echo "  every response 200 (wrk: no non-2xx/3xx responses, no socket errors) in every run"
+	local wrk_line="keep-alive: wrk -t2 -c$conns -d${seconds}s --latency, same Lua script and paths ($runs rounds per side, alternating; medians)"
+	local all_200="  every response 200 (wrk: no non-2xx/3xx responses, no socket errors) in every run"
+	echo "1. RDAP ip/ lookups, $wrk_line"
+	summarize rdap-ip requests
+	echo "$all_200"
 	echo
-	echo "2. WHOIS, one connection per query: whois_load, $wclients threads, ${seconds}s ($runs rounds per side, alternating; medians)"
+	if ((ndomains > 0)); then
+		echo "2. RDAP domain/ lookups among $ndomains domains, $wrk_line"
+		summarize rdap-domain requests
+		echo "$all_200"
+	else
+		echo "2. RDAP domain/ lookups: not measured (QUERY_DOMAINS=1000000 measures them among a million domains)"
+	fi
+	echo
+	echo "3. WHOIS, one connection per query: whois_load, $wclients threads, ${seconds}s ($runs rounds per side, alternating; medians)"
 	summarize whois queries
 	gawk '$1 == "nginx" { r += $8; n += $7 } $1 == "idregd" { b += $9; q += $7 }
 		END { printf "  every answer whole with a source: line; idregd mean answer %.0f bytes; nginx closed %d of %d connections with a reset (it never reads the query)\n", b / q, r, n }' "$tmp/whois.runs"
 	echo
-	echo "3. idregd's resident memory"
+	echo "4. idregd's resident memory"
+	local loaded="$records number resources"
+	((ndomains == 0)) || loaded+=" + $ndomains domains"
 	printf '  %-58s %9s\n' "state" "VmRSS"
-	printf '  %-58s %6.1f MiB\n' "empty registry" "$(gawk -v k="$rss_empty" 'BEGIN { print k / 1024 }')"
-	printf '  %-58s %6.1f MiB   (VmHWM %.1f MiB, %d threads)\n' "registry loaded ($records number resources), no query yet" \
-		"$(gawk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(gawk -v k="$hwm" 'BEGIN { print k / 1024 }')" "$threads"
-	printf '  %-58s %6.1f MiB\n' "after the benchmark" "$(gawk -v k="$rss_after" 'BEGIN { print k / 1024 }')"
-	if [[ -n $rss_domains ]]; then
-		printf '  %-58s %6.1f MiB   (VmHWM %.1f MiB)\n' "the same registry plus $ndomains domains (gen_domains)" \
-			"$(gawk -v k="$rss_domains" 'BEGIN { print k / 1024 }')" "$(gawk -v k="$hwm_domains" 'BEGIN { print k / 1024 }')"
-		echo "  (import: $(tail -1 "$tmp/domains-import.out" | sed 's|^.*domains.jsonl: ||'); idregd answers domain/$domain)"
-	else
-		printf '  %-58s %s\n' "with 1,000,000 domains" "   (QUERY_DOMAINS=1000000 measures it)"
+	printf '  %-58s %6s MiB   (VmHWM %s MiB)\n' "empty registry" "$(mib "$rss_empty")" "$(mib "$hwm_empty")"
+	if [[ -n $rss_numbers ]]; then
+		printf '  %-58s %6s MiB   (VmHWM %s MiB)\n' "$records number resources alone, no query yet" \
+			"$(mib "$rss_numbers")" "$(mib "$hwm_numbers")"
 	fi
+	printf '  %-58s %6s MiB   (VmHWM %s MiB, %d threads)\n' "$loaded, no query yet" "$(mib "$rss")" "$(mib "$hwm")" "$threads"
+	printf '  %-58s %6s MiB\n' "after the benchmark" "$(mib "$rss_after")"
+	((ndomains > 0)) || printf '  %-58s %s\n' "with 1,000,000 domains" "   (QUERY_DOMAINS=1000000 measures it)"
 }
 
 mkdir -p "$root/bench/results"
