@@ -13,6 +13,7 @@ packages=(
   libicu-dev                                     # IDNA (UTS #46) for domain names
   libmicrohttpd-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
   libcmocka-dev                                  # unit tests
+  librust-idna-dev                               # IDNA conformance: Unicode's IdnaTestV2.txt
   sqlite3 gawk util-linux                        # integration tests, benchmarks
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
   groff-base                                     # docs test: man pages render without warnings

@@ -17,25 +17,35 @@
 	(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE | UIDNA_CHECK_BIDI | \
 	 UIDNA_CHECK_CONTEXTJ | UIDNA_USE_STD3_RULES)
 
+/* One UIDNA per set of options: [0] for lookup, [1] with the CONTEXTO rules. */
 static pthread_once_t idna_once = PTHREAD_ONCE_INIT;
-static UIDNA *idna_object;
+static UIDNA *idna_objects[2];
 static UErrorCode idna_open_error;
 
 static void idna_open(void)
 {
-	UErrorCode ec = U_ZERO_ERROR;
-	idna_object = uidna_openUTS46(UTS46_OPTIONS, &ec);
-	idna_open_error = ec;
-	if (U_FAILURE(ec)) {
-		idna_object = NULL;
+	static const uint32_t options[2] = { UTS46_OPTIONS, UTS46_OPTIONS | UIDNA_CHECK_CONTEXTO };
+	for (size_t i = 0; i < 2; i++) {
+		UErrorCode ec = U_ZERO_ERROR;
+		idna_objects[i] = uidna_openUTS46(options[i], &ec);
+		if (U_FAILURE(ec)) {
+			idna_open_error = ec;
+			idna_objects[i] = NULL;
+		}
 	}
 }
 
-/* The shared UIDNA, or NULL when ICU could not open it. */
-static const UIDNA *idna_get(void)
+/* The shared UIDNA (with the CONTEXTO rules or not), or NULL when ICU could not open it. */
+static const UIDNA *idna_get_checking(bool contexto)
 {
 	pthread_once(&idna_once, idna_open);
-	return idna_object;
+	return idna_objects[contexto ? 1 : 0];
+}
+
+/* The UIDNA of lookup: no CONTEXTO rules. */
+static const UIDNA *idna_get(void)
+{
+	return idna_get_checking(false);
 }
 
 static const struct {
@@ -80,9 +90,9 @@ const char *idreg_uts46_problem_text(uint32_t problem)
 	return "an IDNA error";
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, no NUL. */
-static bool valid_utf8(const unsigned char *s, size_t len)
+bool idreg_uts46_valid_utf8(const char *text, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 	while (i < len) {
 		unsigned c = s[i];
@@ -286,6 +296,56 @@ static size_t longest_label(const char *s, size_t len)
 	return longest;
 }
 
+/* ICU could not open a UIDNA: say why. */
+static idreg_err idna_unavailable(struct idreg_diag *diag)
+{
+	return idreg_diag_set(diag,
+			      idna_open_error == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM : IDREG_EINVAL,
+			      "the IDNA library (ICU) could not be set up: %s",
+			      u_errorName(idna_open_error));
+}
+
+idreg_err idreg_uts46_process(enum idreg_uts46_form form, bool contexto, const char *utf8,
+			      size_t len, char *out, size_t size, size_t *out_len, uint32_t *errors,
+			      struct idreg_diag *diag)
+{
+	*out_len = 0;
+	*errors = 0;
+	if (size > 0) {
+		out[0] = '\0';
+	}
+	if (len > IDREG_UTS46_INPUT_MAX || size > INT32_MAX) {
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "name longer than %d bytes",
+				      IDREG_UTS46_INPUT_MAX);
+	}
+	const UIDNA *idna = idna_get_checking(contexto);
+	if (idna == NULL) {
+		*errors = IDREG_UTS46_INTERNAL;
+		return idna_unavailable(diag);
+	}
+	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+	UErrorCode ec = U_ZERO_ERROR;
+	int32_t n = form == IDREG_UTS46_TO_ASCII
+			    ? uidna_nameToASCII_UTF8(idna, utf8, (int32_t)len, out, (int32_t)size,
+						     &info, &ec)
+			    : uidna_nameToUnicodeUTF8(idna, utf8, (int32_t)len, out, (int32_t)size,
+						      &info, &ec);
+	if (ec == U_BUFFER_OVERFLOW_ERROR || ec == U_STRING_NOT_TERMINATED_WARNING) {
+		if (size > 0) {
+			out[0] = '\0';
+		}
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "processed name longer than %zu bytes",
+				      size ? size - 1 : 0);
+	}
+	if (U_FAILURE(ec)) {
+		return idreg_diag_set(diag, ec == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM : IDREG_EINVAL,
+				      "IDNA processing failed: %s", u_errorName(ec));
+	}
+	*out_len = (size_t)n;
+	*errors = info.errors;
+	return IDREG_OK;
+}
+
 idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size_t len, char *out,
 			      size_t size, uint32_t *problems, struct idreg_diag *diag)
 {
@@ -298,7 +358,7 @@ idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size
 	if (len > IDREG_UTS46_INPUT_MAX) {
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_INPUT_TOO_LONG, problems, diag);
 	}
-	if (!valid_utf8((const unsigned char *)utf8, len)) {
+	if (!idreg_uts46_valid_utf8(utf8, len)) {
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_NOT_UTF8, problems, diag);
 	}
 	size_t in_len = len;
@@ -312,31 +372,20 @@ idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_MIXED_LABELS, problems, diag);
 	}
 	const UIDNA *idna = idna_get();
-	if (idna == NULL) {
-		if (problems != NULL) {
-			*problems = IDREG_UTS46_INTERNAL;
-		}
-		return idreg_diag_set(diag,
-				      idna_open_error == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM
-										   : IDREG_EINVAL,
-				      "the IDNA library (ICU) could not be set up: %s",
-				      u_errorName(idna_open_error));
-	}
-
 	char ascii[IDREG_UTS46_UNICODE_MAX];
-	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-	UErrorCode ec = U_ZERO_ERROR;
-	int32_t n = uidna_nameToASCII_UTF8(idna, utf8, (int32_t)in_len, ascii, (int32_t)sizeof(ascii),
-					   &info, &ec);
-	uint32_t found = info.errors;
-	if (ec == U_BUFFER_OVERFLOW_ERROR) {
-		found |= IDREG_UTS46_NAME_TOO_LONG;
-		n = 0;
-	} else if (U_FAILURE(ec)) {
-		return idreg_diag_set(diag, ec == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM : IDREG_EINVAL,
-				      "IDNA conversion failed: %s", u_errorName(ec));
+	size_t alen;
+	uint32_t found;
+	idreg_err err = idreg_uts46_process(IDREG_UTS46_TO_ASCII, false, utf8, in_len, ascii,
+					    sizeof(ascii), &alen, &found, diag);
+	if (err == IDREG_ETOOBIG) {
+		found = IDREG_UTS46_NAME_TOO_LONG;
+		alen = 0;
+	} else if (err != IDREG_OK) {
+		if (problems != NULL) {
+			*problems = found;
+		}
+		return err;
 	}
-	size_t alen = (size_t)(n > 0 ? n : 0);
 	if (alen > 0 && ascii[alen - 1] == '.') {
 		alen--; /* a trailing dot written as U+3002 and mapped */
 	}
@@ -371,22 +420,19 @@ idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size
 	if (form == IDREG_UTS46_TO_UNICODE) {
 		/* From the A-label form, which was just checked: the U-label form of
 		 * a valid name, and no second set of problems. */
-		UIDNAInfo uinfo = UIDNA_INFO_INITIALIZER;
-		ec = U_ZERO_ERROR;
-		n = uidna_nameToUnicodeUTF8(idna, ascii, (int32_t)alen, unicode, (int32_t)sizeof(unicode),
-					    &uinfo, &ec);
-		if (U_FAILURE(ec) || uinfo.errors != 0 || n <= 0) {
-			if (U_SUCCESS(ec) || ec == U_BUFFER_OVERFLOW_ERROR) {
-				return name_problems(idna, ascii, alen,
-						     uinfo.errors ? uinfo.errors : IDREG_UTS46_NAME_TOO_LONG,
-						     problems, diag);
-			}
-			return idreg_diag_set(diag, ec == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM
-										     : IDREG_EINVAL,
-					      "IDNA conversion failed: %s", u_errorName(ec));
+		size_t ulen;
+		uint32_t uerrors;
+		err = idreg_uts46_process(IDREG_UTS46_TO_UNICODE, false, ascii, alen, unicode,
+					  sizeof(unicode), &ulen, &uerrors, diag);
+		if (err == IDREG_ETOOBIG || (err == IDREG_OK && (uerrors != 0 || ulen == 0))) {
+			return name_problems(idna, ascii, alen,
+					     uerrors ? uerrors : IDREG_UTS46_NAME_TOO_LONG, problems, diag);
+		}
+		if (err != IDREG_OK) {
+			return err;
 		}
 		result = unicode;
-		rlen = (size_t)n;
+		rlen = ulen;
 	}
 	if (rlen + 1 > size) {
 		return idreg_diag_set(diag, IDREG_ETOOBIG, "converted name longer than %zu bytes",
@@ -406,40 +452,34 @@ idreg_err idreg_uts46_map_partial(const char *utf8, size_t len, char *out, size_
 	if (len > IDREG_UTS46_INPUT_MAX) {
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_INPUT_TOO_LONG, NULL, diag);
 	}
-	if (!valid_utf8((const unsigned char *)utf8, len)) {
+	if (!idreg_uts46_valid_utf8(utf8, len)) {
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_NOT_UTF8, NULL, diag);
 	}
 	if (len == 0) {
 		return IDREG_OK;
 	}
-	const UIDNA *idna = idna_get();
-	if (idna == NULL) {
-		return idreg_diag_set(diag, IDREG_EINVAL, "the IDNA library (ICU) could not be set up: %s",
-				      u_errorName(idna_open_error));
-	}
 	char mapped[IDREG_UTS46_UNICODE_MAX * 4];
-	UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-	UErrorCode ec = U_ZERO_ERROR;
-	int32_t n = uidna_nameToUnicodeUTF8(idna, utf8, (int32_t)len, mapped, (int32_t)sizeof(mapped),
-					    &info, &ec);
-	if (ec == U_BUFFER_OVERFLOW_ERROR) {
+	size_t n;
+	uint32_t errors;
+	idreg_err err = idreg_uts46_process(IDREG_UTS46_TO_UNICODE, false, utf8, len, mapped,
+					    sizeof(mapped), &n, &errors, diag);
+	if (err == IDREG_ETOOBIG) {
 		return name_problems(NULL, utf8, 0, IDREG_UTS46_INPUT_TOO_LONG, NULL, diag);
 	}
-	if (U_FAILURE(ec)) {
-		return idreg_diag_set(diag, ec == U_MEMORY_ALLOCATION_ERROR ? IDREG_ENOMEM : IDREG_EINVAL,
-				      "IDNA mapping failed: %s", u_errorName(ec));
+	if (err != IDREG_OK) {
+		return err;
 	}
 	/* Only what no part of a name may have; the rest needs the whole label. */
 	const uint32_t fatal = IDREG_UTS46_DISALLOWED | IDREG_UTS46_PUNYCODE |
 			       IDREG_UTS46_INVALID_ACE_LABEL | IDREG_UTS46_LABEL_HAS_DOT;
-	if (info.errors & fatal) {
-		return name_problems(idna, utf8, len, info.errors & fatal, NULL, diag);
+	if (errors & fatal) {
+		return name_problems(idna_get(), utf8, len, errors & fatal, NULL, diag);
 	}
-	if ((size_t)n + 1 > size) {
+	if (n + 1 > size) {
 		return idreg_diag_set(diag, IDREG_ETOOBIG, "mapped text longer than %zu bytes",
 				      size ? size - 1 : 0);
 	}
-	memcpy(out, mapped, (size_t)n);
+	memcpy(out, mapped, n);
 	out[n] = '\0';
 	return IDREG_OK;
 }

@@ -1,9 +1,12 @@
 /*
- * The minimal IDNA that names need before full IDNA2008 and label
- * generation rules arrive: Unicode UTS #46 processing (non-transitional,
- * STD3 rules, the Bidi rule of RFC 5893 and CONTEXTJ of RFC 5892) through
- * ICU, turning a name given with U-labels or A-labels into its A-label
- * (ASCII) form or its U-label (Unicode) form, with DNS length limits.
+ * Lookup mapping: what users type, turned into the name it stands for.
+ * Unicode UTS #46 processing (non-transitional, STD3 rules, the Bidi rule of
+ * RFC 5893 and CONTEXTJ of RFC 5892) through ICU maps case, width and
+ * compatibility forms (NFKC) and turns a name given with U-labels or
+ * A-labels into its A-label (ASCII) form or its U-label (Unicode) form, with
+ * DNS length limits.  RDAP, WHOIS and search use this.  Registering a name
+ * is stricter and lives in idna2008.h: no mapping, only code points IDNA2008
+ * allows, and A-labels checked both ways.
  *
  * A name that mixes A-labels ("xn--...") and U-labels (non-ASCII) is
  * refused with its own problem bit, IDREG_UTS46_MIXED_LABELS, so that RDAP
@@ -81,6 +84,28 @@ enum idreg_uts46_form { IDREG_UTS46_TO_ASCII, IDREG_UTS46_TO_UNICODE };
  */
 idreg_err idreg_uts46_convert(enum idreg_uts46_form form, const char *utf8, size_t len, char *out,
 			      size_t size, uint32_t *problems, struct idreg_diag *diag);
+
+/**
+ * Plain UTS #46 processing of the name @utf8 of @len bytes, as Unicode
+ * specifies it and its conformance file IdnaTestV2.txt tests it: ToASCII
+ * (with VerifyDnsLength) or ToUnicode, with the options above plus the
+ * CONTEXTO rules of RFC 5892 when @contexto, and none of idreg's own policy
+ * (no mixed-label refusal, no removal of the trailing dot).  The result is
+ * written NUL-terminated into @out (@size bytes), its length in *@out_len,
+ * even when the name has errors (UTS #46 processing goes on and puts U+FFFD
+ * for what it cannot keep); the ICU error bits (IDREG_UTS46_* below 0x10000)
+ * go to *@errors, 0 when the name passed every check.  Returns IDREG_OK;
+ * IDREG_ETOOBIG when @len exceeds IDREG_UTS46_INPUT_MAX or @out is too
+ * small; IDREG_ENOMEM or IDREG_EINVAL when ICU itself fails (with
+ * IDREG_UTS46_INTERNAL in *@errors when it could not be set up).  Invalid
+ * UTF-8 is an error of ICU's (IDREG_UTS46_DISALLOWED).
+ */
+idreg_err idreg_uts46_process(enum idreg_uts46_form form, bool contexto, const char *utf8,
+			      size_t len, char *out, size_t size, size_t *out_len, uint32_t *errors,
+			      struct idreg_diag *diag);
+
+/** Is @text strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, no NUL? */
+bool idreg_uts46_valid_utf8(const char *text, size_t len);
 
 /** The A-label form of a name; see idreg_uts46_convert. */
 idreg_err idreg_uts46_to_ascii(const char *utf8, size_t len, char *out, size_t size,
