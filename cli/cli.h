@@ -62,6 +62,10 @@ int cli_cmd_summary(struct cli *cli, int argc, char **argv);
 int cli_cmd_import_domains(struct cli *cli, int argc, char **argv);
 int cli_cmd_show_domain(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_idn.c. */
+int cli_cmd_idn_toascii(struct cli *cli, int argc, char **argv);
+int cli_cmd_idn_tounicode(struct cli *cli, int argc, char **argv);
+
 /** The command table and its lookup, in main.c. */
 const struct cli_command *cli_find_command(const char *name, const char *object);
 

@@ -82,6 +82,32 @@ static const struct cli_command commands[] = {
 	  "  --stats    say how large the index is and how long it took to load\n"
 	  "\n"
 	  "Exits with 1 if a NAME is not held or a PATTERN matches nothing.\n" },
+	{ "idn", "toascii", cli_cmd_idn_toascii, "[NAME...]",
+	  "IDNA2008 registration check; the A-label form",
+	  "Checks each NAME as a registry must before registering it (IDNA2008,\n"
+	  "RFC 5890-5894): each label is an LDH label, a U-label or an A-label;\n"
+	  "only code points RFC 5892 allows (PVALID, and CONTEXTJ or CONTEXTO where\n"
+	  "their rules allow them); NFC; hyphens; the Bidi rule; labels of at most\n"
+	  "63 octets and names of at most 253 in the A-label form; an A-label must\n"
+	  "decode to a non-ASCII label that encodes back to it. Nothing is mapped:\n"
+	  "upper-case and full-width letters are refused, but for ASCII letters,\n"
+	  "whose case the DNS ignores. Prints the A-label form of each NAME; a\n"
+	  "refused NAME gets a line on standard error naming the label, the code\n"
+	  "point and the rule.\n"
+	  "\n"
+	  "Without NAME, reads one name per line from standard input and writes a\n"
+	  "tab-separated line for each: the name, \"ok\" and its A-label form, or\n"
+	  "the name, \"refused\" and the reason.\n"
+	  "\n"
+	  "Exits with 1 if a name was refused.\n" },
+	{ "idn", "tounicode", cli_cmd_idn_tounicode, "[NAME...]",
+	  "IDNA2008 registration check; the U-label form",
+	  "Checks each NAME (U-labels, A-labels or both) as 'idn toascii' does and\n"
+	  "prints its U-label form: A-labels decoded, ASCII letters in lower case.\n"
+	  "Without NAME, reads names from standard input and writes tab-separated\n"
+	  "lines as 'idn toascii' does, with the U-label form.\n"
+	  "\n"
+	  "Exits with 1 if a name was refused.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

@@ -1,0 +1,120 @@
+/*
+ * The IDNA commands of idreg: idn toascii and idn tounicode check names as
+ * a registry must before registering them (lib/idn/idna2008.h) and print
+ * their A-label or U-label form; given no name, they read one per line from
+ * standard input and write a tab-separated line for each, for batch use.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "idn/idna2008.h"
+
+/* Write @text to @out with tabs, line ends and other control characters as '?'. */
+static void put_field(const char *text, size_t len, FILE *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
+}
+
+/* The next line of standard input, without its line end, in @buf: at most
+ * @size bytes kept, its whole length in *@len.  false at the end of input. */
+static bool next_line(char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	int c = getc_unlocked(stdin);
+	if (c == EOF) {
+		return false;
+	}
+	for (; c != EOF && c != '\n'; c = getc_unlocked(stdin)) {
+		if (n < size) {
+			buf[n] = (char)c;
+		}
+		n++;
+	}
+	if (n > 0 && n <= size && buf[n - 1] == '\r') {
+		n--;
+	}
+	*len = n;
+	return true;
+}
+
+/* Check each line of standard input: "NAME\tok\tFORM" or "NAME\trefused\tREASON". */
+static int convert_lines(bool to_ascii)
+{
+	/* A longer line is refused for its length before its bytes are looked at. */
+	char line[IDREG_UTS46_INPUT_MAX + 1];
+	size_t len;
+	int status = CLI_OK;
+	while (next_line(line, sizeof(line), &len)) {
+		struct idreg_idna2008_name name;
+		struct idreg_diag diag = { "" };
+		idreg_err err = idreg_idna2008_check_name(line, len, &name, NULL, &diag);
+		if (len <= IDREG_UTS46_INPUT_MAX) {
+			put_field(line, len, stdout);
+		} else {
+			put_field(line, 64, stdout);
+			fputs("...", stdout);
+		}
+		if (err == IDREG_OK) {
+			printf("\tok\t%s\n", to_ascii ? name.ascii : name.unicode);
+			continue;
+		}
+		fputs("\trefused\t", stdout);
+		put_field(diag.text, strlen(diag.text), stdout);
+		fputc('\n', stdout);
+		if (err != IDREG_EPARSE) {
+			return cli_fail(&diag, err);
+		}
+		status = CLI_FAIL;
+	}
+	if (ferror(stdin)) {
+		idreg_log_error("reading standard input failed");
+		return CLI_FAIL;
+	}
+	return status;
+}
+
+static int convert(const char *command, bool to_ascii, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("idn", command);
+	static const struct option options[] = { { NULL, 0, NULL, 0 } };
+	if (getopt_long(argc, argv, "", options, NULL) != -1) {
+		return cli_usage_error(cmd, "unknown option (a NAME starting with '-' goes after --)");
+	}
+	if (optind >= argc) {
+		return convert_lines(to_ascii);
+	}
+	int status = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		struct idreg_idna2008_name name;
+		struct idreg_diag diag = { "" };
+		idreg_err err = idreg_idna2008_check_name(argv[i], strlen(argv[i]), &name, NULL, &diag);
+		if (err == IDREG_OK) {
+			printf("%s\n", to_ascii ? name.ascii : name.unicode);
+		} else if (err == IDREG_EPARSE) {
+			idreg_log_error("%s: %s", argv[i], diag.text);
+			status = CLI_FAIL;
+		} else {
+			return cli_fail(&diag, err);
+		}
+	}
+	return status;
+}
+
+int cli_cmd_idn_toascii(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return convert("toascii", true, argc, argv);
+}
+
+int cli_cmd_idn_tounicode(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return convert("tounicode", false, argc, argv);
+}
