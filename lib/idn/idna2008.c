@@ -23,7 +23,7 @@
 
 /* ---- the derived property (RFC 5892, sections 2 and 3) ---- */
 
-/* 2.6 (F) Exceptions. */
+/* 2.6 (F) Exceptions, all between U+00B7 and U+30FB. */
 static const struct {
 	uint32_t first, last;
 	enum idreg_idna2008_property property;
@@ -112,10 +112,17 @@ static idreg_err normalizers(struct idreg_diag *diag)
 	return IDREG_OK;
 }
 
-/* 2.2 (B): toNFKC(toCasefold(toNFKC(cp))) != cp.  One code point grows to at
- * most 18 under NFKC (U+FDFA) and each of those to at most 3 under folding. */
+/* 2.2 (B): toNFKC(toCasefold(toNFKC(cp))) != cp.  A code point that
+ * Changes_When_NFKC_Casefolded does not (NFKC_Casefold is that mapping, done
+ * until nothing changes) is stable, which spares most letters the three
+ * mappings.  One code point grows to at most 18 under NFKC (U+FDFA) and each
+ * of those to at most 3 under folding. */
 static idreg_err unstable(uint32_t cp, bool *out)
 {
+	if (!u_hasBinaryProperty((UChar32)cp, UCHAR_CHANGES_WHEN_NFKC_CASEFOLDED)) {
+		*out = false;
+		return IDREG_OK;
+	}
 	UChar src[2], a[128], b[128], c[128];
 	int32_t n = 0;
 	U16_APPEND_UNSAFE(src, n, cp);
@@ -135,7 +142,8 @@ idreg_err idreg_idna2008_derive(uint32_t cp, struct idreg_idna2008_derived *out)
 	if (cp > 0x10ffff || normalizers(NULL) != IDREG_OK) {
 		return IDREG_EINVAL;
 	}
-	for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]); i++) {
+	for (size_t i = 0; i < sizeof(exceptions) / sizeof(exceptions[0]) && cp >= 0xb7 && cp <= 0x30fb;
+	     i++) {
 		if (cp >= exceptions[i].first && cp <= exceptions[i].last) {
 			*out = (struct idreg_idna2008_derived){ exceptions[i].property,
 								IDREG_IDNA2008_EXCEPTIONS };
@@ -325,14 +333,14 @@ static idreg_err filter_label(struct checker *ck, unsigned number, const char *l
 		U16_APPEND_UNSAFE(u16, n16, (UChar32)cps[i]);
 	}
 	UErrorCode ec = U_ZERO_ERROR;
+	if (unorm2_isNormalized(nfc, u16, n16, &ec) && U_SUCCESS(ec)) {
+		return IDREG_OK;
+	}
 	int32_t nn = unorm2_normalize(nfc, u16, n16, normal, (int32_t)(sizeof(normal) / sizeof(UChar)),
 				      &ec);
 	if (U_FAILURE(ec)) {
 		return idreg_diag_set(ck->diag, IDREG_EINVAL, "NFC normalization failed: %s",
 				      u_errorName(ec));
-	}
-	if (nn == n16 && memcmp(u16, normal, (size_t)n16 * sizeof(UChar)) == 0) {
-		return IDREG_OK;
 	}
 	/* The first code point from which the label and its NFC form differ. */
 	int32_t at = 0;
