@@ -18,11 +18,11 @@ only, never in nested objects; an error body's errorCode is a number.
 
 Extension members: RFC 9083 section 2.1 lets a response carry members named
 "<extension>_<name>" for each extension identifier it lists in
-rdapConformance.  ICANN's object schemas say additionalProperties: false
-and know no extensions, so such members are taken out before the schema
-check and checked on their own (cidr0_cidrs against the cidr0 extension's
-shape); --strict leaves them in (and fails every network that carries
-cidr0_cidrs).
+rdapConformance, in any of its objects.  ICANN's object schemas say
+additionalProperties: false and know no extensions, so such members are
+taken out, at any depth, before the schema check and checked on their
+own (cidr0_cidrs against the cidr0 extension's shape); --strict leaves
+them in (and fails every network that carries cidr0_cidrs).
 
 Usage:
   validate_rdap.py [--schemas DIR] [--strict] [--no-formats] SCHEMA FILE...
@@ -49,6 +49,12 @@ from urllib.parse import urlsplit
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 import jsonschema  # noqa: E402  (python3-jsonschema, 4.10 on Debian 12)
+
+try:  # jsonschema 4.18 and later resolve "$ref"s through a registry
+    from referencing import Registry, Resource  # noqa: E402
+    from referencing.jsonschema import DRAFT7  # noqa: E402
+except ImportError:  # before 4.18 (Debian 12): jsonschema.RefResolver
+    Registry = None
 
 DEFAULT_SCHEMAS = os.path.join(os.environ.get("SHARED", "/work/shared"), "data", "rdap-json-schema")
 
@@ -214,6 +220,13 @@ class Validator:
                     self.store[schema["$id"]] = schema
         if "rdap_error.json" not in self.store:
             raise SystemExit("validate_rdap: no RDAP schemas in %s" % schema_dir)
+        # With jsonschema 4.18 and later, RefResolver resolves a "#/..." ref
+        # against the last schema another ref led to, not its own (a notice
+        # in an entity made "#/definitions/entityClass" unresolvable): a
+        # registry resolves each against the schema it is in.
+        self.registry = None if Registry is None else Registry().with_resources(
+            (key, Resource.from_contents(schema, default_specification=DRAFT7))
+            for key, schema in self.store.items())
         self.strict = strict
         self.checker = format_checker() if formats else None
 
@@ -222,6 +235,9 @@ class Validator:
         # RefResolver's scope stack changed, so it cannot be reused.
         if schema is None:
             schema = self.store[name]
+        if self.registry is not None:
+            return jsonschema.Draft7Validator(schema, registry=self.registry,
+                                              format_checker=self.checker)
         resolver = jsonschema.RefResolver(base_uri=schema.get("$id", name), referrer=schema,
                                           store=self.store)
         return jsonschema.Draft7Validator(schema, resolver=resolver,
@@ -248,14 +264,9 @@ class Validator:
             if conformance is not None else ["top level: no rdapConformance"]
         if "notices" in doc:
             problems += self._schema_errors("rdap_notices.json", doc["notices"])
-        body = dict(doc)
+        body = doc
         if not self.strict and isinstance(conformance, list):
-            for key in list(body):
-                prefix = key.split("_", 1)[0]
-                if "_" in key and prefix != "rdap" and prefix in conformance:
-                    value = body.pop(key)
-                    if key in EXTENSION_SCHEMAS:
-                        problems += self._schema_errors(key, value, EXTENSION_SCHEMAS[key])
+            body = self._without_extensions(doc, conformance, problems)
         if schema_name == SEARCH:
             problems += self._search_errors(body)
         else:
@@ -264,6 +275,24 @@ class Validator:
             problems.append("errorCode is not an integer")
         problems += self._nested_top_level_members(doc, "")
         return problems
+
+    def _without_extensions(self, value, conformance, problems):
+        """@value without the members of the extensions in @conformance, at
+        any depth (a network listed in an entity carries cidr0_cidrs too);
+        those with a schema of their own are checked against it."""
+        if isinstance(value, list):
+            return [self._without_extensions(v, conformance, problems) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, member in value.items():
+            prefix = key.split("_", 1)[0]
+            if "_" in key and prefix != "rdap" and prefix in conformance:
+                if key in EXTENSION_SCHEMAS:
+                    problems += self._schema_errors(key, member, EXTENSION_SCHEMAS[key])
+            else:
+                out[key] = self._without_extensions(member, conformance, problems)
+        return out
 
     def _search_errors(self, body):
         kinds = [k for k in SEARCH_RESULTS if k in body]
