@@ -1,6 +1,6 @@
 /*
  * Loading number resources into memory and answering covering and
- * more-specific queries over them.
+ * more-specific queries over them, and the resources of a holder.
  */
 #include "numres/numindex.h"
 
@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void idreg_numindex_init(struct idreg_numindex *ix)
 {
@@ -22,6 +23,7 @@ void idreg_numindex_free(struct idreg_numindex *ix)
 	}
 	free(ix->records);
 	free(ix->meta);
+	free(ix->by_holder);
 	idreg_arena_free(&ix->arena);
 	memset(ix, 0, sizeof(*ix));
 }
@@ -63,6 +65,59 @@ idreg_err idreg_numindex_add(struct idreg_numindex *ix, const struct idreg_numre
 	return IDREG_OK;
 }
 
+/* The order of by_holder: opaque id (ASCII case ignored, then exact), registry, record order. */
+static int holder_order(const struct idreg_numres *a, const struct idreg_numres *b)
+{
+	int c = strcasecmp(a->opaque_id, b->opaque_id);
+	if (c == 0) {
+		c = strcmp(a->opaque_id, b->opaque_id);
+	}
+	if (c == 0) {
+		c = strcmp(a->registry, b->registry);
+	}
+	return c != 0 ? c : idreg_numres_order(a, b);
+}
+
+static int holder_entry_order(const void *a, const void *b)
+{
+	return holder_order(*(const struct idreg_numres *const *)a,
+			    *(const struct idreg_numres *const *)b);
+}
+
+/* by_holder: the records naming a holder, sorted through pointers, kept as numbers. */
+static idreg_err build_by_holder(struct idreg_numindex *ix)
+{
+	free(ix->by_holder);
+	ix->by_holder = NULL;
+	ix->n_by_holder = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < ix->count; i++) {
+		n += ix->records[i].opaque_id != NULL && ix->records[i].opaque_id[0] != '\0';
+	}
+	if (n == 0) {
+		return IDREG_OK;
+	}
+	const struct idreg_numres **sorted = malloc(n * sizeof(*sorted));
+	ix->by_holder = malloc(n * sizeof(*ix->by_holder));
+	if (sorted == NULL || ix->by_holder == NULL) {
+		free(sorted);
+		return IDREG_ENOMEM;
+	}
+	n = 0;
+	for (size_t i = 0; i < ix->count; i++) {
+		if (ix->records[i].opaque_id != NULL && ix->records[i].opaque_id[0] != '\0') {
+			sorted[n++] = &ix->records[i];
+		}
+	}
+	qsort(sorted, n, sizeof(*sorted), holder_entry_order);
+	for (size_t i = 0; i < n; i++) {
+		ix->by_holder[i] = (uint32_t)(sorted[i] - ix->records);
+	}
+	ix->n_by_holder = n;
+	free(sorted);
+	return IDREG_OK;
+}
+
 idreg_err idreg_numindex_build(struct idreg_numindex *ix)
 {
 	struct idreg_range *ranges = malloc((ix->count ? ix->count : 1) * sizeof(*ranges));
@@ -83,7 +138,7 @@ idreg_err idreg_numindex_build(struct idreg_numindex *ix)
 					     ranges, n);
 	}
 	free(ranges);
-	return err;
+	return err == IDREG_OK ? build_by_holder(ix) : err;
 }
 
 static idreg_err add_stored(void *ctx, const struct idreg_stored_numres *row)
@@ -152,4 +207,118 @@ bool idreg_numindex_above(const struct idreg_numindex *ix, enum idreg_restype ty
 	}
 	*out = ri->id[pos];
 	return true;
+}
+
+/* The first position in by_holder[lo, hi) whose record is not before @key by @before. */
+static uint32_t holder_bound(const struct idreg_numindex *ix, uint32_t lo, uint32_t hi,
+			     bool (*before)(const struct idreg_numres *, const void *), const void *key)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (before(&ix->records[ix->by_holder[mid]], key)) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+struct handle_key {
+	const char *text;
+	size_t len;
+};
+
+/* Compare an opaque id with a handle of @len bytes (not NUL-terminated): ASCII case ignored. */
+static int handle_casecmp(const char *id, const struct handle_key *k)
+{
+	int c = strncasecmp(id, k->text, k->len);
+	return c != 0 ? c : (id[k->len] != '\0'); /* a longer id comes after */
+}
+
+static int handle_cmp(const char *id, const struct handle_key *k)
+{
+	int c = strncmp(id, k->text, k->len);
+	return c != 0 ? c : (id[k->len] != '\0');
+}
+
+static bool before_handle_casefold(const struct idreg_numres *r, const void *key)
+{
+	return handle_casecmp(r->opaque_id, key) < 0;
+}
+
+static bool within_handle_casefold(const struct idreg_numres *r, const void *key)
+{
+	return handle_casecmp(r->opaque_id, key) <= 0;
+}
+
+static bool before_handle_exact(const struct idreg_numres *r, const void *key)
+{
+	return handle_cmp(r->opaque_id, key) < 0;
+}
+
+/* Records of the same holder as @key (a record) sort before or with it. */
+static bool within_holder(const struct idreg_numres *r, const void *key)
+{
+	const struct idreg_numres *k = key;
+	return strcmp(r->opaque_id, k->opaque_id) == 0 && strcmp(r->registry, k->registry) == 0;
+}
+
+static bool before_ipv4(const struct idreg_numres *r, const void *key)
+{
+	(void)key;
+	return r->type == IDREG_RES_ASN;
+}
+
+bool idreg_numindex_find_holder(const struct idreg_numindex *ix, const char *handle, size_t len,
+				struct idreg_numindex_holder *out)
+{
+	if (memchr(handle, '\0', len) != NULL) {
+		return false;
+	}
+	struct handle_key key = { handle, len };
+	uint32_t n = (uint32_t)ix->n_by_holder;
+	uint32_t lo = holder_bound(ix, 0, n, before_handle_casefold, &key);
+	uint32_t hi = holder_bound(ix, lo, n, within_handle_casefold, &key);
+	if (lo == hi) {
+		return false;
+	}
+	/* Within the run that matches ignoring case, the ids are in byte order. */
+	uint32_t exact = holder_bound(ix, lo, hi, before_handle_exact, &key);
+	uint32_t start = exact < hi && handle_cmp(ix->records[ix->by_holder[exact]].opaque_id, &key) == 0
+				 ? exact
+				 : lo;
+	const struct idreg_numres *first = &ix->records[ix->by_holder[start]];
+	uint32_t end = holder_bound(ix, start, hi, within_holder, first);
+	out->opaque_id = first->opaque_id;
+	out->registry = first->registry;
+	out->first = start;
+	out->count = end - start;
+	out->n_autnums = holder_bound(ix, start, end, before_ipv4, NULL) - start;
+	return true;
+}
+
+const char *idreg_numindex_holder_changed_at(const struct idreg_numindex *ix,
+					     const struct idreg_numindex_holder *h)
+{
+	const char *latest = NULL;
+	for (uint32_t i = h->first; i < h->first + h->count; i++) {
+		const char *c = ix->meta[ix->by_holder[i]].changed_at;
+		if (c != NULL && c[0] != '\0' && (latest == NULL || strcmp(c, latest) > 0)) {
+			latest = c;
+		}
+	}
+	return latest;
+}
+
+bool idreg_numindex_holder_active(const struct idreg_numindex *ix,
+				  const struct idreg_numindex_holder *h)
+{
+	for (uint32_t i = h->first; i < h->first + h->count; i++) {
+		enum idreg_status status = ix->records[ix->by_holder[i]].status;
+		if (status == IDREG_STATUS_ALLOCATED || status == IDREG_STATUS_ASSIGNED) {
+			return true;
+		}
+	}
+	return false;
 }

@@ -1,7 +1,9 @@
 /*
  * Looking queries up in a snapshot.  Names arrive as users type them, in
  * U-labels or A-labels: they are mapped as UTS #46 says (ICU) before the
- * lookup, and a name mixing both forms is refused as RDAP requires.
+ * lookup, and a name mixing both forms is refused as RDAP requires.  An
+ * entity handle is a contact's or, failing that, the opaque id of a holder
+ * of number resources.
  */
 #include "query/answer.h"
 
@@ -31,7 +33,6 @@ static void answer_ok(struct idreg_answer *out, enum idreg_answer_kind kind)
 	out->status = 200;
 	out->reason[0] = '\0';
 	out->n_results = out->total = 0;
-	out->has_parent = false;
 }
 
 static void answer_numres(const struct idreg_snapshot *snap, const struct idreg_query *q,
@@ -50,9 +51,6 @@ static void answer_numres(const struct idreg_snapshot *snap, const struct idreg_
 	}
 	answer_ok(out, IDREG_ANSWER_NUMRES);
 	out->record = found;
-	const struct idreg_numres *rec = &snap->numbers.records[found];
-	out->has_parent = idreg_numindex_above(&snap->numbers, rec->type, rec->first, rec->last,
-					       &out->parent);
 }
 
 /* A name as the user wrote it, to its A-label form; false with the error answer set. */
@@ -73,8 +71,38 @@ static bool name_to_ascii(const char *text, char *ascii, size_t size, struct idr
 	return true;
 }
 
+static size_t size_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The records of a holder to list: at most @max, autnums first.  Each kind
+ * is guaranteed half of @max when it has that many; what one leaves unused
+ * goes to the other.
+ */
+static void answer_holder(const struct idreg_snapshot *snap, const struct idreg_numindex_holder *h,
+			  size_t max, struct idreg_answer *out)
+{
+	answer_ok(out, IDREG_ANSWER_HOLDER);
+	out->holder = *h;
+	size_t autnums = h->n_autnums, networks = h->count - h->n_autnums;
+	size_t unused_by_networks = max - size_min(networks, max);
+	size_t listed_autnums =
+		size_min(autnums, unused_by_networks > max / 2 ? unused_by_networks : max / 2);
+	size_t listed_networks = size_min(networks, max - listed_autnums);
+	const uint32_t *run = &snap->numbers.by_holder[h->first];
+	for (size_t i = 0; i < listed_autnums; i++) {
+		out->results[out->n_results++] = run[i];
+	}
+	for (size_t i = 0; i < listed_networks; i++) {
+		out->results[out->n_results++] = run[autnums + i];
+	}
+	out->total = h->count;
+}
+
 static void answer_object(const struct idreg_snapshot *snap, const struct idreg_query *q,
-			  struct idreg_answer *out)
+			  size_t max, struct idreg_answer *out)
 {
 	const struct idreg_domindex *ix = &snap->names;
 	uint32_t id;
@@ -82,6 +110,12 @@ static void answer_object(const struct idreg_snapshot *snap, const struct idreg_
 	if (q->kind == IDREG_Q_ENTITY) {
 		id = idreg_domindex_find_entity(ix, q->text, strlen(q->text));
 		kind = IDREG_ANSWER_ENTITY;
+		struct idreg_numindex_holder holder;
+		if (id == IDREG_DOMINDEX_NONE &&
+		    idreg_numindex_find_holder(&snap->numbers, q->text, strlen(q->text), &holder)) {
+			answer_holder(snap, &holder, max, out);
+			return;
+		}
 	} else {
 		char ascii[IDREG_UTS46_ASCII_MAX];
 		if (!name_to_ascii(q->text, ascii, sizeof(ascii), out)) {
@@ -104,9 +138,6 @@ static void answer_search(const struct idreg_snapshot *snap, const struct idreg_
 			  size_t max, struct idreg_answer *out)
 {
 	const struct idreg_domindex *ix = &snap->names;
-	if (max > IDREG_ANSWER_RESULTS_MAX) {
-		max = IDREG_ANSWER_RESULTS_MAX;
-	}
 	struct idreg_name_pattern pattern;
 	struct idreg_diag diag;
 	enum idreg_answer_kind kind;
@@ -174,6 +205,7 @@ static void answer_search(const struct idreg_snapshot *snap, const struct idreg_
 void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_query *query,
 			size_t search_max, struct idreg_answer *out)
 {
+	size_t max = size_min(search_max, IDREG_ANSWER_RESULTS_MAX);
 	switch (query->kind) {
 	case IDREG_Q_HELP:
 		answer_ok(out, IDREG_ANSWER_HELP);
@@ -185,10 +217,10 @@ void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_qu
 	case IDREG_Q_DOMAIN:
 	case IDREG_Q_NAMESERVER:
 	case IDREG_Q_ENTITY:
-		answer_object(snap, query, out);
+		answer_object(snap, query, max, out);
 		return;
 	default:
-		answer_search(snap, query, search_max, out);
+		answer_search(snap, query, max, out);
 		return;
 	}
 }

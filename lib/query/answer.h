@@ -19,6 +19,7 @@ enum idreg_answer_kind {
 	IDREG_ANSWER_DOMAIN,      /* object: a domain id in the snapshot's names */
 	IDREG_ANSWER_NAMESERVER,  /* object: a host id */
 	IDREG_ANSWER_ENTITY,      /* object: an entity id */
+	IDREG_ANSWER_HOLDER,      /* an entity that holds number resources: holder, results */
 	IDREG_ANSWER_DOMAINS,     /* results: domain ids */
 	IDREG_ANSWER_NAMESERVERS, /* results: host ids */
 	IDREG_ANSWER_ENTITIES,    /* results: entity ids */
@@ -32,15 +33,22 @@ struct idreg_answer {
 	int status;            /* HTTP status: 200, 400, 404, ... */
 	char reason[160];
 	uint32_t record;       /* NUMRES: the record, in the snapshot's numbers */
-	bool has_parent;
-	uint32_t parent;       /* NUMRES: the record above it */
 	uint32_t object;       /* DOMAIN, NAMESERVER, ENTITY */
-	uint32_t results[IDREG_ANSWER_RESULTS_MAX]; /* searches */
+	struct idreg_numindex_holder holder; /* HOLDER */
+	uint32_t results[IDREG_ANSWER_RESULTS_MAX]; /* searches; HOLDER: records, autnums first */
 	size_t n_results;
 	size_t total;          /* searches: how many matched; more than n_results when cut */
 };
 
-/** Look @query up in @snap; searches return at most @search_max results. */
+/**
+ * Look @query up in @snap; searches return at most @search_max results.
+ * An entity handle names a contact of the names index or, failing that, a
+ * holder of number resources (an opaque id of the exchange files); a
+ * holder's resources are listed up to @search_max, as the results of a
+ * search: its AS number blocks and its networks each get at least half
+ * of that when they have as many, and what one does not use goes to the
+ * other.
+ */
 void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_query *query,
 			size_t search_max, struct idreg_answer *out);
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static idreg_err refuse(struct idreg_query_error *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -213,6 +214,19 @@ idreg_err idreg_query_parse_whois(const char *line, size_t len, struct idreg_que
 	}
 	if (strcmp(out->text, "help") == 0 || strcmp(out->text, "HELP") == 0) {
 		out->kind = IDREG_Q_HELP;
+		return IDREG_OK;
+	}
+	/* "entity HANDLE": a handle, even one that reads as an AS number (LACNIC's opaque ids). */
+	static const char entity_keyword[] = "entity ";
+	size_t keyword_len = sizeof(entity_keyword) - 1;
+	if (len > keyword_len && strncasecmp(line, entity_keyword, keyword_len) == 0) {
+		size_t skip = keyword_len + strspn(out->text + keyword_len, " \t");
+		size_t handle_len = len - skip;
+		if (strcspn(out->text + skip, " \t/") != handle_len) {
+			return refuse(err, 400, "'entity' takes one handle");
+		}
+		memmove(out->text, out->text + skip, handle_len + 1);
+		out->kind = IDREG_Q_ENTITY;
 		return IDREG_OK;
 	}
 	struct idreg_diag diag;

@@ -65,7 +65,8 @@ idreg_err idreg_query_parse_rdap(const char *path, const struct idreg_query_arg 
 
 /**
  * Parse one WHOIS query line (without its line end): an address, prefix,
- * range, AS number, domain name or entity handle, or "help".
+ * range, AS number, domain name or entity handle, "entity HANDLE" (a
+ * handle however it reads), or "help".
  */
 idreg_err idreg_query_parse_whois(const char *line, size_t len, struct idreg_query *out,
 				  struct idreg_query_error *err);

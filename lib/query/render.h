@@ -41,6 +41,14 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 			     const char *query_text, const struct idreg_answer *answer,
 			     struct idreg_buf *out);
 
+/**
+ * Append @text to the string in @out (@size bytes), percent-encoded as a
+ * URI wants it (RFC 3986 section 2.1): every byte but the unreserved
+ * characters and those in @also_plain becomes %XX.  What does not fit is
+ * left out, never a part of an escape.
+ */
+void idreg_render_uri_append(char *out, size_t size, const char *text, const char *also_plain);
+
 /** Should @field of entity @e be withheld from this client? */
 bool idreg_render_withheld(const struct idreg_service *svc, const struct idreg_entity *e,
 			   enum idreg_entity_field field);

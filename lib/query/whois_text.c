@@ -1,7 +1,9 @@
 /*
  * WHOIS replies (RFC 3912): a terms-of-use header as '%' comment lines, then
  * RPSL-style "key: value" lines, CRLF line ends.  Errors are one
- * "%ERROR:" line with the reason, as the RIRs' servers write them.
+ * "%ERROR:" line with the reason, as the RIRs' servers write them.  A
+ * holder of number resources is its handle and registry, then its
+ * resources, each as the object an address or AS number query prints.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,16 +80,16 @@ static idreg_err help(struct idreg_buf *out)
 			      "%   a prefix or a range         192.0.2.0/24, 192.0.2.0 - 192.0.2.255\r\n"
 			      "%   an AS number or AS range    AS64496, 64496, AS64496-AS64511\r\n"
 			      "%   a domain name               example.org (A-label or U-label)\r\n"
-			      "%   an entity handle            EXAMPLE-1\r\n"
+			      "%   an entity handle            EXAMPLE-1, or a holder's opaque id\r\n"
+			      "%   entity HANDLE               a handle that reads as a number\r\n"
 			      "%   help                        this text\r\n"
 			      "% The same data, as JSON: RDAP (RFC 9082) on this registry's HTTP port.\r\n");
 }
 
-static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_answer *answer,
-			struct idreg_buf *out)
+static idreg_err numres(const struct idreg_snapshot *snap, uint32_t record, struct idreg_buf *out)
 {
-	const struct idreg_numres *rec = &snap->numbers.records[answer->record];
-	const struct idreg_numindex_meta *meta = &snap->numbers.meta[answer->record];
+	const struct idreg_numres *rec = &snap->numbers.records[record];
+	const struct idreg_numindex_meta *meta = &snap->numbers.meta[record];
 	char range[IDREG_RANGE_TEXT_MAX], status[16];
 	idreg_range_format(rec->type, rec->first, rec->last, range, sizeof(range));
 	size_t i = 0;
@@ -118,8 +120,10 @@ static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_an
 	if (err == IDREG_OK && rec->opaque_id != NULL && rec->opaque_id[0] != '\0') {
 		err = put_line(out, "org:", rec->opaque_id);
 	}
-	if (err == IDREG_OK && answer->has_parent) {
-		const struct idreg_numres *up = &snap->numbers.records[answer->parent];
+	uint32_t above;
+	if (err == IDREG_OK &&
+	    idreg_numindex_above(&snap->numbers, rec->type, rec->first, rec->last, &above)) {
+		const struct idreg_numres *up = &snap->numbers.records[above];
 		char parent[IDREG_RANGE_TEXT_MAX];
 		idreg_range_format(up->type, up->first, up->last, parent, sizeof(parent));
 		err = put_line(out, "parent:", parent);
@@ -133,6 +137,40 @@ static idreg_err numres(const struct idreg_snapshot *snap, const struct idreg_an
 	}
 	if (err == IDREG_OK) {
 		err = put_line(out, "source:", rec->registry);
+	}
+	return err;
+}
+
+/*
+ * A holder: its handle, registry and the last change of its resources, how
+ * many it holds, then the ones the answer lists, each as its own object.
+ */
+static idreg_err holder_lines(const struct idreg_snapshot *snap, const struct idreg_answer *answer,
+			      struct idreg_buf *out)
+{
+	const struct idreg_numindex_holder *h = &answer->holder;
+	const char *changed_at = idreg_numindex_holder_changed_at(&snap->numbers, h);
+	idreg_err err = put_line(out, "handle:", h->opaque_id);
+	if (err == IDREG_OK && changed_at != NULL) {
+		err = put_line(out, "last-modified:", changed_at);
+	}
+	if (err == IDREG_OK) {
+		err = put_line(out, "source:", h->registry);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, "%% %u AS number blocks and %u networks are held",
+				       h->n_autnums, h->count - h->n_autnums);
+	}
+	if (err == IDREG_OK) {
+		err = answer->n_results < answer->total
+			      ? idreg_buf_printf(out, "; %zu are listed.\r\n", answer->n_results)
+			      : idreg_buf_puts(out, ".\r\n");
+	}
+	for (size_t i = 0; i < answer->n_results && err == IDREG_OK; i++) {
+		err = idreg_buf_puts(out, "\r\n");
+		if (err == IDREG_OK) {
+			err = numres(snap, answer->results[i], out);
+		}
 	}
 	return err;
 }
@@ -270,7 +308,13 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 	case IDREG_ANSWER_NUMRES:
 		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
 		if (err == IDREG_OK) {
-			err = numres(snap, answer, out);
+			err = numres(snap, answer->record, out);
+		}
+		break;
+	case IDREG_ANSWER_HOLDER:
+		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		if (err == IDREG_OK) {
+			err = holder_lines(snap, answer, out);
 		}
 		break;
 	case IDREG_ANSWER_DOMAIN:

@@ -177,6 +177,60 @@ sample_swept() {
               if (n == 1 || n == count[f] || n % step == 0) print rec[f, n] } }' "$1" | LC_ALL=C sort
 }
 
+# sample_holders SWEPT CAP PER-FILE: holders (registry and opaque id) of a
+# sweep and what an entity answer should list of each under a cap of CAP
+# results: AS blocks, then networks, each in the files' address order; each
+# kind gets half the cap when it has that many, and what one leaves goes to
+# the other.  Sampled per file: the largest holder, the one with the most AS
+# blocks (that has networks too) and about PER-FILE more, evenly spread;
+# opaque ids that are not plain URL path characters are left out.  Lines,
+# tab-separated:
+#   H registry id autnums networks listed-autnums listed-networks active largest
+#     (active: 1 when it holds an allocated or assigned record; largest: 1
+#     for its file's largest holder)
+#   R registry id kind index handle start usable
+#     (one per listed resource: kind "autnums" or "networks", index in that
+#     list, handle as the sweep names it, first address or AS number;
+#     usable: 1 when its own lookup must find exactly it)
+sample_holders() {
+  awk -F'\t' -v cap="$2" -v per="$3" '
+    function min(a, b) { return a < b ? a : b }
+    { n = split($6, r, "|"); if (n < 8 || r[8] !~ /^[A-Za-z0-9._~-]+$/) next
+      key = r[1] "\t" r[8]
+      if (!(key in count)) { keys[++nkeys] = key; file[key] = substr($4, 1, index($4, ":") - 1) }
+      i = ++count[key]
+      kind[key, i] = r[3] == "asn" ? "autnums" : "networks"; handle[key, i] = $5
+      start[key, i] = r[4]; usable[key, i] = ($8 == "ok" && $9 == "yes") ? 1 : 0
+      if (r[3] == "asn") autnums[key]++
+      if (r[7] == "allocated" || r[7] == "assigned") active[key] = 1 }
+    END {
+      for (k = 1; k <= nkeys; k++) {
+        key = keys[k]; f = file[key]; holders[f]++
+        if (count[key] > count[largest[f]]) largest[f] = key
+        if (autnums[key] > autnums[most_as[f]] && autnums[key] < count[key]) most_as[f] = key
+      }
+      for (k = 1; k <= nkeys; k++) {
+        key = keys[k]; f = file[key]; seen[f]++
+        step = int(holders[f] / per); if (step < 1) step = 1
+        if (key == largest[f] || key == most_as[f] || seen[f] % step == 0) emit(key, key == largest[f])
+      }
+    }
+    function emit(key, is_largest,   a, nn, listed, i, kd, j) {
+      a = autnums[key] + 0; nn = count[key] - a
+      listed["autnums"] = min(a, (cap - min(nn, cap) > int(cap / 2)) ? cap - min(nn, cap) : int(cap / 2))
+      listed["networks"] = min(nn, cap - listed["autnums"])
+      print "H\t" key "\t" a "\t" nn "\t" listed["autnums"] "\t" listed["networks"] "\t" (active[key] ? 1 : 0) "\t" (is_largest ? 1 : 0)
+      j["autnums"] = j["networks"] = 0
+      for (i = 1; i <= count[key]; i++) {
+        kd = kind[key, i]
+        if (j[kd] < listed[kd]) {
+          print "R\t" key "\t" kd "\t" j[kd] "\t" handle[key, i] "\t" start[key, i] "\t" usable[key, i]
+          j[kd]++
+        }
+      }
+    }' "$1"
+}
+
 # The RIR files every daemon test serves: the current files, the ARIN and
 # RIPE NCC fixtures (no complete current copy exists), and IANA's file.
 DATA_FILES=("$RIR"/current/* "$RIR"/fixtures-nro-delegated-stats/{arin,ripencc})

@@ -5,13 +5,16 @@
 # files (addresses, country, type, status, registration date, holder,
 # cidr0_cidrs -- also for IPv4 counts that are not powers of two -- the
 # parent, such as IANA's /8 above an RIR record, and the self link), and
-# validated against ICANN's schemas.  Then help, the RDAP headers, HEAD,
-# and rdapConformance at the top level only.
+# validated against ICANN's schemas.  Holders (the files' opaque ids) as
+# entities with their resources.  Then help, the RDAP headers, HEAD, and
+# rdapConformance at the top level only.
 source "$(dirname "$0")/harness_daemon.sh"
 
 DB="$WORK/reg.db"
 build_registry "$DB"
-start_daemon lookup -o ratelimit.per_second=0
+# A small result cap, so that many holders have more resources than it lists.
+cap=20
+start_daemon lookup -o ratelimit.per_second=0 -o rdap.search_max_results=$cap
 files=("${DATA_FILES[@]}" "$IANA_FILE")
 terms=$("$IDREGD" --check-config | awk -F' = ' '$1 == "terms_of_use" { print $2 }')
 [ -n "$terms" ] || fail "idregd --check-config names no terms_of_use"
@@ -40,7 +43,8 @@ awk -F'\t' -v base="$BASE" -v terms="$terms" -f "$HERE/ipv6.awk" -e '
       out(q, "events.0.eventDate", substr(date, 1, 4) "-" substr(date, 5, 2) "-" substr(date, 7, 2) "T00:00:00Z")
     } else out(q, "events.0.eventAction", "<not>registration")
     if (holder != "") { out(q, "entities.0.objectClassName", "entity")
-      out(q, "entities.0.handle", holder); out(q, "entities.0.roles.0", "registrant") }
+      out(q, "entities.0.handle", holder); out(q, "entities.0.roles.0", "registrant")
+      if (holder ~ /^[A-Za-z0-9._~-]+$/) out(q, "entities.0.links.0.href", base "/entity/" holder) }
     else out(q, "entities.0.handle", "<absent>")
     out(q, "links.0.rel", "self"); out(q, "links.0.value", base "/" q)
     out(q, "rdapConformance.0", "rdap_level_0")
@@ -99,6 +103,97 @@ rdap_batch "$RDAP_PORT" <"$WORK/requests" >"$WORK/actual"
 compare_tsv "$WORK/expected" "$WORK/actual" "sampled lookups ($requests requests)"
 echo "sampled: $requests requests, $odd networks of several prefixes, $iana_parents under an IANA /8"
 
+# Holders: an opaque id of the extended files is an entity (RFC 9083 5.1)
+# with the holder's networks and autnums, listed up to the search cap
+# (rdap.search_max_results, $cap).  Each sampled holder's answer is checked
+# against its records in the files (sample_holders): which are listed, how
+# many are held, its registry and status; and against rdap_entity.json.
+# The largest holders are asked for in lower case too.
+step "holders"
+sample_holders "$WORK/swept" "$cap" 15 >"$WORK/holders"
+awk -F'\t' -v base="$BASE" -v terms="$terms" -v same="$WORK/holder_same" '
+  function out(q, k, v) { print q "\t" k "\t" v >expected }
+  function expect(q,   total, listed) {
+    print q
+    out(q, "_status", "200"); out(q, "_valid", "ok"); out(q, "_schema", "rdap_entity.json")
+    out(q, "objectClassName", "entity"); out(q, "handle", id)
+    out(q, "roles.0", "registrant"); out(q, "roles.1", "<absent>")
+    out(q, "status.0", active ? "active" : "<absent>")
+    out(q, "remarks.0.title", "Source registry"); out(q, "remarks.0.description.0", reg)
+    out(q, "events.0.eventAction", "last changed")
+    out(q, "events.1.eventAction", "last update of RDAP database")
+    out(q, "links.0.rel", "self"); out(q, "links.0.value", base "/" q)
+    out(q, "links.0.href", base "/entity/" id)
+    out(q, "autnums." la ".handle", "<absent>"); out(q, "networks." ln ".handle", "<absent>")
+    out(q, "rdapConformance.0", "rdap_level_0")
+    out(q, "rdapConformance.1", ln > 0 ? "cidr0" : "<absent>")
+    out(q, "notices.0.title", "Terms of Use"); out(q, "notices.0.description.0", terms)
+    total = a + nn; listed = la + ln
+    if (listed < total) {
+      out(q, "notices.1.title", "Resources truncated")
+      out(q, "notices.1.description.0", total " networks and autnums are held; " listed " are listed.")
+    } else out(q, "notices.1.title", "<absent>")
+  }
+  function resource(q) {
+    out(q, kd "." i ".objectClassName", kd == "autnums" ? "autnum" : "ip network")
+    out(q, kd "." i ".handle", h)
+    out(q, kd "." i ".entities.0.handle", id)
+  }
+  $1 == "H" { reg = $2; id = $3; a = $4; nn = $5; la = $6; ln = $7; active = $8; largest = $9
+    q = "entity/" id; lower = "entity/" tolower(id); expect(q)
+    if (largest && lower != q) expect(lower) }
+  $1 == "R" { kd = $4; i = $5; h = $6
+    resource(q); if (largest && lower != q) resource(lower)
+    # For the largest holders, the first listed network and AS block that
+    # their own lookups find, to compare with those.
+    if (largest && $8 && !(kd in compared)) { compared[kd] = 1
+      print q "\t" kd "\t" i "\t" (kd == "autnums" ? "autnum/" : "ip/") $7 >same } }
+  $1 == "H" { delete compared }' expected="$WORK/holder_expected" "$WORK/holders" >"$WORK/holder_requests"
+holders=$(wc -l <"$WORK/holder_requests")
+[ "$holders" -ge 60 ] || fail "only $holders holder requests could be sampled"
+truncated=$(awk -F'\t' '$1 == "H" && $6 + $7 < $4 + $5' "$WORK/holders" | wc -l)
+[ "$truncated" -ge 5 ] || fail "only $truncated sampled holders hold more than the cap ($cap)"
+both=$(awk -F'\t' '$1 == "H" && $6 > 0 && $7 > 0' "$WORK/holders" | wc -l)
+[ "$both" -ge 3 ] || fail "only $both sampled holders hold both AS blocks and networks"
+inactive=$(awk -F'\t' '$1 == "H" && !$8' "$WORK/holders" | wc -l)
+[ "$inactive" -ge 1 ] || fail "no sampled holder without an allocated or assigned record"
+rdap_batch "$RDAP_PORT" <"$WORK/holder_requests" >"$WORK/holder_actual"
+compare_tsv "$WORK/holder_expected" "$WORK/holder_actual" "holders ($holders requests)"
+echo "holders: $holders requests, $truncated over the cap of $cap, $both with AS blocks and networks, $inactive inactive"
+
+# A listed network or AS block is the object its own lookup answers with
+# (but for the self link's context, and the top-level members).
+[ "$(wc -l <"$WORK/holder_same")" -ge 4 ] || fail "too few listed resources to compare with their lookups"
+while IFS=$'\t' read -r q kd i lookup; do
+  rdap "$q"
+  expect_rdap 200 rdap_entity.json "$q"
+  listed_body=$BODY_FILE
+  rdap "$lookup"
+  expect_rdap 200 "$([ "$kd" = autnums ] && echo rdap_autnum.json || echo rdap_ip_network.json)" "$lookup"
+  "$PY" - "$listed_body" "$kd" "$i" "$BODY_FILE" <<'EOF' || fail "$q: $kd[$i] differs from $lookup"
+import json, sys
+listed = json.load(open(sys.argv[1]))[sys.argv[2]][int(sys.argv[3])]
+alone = json.load(open(sys.argv[4]))
+for doc in (listed, alone):
+    for member in ("rdapConformance", "notices"):
+        doc.pop(member, None)
+    for link in doc.get("links", []):
+        link.pop("value", None)
+if listed != alone:
+    print("listed: %s\nalone:  %s" % (json.dumps(listed)[:600], json.dumps(alone)[:600]))
+    sys.exit(1)
+EOF
+  pass
+done <"$WORK/holder_same"
+
+# The holder of a network links to its entity; an unknown handle is a 404.
+holder=$(first_record "$RIR/current/delegated-afrinic-extended-latest" '$3 == "ipv4" && $8 != ""')
+rdap "ip/$(cut -d'|' -f4 <<<"$holder")"
+expect_match "$BODY" "\"entities\":\[\{\"objectClassName\":\"entity\",\"handle\":\"$(cut -d'|' -f8 <<<"$holder")\",\"roles\":\[\"registrant\"\],\"links\":\[\{\"value\":\"$BASE/entity/$(cut -d'|' -f8 <<<"$holder")\",\"rel\":\"self\"" \
+  "a network's holder links to its entity"
+rdap "entity/$(cut -d'|' -f8 <<<"$holder")X"
+expect_rdap 404 rdap_error.json "an opaque id with one more character"
+
 # An address inside a record (not its first) finds the same record: the
 # middle of 1.1.1.0/24 (APNIC), under IANA's 1.0.0.0/8.
 apnic_rec=$(records_of "$RIR/current/delegated-apnic-latest" | awk -F'|' '$3 == "ipv4" && $4 == "1.1.1.0"')
@@ -136,7 +231,7 @@ expect_eq "$(header Content-Length)" "$(stat -c %s "$BODY_FILE")" "help: Content
 # rdapConformance and notices once, at the top level (entities carry neither).
 rdap "ip/$(first_record "$RIR/current/delegated-lacnic-extended-latest" '$3 == "ipv4" && $8 != ""' | cut -d'|' -f4)"
 expect_rdap 200 rdap_ip_network.json "a LACNIC network with a holder"
-expect_match "$BODY" '"entities":\[\{"objectClassName":"entity","handle":"[^"]+","roles":\["registrant"\]\}\]' "holder entity"
+expect_match "$BODY" '"entities":\[\{"objectClassName":"entity","handle":"[^"]+","roles":\["registrant"\],"links":\[[^]]*\]\}\]' "holder entity"
 expect_eq "$(grep -o '"rdapConformance"' <<<"$BODY" | wc -l)" 1 "one rdapConformance"
 expect_eq "$(grep -o '"notices"' <<<"$BODY" | wc -l)" 1 "one notices"
 

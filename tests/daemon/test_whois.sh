@@ -2,16 +2,18 @@
 # WHOIS (RFC 3912) with the real Debian whois client: addresses, prefixes
 # and AS numbers of records sampled from every file, each answer checked
 # line by line against what awk computes from the files; help, a domain,
-# an entity handle, garbage.  Then raw connections: CRLF line ends, a
-# query of over 255 bytes, a client that sends nothing (dropped after
-# whois.timeout_ms, the daemon serving on), one that sends slowly, all
-# worker threads held by idle clients, and SIGTERM with a client connected.
+# an entity handle, garbage; holders (the files' opaque ids) with their
+# resources.  Then raw connections: CRLF line ends, a query of over 255
+# bytes, a client that sends nothing (dropped after whois.timeout_ms, the
+# daemon serving on), one that sends slowly, all worker threads held by
+# idle clients, and SIGTERM with a client connected.
 source "$(dirname "$0")/harness_daemon.sh"
 
 DB="$WORK/reg.db"
 build_registry "$DB"
 timeout_ms=500
-start_daemon whois -o ratelimit.per_second=0 -o whois.timeout_ms=$timeout_ms
+cap=9 # results listed for a holder: small, so that many hold more
+start_daemon whois -o ratelimit.per_second=0 -o whois.timeout_ms=$timeout_ms -o rdap.search_max_results=$cap
 files=("${DATA_FILES[@]}" "$IANA_FILE")
 terms=$("$IDREGD" --check-config | awk -F' = ' '$1 == "terms_of_use" { print $2 }')
 
@@ -83,6 +85,46 @@ done
 whois_query 1.2.3.4/8
 known_bug WHOIS_HOST_BITS_REASON "$(grep -q 'host bits' <<<"$REPLY_TEXT" && echo true || echo false)" \
   "WHOIS 1.2.3.4/8: the reason should say the host bits are set: $(grep '^%ERROR' <<<"$REPLY_TEXT")"
+
+step "holders"
+# Holders (the files' opaque ids): the holder, its registry, how many AS
+# blocks and networks it holds, then the ones listed under the cap
+# (rdap.search_max_results, as over RDAP), each as the object an address or
+# AS number query prints, in the order sample_holders computes from the
+# files.  Numeric ids (LACNIC's) read as AS numbers: "entity ID" asks for
+# the holder.
+sample_holders "$WORK/swept" "$cap" 2 >"$WORK/holders"
+awk -F'\t' '
+  function out(k, v) { print q "\t" k "\t" v >expected }
+  $1 == "H" { q = ($3 ~ /^[0-9]+$/ ? "entity " : "") $3; print q
+    out("handle", $3); out("source", $2); out("_error", "<absent>")
+    out("held", $4 " AS number blocks and " $5 " networks are held" ($6 + $7 < $4 + $5 ? "; " $6 + $7 " are listed." : "."))
+    out("object." $6 + $7, "<absent>"); n = 0 }
+  $1 == "R" { out("object." n, $6); out("org." n, $3); n++ }' expected="$WORK/holder_expected" "$WORK/holders" >"$WORK/holder_queries"
+holders=$(wc -l <"$WORK/holder_queries")
+[ "$holders" -ge 10 ] || fail "only $holders holders could be sampled"
+grep -q '^entity ' "$WORK/holder_queries" || fail "no numeric holder id sampled"
+grep -q 'are listed\.$' "$WORK/holder_expected" || fail "no sampled holder holds more than the cap ($cap)"
+while read -r q; do
+  whois -h 127.0.0.1 -p "$WHOIS_PORT" "$q" >"$WORK/reply" 2>&1 || fail "whois $q exited $?: $(cat "$WORK/reply")"
+  awk -v q="$q" '
+    { sub(/\r$/, "") }
+    /^%ERROR/ { print q "\t_error\t" $0; next }
+    /^% .* are held/ { sub(/^% /, ""); print q "\theld\t" $0; next }
+    /^%/ || !/^[a-z0-9-]+: / { next }
+    { key = $1; sub(/:$/, "", key); value = $0; sub(/^[a-z0-9-]+: +/, "", value) }
+    key == "aut-num" || key == "inetnum" || key == "inet6num" { print q "\tobject." n + 0 "\t" value; n++; next }
+    key == "org" { print q "\torg." n - 1 "\t" value; next }
+    n == 0 && (key == "handle" || key == "source") { print q "\t" key "\t" value }' "$WORK/reply"
+done <"$WORK/holder_queries" >"$WORK/holder_actual"
+compare_tsv "$WORK/holder_expected" "$WORK/holder_actual" "$holders holders over WHOIS"
+numeric=$(sed -n 's/^entity //p' "$WORK/holder_queries" | head -n 1)
+whois_query "$numeric"
+expect_no_match "$REPLY_TEXT" "^handle:" "a bare number is an AS number, not the holder $numeric"
+for garbage in 'entity a b' 'entity a/b'; do
+  whois_query "$garbage"
+  expect_match "$REPLY_TEXT" "^%ERROR:400: 'entity' takes one handle" "'$garbage'"
+done
 
 step "raw connections"
 # Raw connections: CRLF line ends, long queries, silence.

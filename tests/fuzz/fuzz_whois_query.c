@@ -9,12 +9,12 @@
  * 422 and the reason is a non-empty, NUL-terminated string of printable
  * ASCII; on success the kind is one a WHOIS line can ask for (help, an IP
  * address or range, an AS number or range, a domain name, an entity
- * handle), the text is NUL-terminated, non-empty, at most
- * IDREG_WHOIS_QUERY_MAX bytes and free of control characters, an IP or
- * AUTNUM query has a range of the right type with first <= last <= the
- * type's maximum, and a line with a control character (other than the
- * blanks and line ends trimmed from its ends) is refused.  The same line
- * parsed twice gives the same query.
+ * handle -- alone or after "entity " -- without blanks or '/'), the text
+ * is NUL-terminated, non-empty, at most IDREG_WHOIS_QUERY_MAX bytes and
+ * free of control characters, an IP or AUTNUM query has a range of the
+ * right type with first <= last <= the type's maximum, and a line with a
+ * control character (other than the blanks and line ends trimmed from its
+ * ends) is refused.  The same line parsed twice gives the same query.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,7 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (q1->kind) {
 		case IDREG_Q_HELP:
 		case IDREG_Q_DOMAIN:
-		case IDREG_Q_ENTITY:
+			break;
+		case IDREG_Q_ENTITY: /* one handle: "entity HANDLE" keeps only the handle */
+			check(strpbrk(q1->text, " \t/") == NULL);
 			break;
 		case IDREG_Q_IP:
 			check_range(q1, true);
