@@ -9,16 +9,15 @@
 #include "domains/format.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/array.h"
+#include "core/file.h"
 #include "core/strmap.h"
 #include "idn/uts46.h"
 
@@ -1167,15 +1166,10 @@ idreg_err idreg_domains_read_file(const char *path, const struct idreg_domains_r
 				  struct idreg_diag *diag)
 {
 	memset(out, 0, sizeof(*out));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return idreg_diag_set(diag, errno == EACCES ? IDREG_EACCES : IDREG_ENOTFOUND,
-				      "%s: cannot open: %s", path, strerror(errno));
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return idreg_diag_set(diag, IDREG_EINVAL, "%s: not a regular file", path);
+	int fd;
+	idreg_err opened = idreg_file_open(path, 0, &fd, NULL, diag);
+	if (opened != IDREG_OK) {
+		return opened;
 	}
 	struct line_source src = { .fd = fd };
 	src.cap = opts->max_line + 1 + 256 * 1024;

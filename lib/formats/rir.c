@@ -5,15 +5,14 @@
 #include "formats/rir.h"
 
 #include "core/array.h"
+#include "core/file.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -656,22 +655,12 @@ idreg_err idreg_rir_read_file(const char *path, const struct idreg_rir_read_opti
 			      struct idreg_diag *diag)
 {
 	memset(out, 0, sizeof(*out));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return idreg_diag_set(diag, errno == EACCES ? IDREG_EACCES : IDREG_ENOTFOUND,
-				      "%s: cannot open: %s", path, strerror(errno));
+	int fd;
+	size_t size;
+	idreg_err opened = idreg_file_open(path, opts->max_file, &fd, &size, diag);
+	if (opened != IDREG_OK) {
+		return opened;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return idreg_diag_set(diag, IDREG_EINVAL, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > opts->max_file) {
-		close(fd);
-		return idreg_diag_set(diag, IDREG_ETOOBIG, "%s: larger than %zu bytes", path,
-				      opts->max_file);
-	}
-	size_t size = (size_t)st.st_size;
 	char *data = malloc(size ? size : 1);
 	if (data == NULL) {
 		close(fd);
