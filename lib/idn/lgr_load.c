@@ -1471,6 +1471,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	uint32_t line = e->line > 0 && e->line < 65535 ? (uint32_t)e->line : b->elem_line;
 	if (e->domain == XML_FROM_RELAXNGV) {
 		fail(b, line, IDREG_EPARSE, "does not follow the RFC 7940 schema: %s", message);
+	} else if (e->domain == XML_FROM_RELAXNGP) {
+		fail(b, line, IDREG_EINVAL, "not a usable RELAX NG schema: %s", message);
 	} else {
 		fail(b, line, IDREG_EPARSE, "malformed XML: %s", message);
 	}
@@ -1821,20 +1823,63 @@ static void set_limits(struct idreg_lgr_limits *lim, const struct idreg_lgr_opti
 	}
 }
 
+/* A schema is small: lgr.rng has 25 kB. */
+#define SCHEMA_MAX_BYTES (1u << 20)
+
+/* The file at @path, of at most @max bytes, mapped into memory; undo with unmap_file. */
+static idreg_err map_file(const char *path, size_t max, const char **data, size_t *size,
+			  struct idreg_diag *diag)
+{
+	int fd;
+	idreg_err err = idreg_file_open(path, max, &fd, size, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	void *map = *size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+	int map_errno = errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		return idreg_diag_set(diag, IDREG_EIO, "%s: cannot map: %s", path,
+				      strerror(map_errno));
+	}
+	*data = map;
+	return IDREG_OK;
+}
+
+static void unmap_file(const char *data, size_t size)
+{
+	if (size > 0) {
+		munmap((void *)data, size);
+	}
+}
+
+/* Parse the RELAX NG schema at @path and have the reader validate against it. */
 static idreg_err set_schema(struct builder *b, const char *path, xmlRelaxNGPtr *schema)
 {
-	xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewParserCtxt(path);
+	const char *text;
+	size_t size;
+	idreg_err err = map_file(path, SCHEMA_MAX_BYTES, &text, &size, b->diag);
+	if (err != IDREG_OK) {
+		return b->err = err;
+	}
+	xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewMemParserCtxt(text, (int)size);
 	if (pctx == NULL) {
+		unmap_file(text, size);
 		return no_memory(b);
 	}
-	struct idreg_diag why = { "" };
-	struct builder schema_errors = { .file = path, .diag = &why };
+	/* Its errors are about the schema file, not the LGR. */
+	struct builder schema_errors = { .file = path, .diag = b->diag };
 	xmlRelaxNGSetParserStructuredErrors(pctx, on_xml_error, &schema_errors);
+	xmlSetStructuredErrorFunc(&schema_errors, on_xml_error);
 	*schema = xmlRelaxNGParse(pctx);
+	xmlSetStructuredErrorFunc(b, on_xml_error);
 	xmlRelaxNGFreeParserCtxt(pctx);
+	unmap_file(text, size);
 	if (*schema == NULL) {
-		return fail(b, 0, IDREG_EINVAL, "the schema %s cannot be used: %s", path,
-			    why.text[0] ? why.text : "not a RELAX NG schema");
+		if (schema_errors.err == IDREG_OK) {
+			fail(&schema_errors, 0, IDREG_EINVAL, "not a RELAX NG schema");
+		}
+		return b->err = schema_errors.err;
 	}
 	if (xmlTextReaderRelaxNGSetSchema(b->reader, *schema) != 0) {
 		return fail(b, 0, IDREG_EINVAL, "the schema %s cannot be used", path);
@@ -1881,6 +1926,10 @@ idreg_err idreg_lgr_load_buffer(const char *name, const char *data, size_t len,
 	lgr->version = lgr->date = lgr->unicode_version = "";
 
 	pthread_once(&xml_once, xml_init);
+	/* Errors of this thread's parsing come here, none to stderr (restored at the end). */
+	xmlStructuredErrorFunc saved_handler = xmlStructuredError;
+	void *saved_context = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&b, on_xml_error);
 	xmlRelaxNGPtr schema = NULL;
 	b.reader = xmlReaderForMemory(data, (int)len, name, NULL,
 				      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
@@ -1923,6 +1972,7 @@ idreg_err idreg_lgr_load_buffer(const char *name, const char *data, size_t len,
 	if (schema != NULL) {
 		xmlRelaxNGFree(schema);
 	}
+	xmlSetStructuredErrorFunc(saved_context, saved_handler);
 	if (b.err == IDREG_OK) {
 		finish(&b);
 	}
@@ -1941,23 +1991,14 @@ idreg_err idreg_lgr_load(const char *path, const struct idreg_lgr_options *opts,
 	*out = NULL;
 	struct idreg_lgr_limits lim;
 	set_limits(&lim, opts);
-	int fd;
+	const char *data;
 	size_t size;
-	idreg_err opened = idreg_file_open(path, lim.max_file_bytes, &fd, &size, diag);
-	if (opened != IDREG_OK) {
-		return opened;
+	idreg_err err = map_file(path, lim.max_file_bytes, &data, &size, diag);
+	if (err != IDREG_OK) {
+		return err;
 	}
-	void *map = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-	int map_errno = errno;
-	close(fd);
-	if (size && map == MAP_FAILED) {
-		return idreg_diag_set(diag, IDREG_EIO, "%s: cannot map: %s", path,
-				      strerror(map_errno));
-	}
-	idreg_err err = idreg_lgr_load_buffer(path, size ? map : "", size, opts, out, diag);
-	if (size) {
-		munmap(map, size);
-	}
+	err = idreg_lgr_load_buffer(path, data, size, opts, out, diag);
+	unmap_file(data, size);
 	return err;
 }
 
