@@ -6,6 +6,8 @@
 #define IDREG_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -50,6 +52,15 @@ void cli_warn_skips(const char *path, const struct idreg_skip *kept, size_t coun
 /** Does @arg ask for help? */
 bool cli_is_help(const char *arg);
 
+/** Write @text to @out with tabs, line ends and other control characters as '?'. */
+void cli_put_field(const char *text, size_t len, FILE *out);
+
+/**
+ * The next line of standard input, without its line end, in @buf: at most
+ * @size bytes kept, its whole length in *@len.  false at the end of input.
+ */
+bool cli_next_line(char *buf, size_t size, size_t *len);
+
 /* Commands, in cmd_numres.c. */
 int cli_cmd_init(struct cli *cli, int argc, char **argv);
 int cli_cmd_import_rir(struct cli *cli, int argc, char **argv);
@@ -65,6 +76,10 @@ int cli_cmd_show_domain(struct cli *cli, int argc, char **argv);
 /* Commands, in cmd_idn.c. */
 int cli_cmd_idn_toascii(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_tounicode(struct cli *cli, int argc, char **argv);
+
+/* Commands, in cmd_lgr.c. */
+int cli_cmd_idn_check(struct cli *cli, int argc, char **argv);
+int cli_cmd_idn_variants(struct cli *cli, int argc, char **argv);
 
 /** The command table and its lookup, in main.c. */
 const struct cli_command *cli_find_command(const char *name, const char *object);

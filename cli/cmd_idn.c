@@ -13,37 +13,6 @@
 #include "core/log.h"
 #include "idn/idna2008.h"
 
-/* Write @text to @out with tabs, line ends and other control characters as '?'. */
-static void put_field(const char *text, size_t len, FILE *out)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
-	}
-}
-
-/* The next line of standard input, without its line end, in @buf: at most
- * @size bytes kept, its whole length in *@len.  false at the end of input. */
-static bool next_line(char *buf, size_t size, size_t *len)
-{
-	size_t n = 0;
-	int c = getc_unlocked(stdin);
-	if (c == EOF) {
-		return false;
-	}
-	for (; c != EOF && c != '\n'; c = getc_unlocked(stdin)) {
-		if (n < size) {
-			buf[n] = (char)c;
-		}
-		n++;
-	}
-	if (n > 0 && n <= size && buf[n - 1] == '\r') {
-		n--;
-	}
-	*len = n;
-	return true;
-}
-
 /* Check each line of standard input: "NAME\tok\tFORM" or "NAME\trefused\tREASON". */
 static int convert_lines(bool to_ascii)
 {
@@ -51,14 +20,14 @@ static int convert_lines(bool to_ascii)
 	char line[IDREG_UTS46_INPUT_MAX + 1];
 	size_t len;
 	int status = CLI_OK;
-	while (next_line(line, sizeof(line), &len)) {
+	while (cli_next_line(line, sizeof(line), &len)) {
 		struct idreg_idna2008_name name;
 		struct idreg_diag diag = { "" };
 		idreg_err err = idreg_idna2008_check_name(line, len, &name, NULL, &diag);
 		if (len <= IDREG_UTS46_INPUT_MAX) {
-			put_field(line, len, stdout);
+			cli_put_field(line, len, stdout);
 		} else {
-			put_field(line, 64, stdout);
+			cli_put_field(line, 64, stdout);
 			fputs("...", stdout);
 		}
 		if (err == IDREG_OK) {
@@ -66,7 +35,7 @@ static int convert_lines(bool to_ascii)
 			continue;
 		}
 		fputs("\trefused\t", stdout);
-		put_field(diag.text, strlen(diag.text), stdout);
+		cli_put_field(diag.text, strlen(diag.text), stdout);
 		fputc('\n', stdout);
 		if (err != IDREG_EPARSE) {
 			return cli_fail(&diag, err);

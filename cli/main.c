@@ -108,6 +108,42 @@ static const struct cli_command commands[] = {
 	  "lines as 'idn toascii' does, with the U-label form.\n"
 	  "\n"
 	  "Exits with 1 if a name was refused.\n" },
+	{ "idn", "check", cli_cmd_idn_check, "--lgr FILE [--schema FILE] [LABEL...]",
+	  "the disposition of labels under a label generation ruleset (RFC 7940)",
+	  "Loads the LGR in FILE (RFC 7940 XML; checked against the RELAX NG schema\n"
+	  "given with --schema, such as lgr.rng) and evaluates each LABEL, a U-label\n"
+	  "taken as it is (no case folding or normalization): is every code point\n"
+	  "in the repertoire and in its context, and which action decides its\n"
+	  "disposition (valid, invalid, blocked, allocatable, or one the LGR names).\n"
+	  "Writes one tab-separated line per label: the label, its disposition, its\n"
+	  "index label (each element replaced by the smallest of its variant set,\n"
+	  "RFC 7940 section 8.5; \"-\" for an invalid label) and the reason.\n"
+	  "Without LABEL, reads one label per line from standard input.\n"
+	  "\n"
+	  "  --lgr FILE      the LGR\n"
+	  "  --schema FILE   validate the LGR against this RELAX NG schema first\n"
+	  "\n"
+	  "A label that cannot be read (not UTF-8, empty, longer than 63 code\n"
+	  "points) gets the disposition \"error\"; then the exit status is 1.\n" },
+	{ "idn", "variants", cli_cmd_idn_variants,
+	  "--lgr FILE [--schema FILE] [--max N] [--all] [LABEL]",
+	  "the variant labels of a label under an LGR, with their dispositions",
+	  "Loads the LGR in FILE as 'idn check' does and writes, for LABEL, one\n"
+	  "tab-separated line for the label itself and one per variant label\n"
+	  "(RFC 7940 section 8.2): the label, its index label, the variant, its\n"
+	  "disposition, the variant types of the mappings that made it (\"-\" for\n"
+	  "none) and the reason for its disposition. Variant labels whose\n"
+	  "disposition is invalid are left out unless --all is given. Without\n"
+	  "LABEL, reads one label per line from standard input.\n"
+	  "\n"
+	  "  --lgr FILE      the LGR\n"
+	  "  --schema FILE   validate the LGR against this RELAX NG schema first\n"
+	  "  --max N         try at most N permutations per label (default 1000);\n"
+	  "                  a label with more gets a warning\n"
+	  "  --all           also list the variant labels that are invalid\n"
+	  "\n"
+	  "A label that cannot be read gets the disposition \"error\"; then the\n"
+	  "exit status is 1.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"
@@ -140,6 +176,34 @@ void cli_warn_skips(const char *path, const struct idreg_skip *kept, size_t coun
 bool cli_is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+void cli_put_field(const char *text, size_t len, FILE *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	}
+}
+
+bool cli_next_line(char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	int c = getc_unlocked(stdin);
+	if (c == EOF) {
+		return false;
+	}
+	for (; c != EOF && c != '\n'; c = getc_unlocked(stdin)) {
+		if (n < size) {
+			buf[n] = (char)c;
+		}
+		n++;
+	}
+	if (n > 0 && n <= size && buf[n - 1] == '\r') {
+		n--;
+	}
+	*len = n;
+	return true;
 }
 
 int cli_fail(const struct idreg_diag *diag, idreg_err err)
