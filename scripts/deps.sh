@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libinih-dev                     # store, configuration
   libicu-dev                                     # IDNA (UTS #46) for domain names
   libxml2-dev                                    # label generation rules (RFC 7940 XML, RELAX NG)
-  libmicrohttpd-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
+  libhttp-parser-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
   libcmocka-dev                                  # unit tests
   librust-idna-dev                               # IDNA conformance: Unicode's IdnaTestV2.txt
   sqlite3 gawk util-linux                        # integration tests, benchmarks

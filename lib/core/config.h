@@ -23,15 +23,15 @@ struct idreg_config {
 	char *rdap_listen;         /* [rdap] listen */
 	char *rdap_base_url;       /* [rdap] base_url */
 	char *rdap_port43;         /* [rdap] port43 */
-	long rdap_threads;         /* [rdap] threads */
 	long rdap_max_connections; /* [rdap] max_connections */
 	long rdap_idle_timeout;    /* [rdap] idle_timeout_s */
-	long rdap_request_memory;  /* [rdap] request_memory_bytes */
+	long rdap_max_request;     /* [rdap] max_request_bytes */
 	char *whois_listen;        /* [whois] listen */
-	long whois_threads;        /* [whois] threads */
+	long whois_max_connections; /* [whois] max_connections */
 	long whois_timeout_ms;     /* [whois] timeout_ms */
 	long rate_per_second;      /* [ratelimit] per_second */
 	long rate_burst;           /* [ratelimit] burst */
+	long service_threads;      /* [service] threads */
 	char *terms_of_use;        /* [service] terms_of_use */
 	char *terms_url;           /* [service] terms_url */
 	long rdap_search_max;      /* [rdap] search_max_results */

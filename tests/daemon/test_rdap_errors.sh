@@ -6,9 +6,10 @@
 # trailing junk, host bits set, control characters, over-long path, too
 # many arguments), 404 (nothing covers it; domains, nameservers and
 # entities this registry does not hold), 405 (other methods, with Allow),
-# 422 (unsupported searches, two '*'); searches that find nothing answer
-# 200 with an empty result set.  Then what libmicrohttpd answers by
-# itself, before idregd sees a request.
+# 501 (a method HTTP does not know), 422 (unsupported searches, two '*');
+# searches that find nothing answer 200 with an empty result set.  Then
+# what the HTTP layer refuses before a request is read whole: 414, 431,
+# 505, malformed request lines and headers.
 source "$(dirname "$0")/harness_daemon.sh"
 
 DB="$WORK/reg.db"
@@ -70,7 +71,9 @@ many_args="ip/1.1.1.1?$(for i in $(seq 9); do printf 'a%d=1&' "$i"; done)"
   printf '404\tGET\t%s\n' domain/example.com domain/xn--bcher-kva.example 'domain/%C3%A9t%C3%A9.fr' \
     nameserver/ns1.example.com entity/XYZ-1 entity/ARIN-HOSTMASTER
   # 405: methods other than GET and HEAD
-  for m in POST PUT DELETE PATCH OPTIONS TRACE FOO; do printf '405\t%s\t%s\n' "$m" help "$m" ip/1.1.1.1; done
+  for m in POST PUT DELETE PATCH OPTIONS TRACE; do printf '405\t%s\t%s\n' "$m" help "$m" ip/1.1.1.1; done
+  # 501: a method HTTP does not know
+  printf '501\tFOO\t%s\n' help ip/1.1.1.1
   printf '405\tPOST\t%s\n' ip/bad domains?name=x
   # 422: searches that are not supported or not well formed
   printf '422\tGET\t%s\n' 'domains?foo=bar' 'domains' 'nameservers' 'entities' 'entities?name=x' 'nameservers?nsIp=1.2.3.4' \
@@ -85,7 +88,7 @@ printf '%s\n' 'domains?name=exa*' 'domains?name=*.example.com' 'domains?nsLdhNam
 cut -f2,3 "$WORK/cases" >"$WORK/requests"
 awk -F'\t' '
   BEGIN { title[400] = "Bad Request"; title[404] = "Not Found"; title[405] = "Method Not Allowed"
-          title[422] = "Unprocessable Content" }
+          title[422] = "Unprocessable Content"; title[501] = "Not Implemented" }
   function out(k, v) { print id "\t" k "\t" v }
   { id = $2 " " $3
     out("_status", $1); out("_content_type", "application/rdap+json"); out("_cors", "*")
@@ -128,37 +131,38 @@ rdap -I ip/1.2.3.4/8
 expect_eq "$STATUS" 400 "HEAD of an error"
 expect_eq "$(header Content-Type)" "application/rdap+json" "HEAD of an error: Content-Type"
 
-# What libmicrohttpd answers itself, before idregd sees the request: a
-# request line or headers over rdap.request_memory_bytes (414, 431), and
-# malformed requests.  Each is a proper HTTP status; RDAP clients get JSON
-# from idregd, but from libmicrohttpd an HTML page.
-"$PY" - "$RDAP_PORT" "$HERE" >"$WORK/mhd" <<'EOF'
+# What the HTTP layer refuses before it has a whole request: a request line
+# or headers over rdap.max_request_bytes, hundreds of header lines, malformed
+# request lines and headers, another HTTP version.  Each gets its status
+# and an RDAP error body with the RDAP headers, then the connection closes.
+"$PY" - "$RDAP_PORT" "$HERE" >"$WORK/refused" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[2])
 import httpraw
 port = int(sys.argv[1])
 cases = [
-    ("long-url", b"GET /ip/" + b"1" * 20000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-    ("long-header", b"GET /help HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\nConnection: close\r\n\r\n"),
-    ("no-version", b"GET /help\r\nHost: x\r\n\r\n"),
-    ("bad-header", b"GET /help HTTP/1.1\r\nHost: x\r\nno colon here\r\nConnection: close\r\n\r\n"),
-    ("http-2.0", b"GET /help HTTP/2.0\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    ("long-url", 414, b"GET /ip/" + b"1" * 20000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    ("long-header", 431, b"GET /help HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\nConnection: close\r\n\r\n"),
+    ("many-headers", 431, b"GET /help HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(300)) + b"\r\n"),
+    ("no-version", 505, b"GET /help\r\nHost: x\r\n\r\n"),
+    ("bad-header", 400, b"GET /help HTTP/1.1\r\nHost: x\r\nno colon here\r\nConnection: close\r\n\r\n"),
+    ("http-2.0", 505, b"GET /help HTTP/2.0\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    ("empty-method", 501, b" /help HTTP/1.1\r\nHost: x\r\n\r\n"),
 ]
-for name, data in cases:
+for name, expected, data in cases:
     r = httpraw.raw(port, data, timeout=5)
-    ctype = r.header("content-type") or "-"
-    html = b"<html" in r.body.lower()
-    print("%s\t%d\t%s\t%s\t%r" % (name, r.status, ctype, "html" if html else "not-html", r.body[:70]))
+    print("%s\t%d\t%d\t%s\t%s\t%s" % (name, expected, r.status, r.header("content-type") or "-",
+                                   r.header("access-control-allow-origin") or "-", r.body.decode("latin-1")))
 EOF
-cat "$WORK/mhd" | sed 's/^/libmicrohttpd: /'
-while IFS=$'\t' read -r name status ctype kind _; do
-  expect_match "$status" '^(4[0-9][0-9]|505)$' "$name: an HTTP error status"
-  if [ "$name" = long-url ] || [ "$name" = long-header ]; then
-    expect_match "$status" '^(414|431)$' "$name: 414 or 431"
-  fi
-  known_bug MHD_HTML_ERRORS "$([ "$ctype" = application/rdap+json ] && echo true || echo false)" \
-    "$name: libmicrohttpd answers $status with Content-Type '$ctype' ($kind) instead of an RDAP error body"
-done <"$WORK/mhd"
+while IFS=$'\t' read -r name expected status ctype cors body; do
+  expect_eq "$status" "$expected" "$name: status"
+  expect_eq "$ctype" application/rdap+json "$name: Content-Type"
+  expect_eq "$cors" "*" "$name: Access-Control-Allow-Origin"
+  printf '%s' "$body" >"$WORK/refused.$name.json"
+  echo "rdap_error.json $WORK/refused.$name.json" >>"$WORK/manifest"
+  expect_match "$body" "\"errorCode\":$expected," "$name: errorCode"
+done <"$WORK/refused"
+expect_eq "$(wc -l <"$WORK/refused")" 7 "refused cases answered"
 daemon_alive "after the error cases"
 
 # The debug log (text) has one line per message, each "idregd: ...": a

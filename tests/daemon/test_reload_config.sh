@@ -147,8 +147,8 @@ check_reload_kept() { # WHAT LOG-REGEX
   expect_match "$BODY" '"description":\["Terms A: test terms of use\."\]' "$1: old terms kept"
 }
 cp "$conf" "$conf.good"
-printf '[rdap]\nthreads = lots\n[service]\nterms_of_use = Terms B\n' >"$conf"
-check_reload_kept "HUP with rdap.threads = lots" "error: reload: .*rdap\.threads.*keeping the running configuration"
+printf '[service]\nthreads = lots\nterms_of_use = Terms B\n' >"$conf"
+check_reload_kept "HUP with service.threads = lots" "error: reload: .*threads.*keeping the running configuration"
 printf '[service]\nterms_of_use = Terms B\nthis line is no setting\n' >"$conf"
 check_reload_kept "HUP with a syntax error" "error: reload: .*idregd\.conf:3: syntax error.*keeping the running configuration"
 printf 'not a registry\n' >"$WORK/not-a-db"
