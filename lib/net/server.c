@@ -65,6 +65,7 @@ struct worker {
 	bool draining;
 	int64_t drain_deadline;
 	int64_t last_shed_warning;
+	int64_t now; /* the clock, read once per wake */
 };
 
 struct conn {
@@ -78,6 +79,7 @@ struct conn {
 	int64_t last_active;
 	size_t out_off;
 	bool registered; /* in the worker's epoll set */
+	bool drained;    /* the last read emptied the socket's receive queue */
 	bool eof, writing, lingering, expired;
 };
 
@@ -200,7 +202,7 @@ static void list_append(struct conn *c)
 /* Something happened: the timeout starts again. */
 static void conn_touch(struct conn *c)
 {
-	c->last_active = now_ms();
+	c->last_active = c->worker->now;
 	c->expired = false;
 	if (c->list->tail != c) {
 		list_remove(c);
@@ -249,7 +251,7 @@ static bool conn_watch(struct conn *c, bool writing)
 static void conn_finish(struct conn *c)
 {
 	int unread = 0;
-	if (c->eof || ioctl(c->fd, FIONREAD, &unread) != 0 || unread == 0) {
+	if (c->eof || c->drained || ioctl(c->fd, FIONREAD, &unread) != 0 || unread == 0) {
 		conn_close(c);
 		return;
 	}
@@ -351,6 +353,7 @@ static void conn_readable(struct conn *c)
 	if (n == 0) {
 		c->eof = true;
 	}
+	c->drained = (size_t)n < room;
 	c->pub.in_len += (size_t)n;
 	conn_run(c);
 }
@@ -376,7 +379,7 @@ static void conn_open(struct worker *w, struct listener *l, int fd,
 	c->pub.peer = peer_address(peer);
 	c->pub.draining = w->draining;
 	idreg_buf_init(&c->pub.out, proto->output_max);
-	c->last_active = now_ms();
+	c->last_active = w->now;
 	list_append(c);
 	w->conn_count++;
 	long open_now = atomic_fetch_add(&l->connections, 1) + 1;
@@ -405,10 +408,9 @@ static void conn_open(struct worker *w, struct listener *l, int fd,
  * descriptor and close it, so that the listener does not stay readable. */
 static void shed_connection(struct worker *w, struct listener *l)
 {
-	int64_t now = now_ms();
-	if (now - w->last_shed_warning >= 1000) {
+	if (w->now - w->last_shed_warning >= 1000) {
 		idreg_log_warn("%s: out of file descriptors: refusing connections", l->name);
-		w->last_shed_warning = now;
+		w->last_shed_warning = w->now;
 	}
 	if (w->reserve_fd >= 0) {
 		close(w->reserve_fd);
@@ -448,7 +450,7 @@ static void worker_start_draining(struct worker *w)
 			longest = srv->listeners[i].timeout_ms;
 		}
 	}
-	w->drain_deadline = now_ms() + longest;
+	w->drain_deadline = w->now + longest;
 	for (size_t i = 0; i < srv->listener_count; i++) {
 		struct conn *next;
 		for (struct conn *c = w->lists[i].head; c != NULL; c = next) {
@@ -505,15 +507,16 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct epoll_event events[EVENTS_PER_WAIT];
 	for (;;) {
-		int64_t now = now_ms();
-		if (w->draining && (w->conn_count == 0 || now >= w->drain_deadline)) {
+		w->now = now_ms();
+		if (w->draining && (w->conn_count == 0 || w->now >= w->drain_deadline)) {
 			break;
 		}
-		int n = epoll_wait(w->epfd, events, EVENTS_PER_WAIT, worker_wait_ms(w, now));
+		int n = epoll_wait(w->epfd, events, EVENTS_PER_WAIT, worker_wait_ms(w, w->now));
 		if (n < 0 && errno != EINTR) {
 			idreg_log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
+		w->now = now_ms();
 		for (int i = 0; i < n; i++) {
 			enum watch_kind *kind = events[i].data.ptr;
 			if (*kind == WATCH_LISTENER) {
@@ -536,7 +539,7 @@ static void *worker_main(void *arg)
 				}
 			}
 		}
-		worker_expire(w, now_ms());
+		worker_expire(w, w->now);
 	}
 	for (size_t i = 0; i < w->srv->listener_count; i++) {
 		while (w->lists[i].head != NULL) {

@@ -57,7 +57,13 @@ static idreg_err header(const struct idreg_service *svc, struct idreg_buf *out)
 				take = 70;
 			}
 		}
-		err = idreg_buf_printf(out, "%% %.*s\r\n", (int)take, p);
+		err = idreg_buf_append(out, "% ", 2);
+		if (err == IDREG_OK) {
+			err = idreg_buf_append(out, p, take);
+		}
+		if (err == IDREG_OK) {
+			err = idreg_buf_append(out, "\r\n", 2);
+		}
 		p += take;
 		while (*p == ' ') {
 			p++;
@@ -70,6 +76,16 @@ static idreg_err header(const struct idreg_service *svc, struct idreg_buf *out)
 		err = idreg_buf_puts(out, "\r\n");
 	}
 	return err;
+}
+
+/* "% Information related to 'QUERY'" and an empty line. */
+static idreg_err related(struct idreg_buf *out, const char *query_text)
+{
+	idreg_err err = idreg_buf_puts(out, "% Information related to '");
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, query_text);
+	}
+	return err == IDREG_OK ? idreg_buf_puts(out, "'\r\n\r\n") : err;
 }
 
 static idreg_err help(struct idreg_buf *out)
@@ -129,8 +145,18 @@ static idreg_err numres(const struct idreg_snapshot *snap, uint32_t record, stru
 		err = put_line(out, "parent:", parent);
 	}
 	if (err == IDREG_OK && rec->date > 0) {
-		err = line(out, "created:", "%04d-%02d-%02d", rec->date / 10000, rec->date / 100 % 100,
-			   rec->date % 100);
+		char date[11]; /* YYYY-MM-DD from YYYYMMDD */
+		unsigned v = (unsigned)rec->date % 100000000;
+		for (int at = 9; at >= 0; at--) {
+			if (at == 4 || at == 7) {
+				date[at] = '-';
+			} else {
+				date[at] = (char)('0' + v % 10);
+				v /= 10;
+			}
+		}
+		date[10] = '\0';
+		err = put_line(out, "created:", date);
 	}
 	if (err == IDREG_OK && meta->changed_at != NULL && meta->changed_at[0] != '\0') {
 		err = put_line(out, "last-modified:", meta->changed_at);
@@ -306,13 +332,13 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 		err = help(out);
 		break;
 	case IDREG_ANSWER_NUMRES:
-		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		err = related(out, query_text);
 		if (err == IDREG_OK) {
 			err = numres(snap, answer->record, out);
 		}
 		break;
 	case IDREG_ANSWER_HOLDER:
-		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		err = related(out, query_text);
 		if (err == IDREG_OK) {
 			err = holder_lines(snap, answer, out);
 		}
@@ -320,7 +346,7 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 	case IDREG_ANSWER_DOMAIN:
 	case IDREG_ANSWER_NAMESERVER:
 	case IDREG_ANSWER_ENTITY:
-		err = idreg_buf_printf(out, "%% Information related to '%s'\r\n\r\n", query_text);
+		err = related(out, query_text);
 		if (err == IDREG_OK && answer->kind == IDREG_ANSWER_DOMAIN) {
 			err = domain_lines(svc, snap, answer->object, out);
 		} else if (err == IDREG_OK && answer->kind == IDREG_ANSWER_NAMESERVER) {
