@@ -169,7 +169,8 @@ struct idreg_lgr_variant_options {
 struct idreg_lgr_variant_summary {
 	size_t generated; /* permutations tried */
 	size_t reported;  /* variant labels passed to the callback */
-	bool truncated;   /* stopped at max_generated */
+	bool truncated;   /* stopped at max_generated, or after max_generated x 64
+			     elements placed in permutations that led nowhere */
 };
 
 /** Called for each variant label; return false to stop. */

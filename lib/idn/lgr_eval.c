@@ -644,6 +644,9 @@ struct gen {
 	uint32_t out[IDREG_LGR_LABEL_MAX];
 	size_t len;
 	struct seen seen;
+	/* coverable[i]: elements can be found from position i to the end of the label */
+	bool coverable[IDREG_LGR_LABEL_MAX + 1];
+	size_t steps, max_steps; /* elements placed, and the most allowed */
 	bool stop;
 	idreg_err err;
 };
@@ -769,7 +772,13 @@ static bool variant_holds(struct gen *g, const struct lgr_var *v, size_t rest)
 static void place(struct gen *g, const uint32_t *cps, size_t len, size_t next, uint64_t types,
 		  bool only, bool has_variant, bool element_has_variants)
 {
-	if (g->len + len > IDREG_LGR_LABEL_MAX) {
+	if (g->len + len > IDREG_LGR_LABEL_MAX || !g->coverable[next] || g->stop) {
+		return;
+	}
+	/* Dead ends (a sequence the rest of the label does not continue) cost steps too. */
+	if (++g->steps > g->max_steps) {
+		g->sum->truncated = true;
+		g->stop = true;
 		return;
 	}
 	memcpy(g->out + g->len, cps, len * sizeof(*g->out));
@@ -844,8 +853,20 @@ idreg_err idreg_lgr_variants(struct idreg_lgr_eval *ev, const uint32_t *cps, siz
 		free(g);
 		return IDREG_ENOMEM;
 	}
+	/* Only the places from which the rest of the label splits into elements lead anywhere. */
+	g->coverable[n] = true;
+	for (size_t i = n; i-- > 0;) {
+		uint32_t cand[IDREG_LGR_SEQUENCE_MAX + 1];
+		size_t k = lgr_candidates(ev->lgr, cps, n, i, cand);
+		for (size_t j = 0; j < k && !g->coverable[i]; j++) {
+			g->coverable[i] = g->coverable[i + ev->lgr->elems[cand[j]].len];
+		}
+	}
+	g->max_steps = g->max * (IDREG_LGR_LABEL_MAX + 1);
 	ev->m.out_of_memory = false;
-	permute(g, 0, 0, true, false);
+	if (g->coverable[0]) {
+		permute(g, 0, 0, true, false);
+	}
 	idreg_err err = g->err != IDREG_OK ? g->err : ev->m.out_of_memory ? IDREG_ENOMEM : IDREG_OK;
 	free(g->seen.slots);
 	free(g->seen.store);

@@ -709,11 +709,11 @@ static idreg_err sort_variants(struct builder *b)
 {
 	struct idreg_lgr *lgr = b->lgr;
 	for (size_t i = 0; i < lgr->elem_count; i++) {
-		struct lgr_var *v = lgr->vars + lgr->elems[i].vars;
 		uint32_t n = lgr->elems[i].var_count;
 		if (n < 2) {
 			continue;
 		}
+		struct lgr_var *v = lgr->vars + lgr->elems[i].vars;
 		qsort_r(v, n, sizeof(*v), compare_vars, lgr);
 		for (uint32_t k = 1; k < n; k++) {
 			if (compare_cps(lgr->cps + v[k - 1].cps, v[k - 1].len, lgr->cps + v[k].cps,

@@ -453,6 +453,13 @@ static void test_sequences_and_default_actions(void **state)
 	expect_index(lgr, "čöt", "chot");
 	expect_index(lgr, "cat", "cat");
 	expect_refused_at(lgr, "cxt", IDREG_LGR_WHY_NOT_IN_REPERTOIRE, 1, NULL);
+	/* A code point out of the repertoire ends every permutation: none is even tried. */
+	struct variant_list got;
+	struct idreg_lgr_variant_summary sum =
+		variants(lgr, "chotchotchotchotchotchotchotchotchotx", 0, true, &got);
+	assert_int_equal(sum.generated, 0);
+	assert_int_equal(got.count, 0);
+	assert_false(sum.truncated);
 	idreg_lgr_free(lgr);
 }
 
@@ -517,7 +524,7 @@ static void test_classes_rules_and_actions(void **state)
 	expect_action(lgr, "e\xcc\x81", "restricted", own, 5);  /* U+0301 after a vowel */
 	expect_refused_at(lgr, "b\xcc\x81", IDREG_LGR_WHY_CONTEXT, 1, "after-vowel");
 	/* A leading combining mark by property gc:Mn (ICU's data). */
-	expect_action(lgr, "\xcc\x80" "a", "invalid", own, 1);
+	expect_action(lgr, "\314\200a", "invalid", own, 1);
 	struct idreg_lgr_disposition d = disposition(lgr, "bcd");
 	assert_string_equal(d.comment, "no three consonants");
 	assert_string_equal(d.rule, "three-consonants");
