@@ -15,8 +15,14 @@ void idreg_jsonw_init(struct idreg_jsonw *w, struct idreg_buf *buf)
 
 static void put(struct idreg_jsonw *w, const void *data, size_t len)
 {
-	if (w->err == IDREG_OK) {
-		w->err = idreg_buf_append(w->buf, data, len);
+	struct idreg_buf *buf = w->buf;
+	/* Most pieces fit the room already there: copy without a call. */
+	if (w->err == IDREG_OK && len < buf->cap - buf->len && buf->len + len <= buf->max) {
+		memcpy(buf->data + buf->len, data, len);
+		buf->len += len;
+		buf->data[buf->len] = '\0';
+	} else if (w->err == IDREG_OK) {
+		w->err = idreg_buf_append(buf, data, len);
 	}
 }
 
@@ -176,6 +182,17 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Are all eight bytes of @v of class 0: no control, '"', '\\' or byte
+ * >= 0x80?  (The "has a byte less than" and "has a zero byte" word tricks.) */
+static bool plain_word(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\');
+	uint64_t special = ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+			   ((backslash - ones) & ~backslash) | v;
+	return (special & highs) == 0;
+}
+
 static void put_escaped(struct idreg_jsonw *w, const char *str, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -184,6 +201,11 @@ static void put_escaped(struct idreg_jsonw *w, const char *str, size_t len)
 	size_t run = 0; /* start of the bytes not yet written */
 	size_t i = 0;
 	while (i < len) {
+		uint64_t word;
+		if (i + 8 <= len && (memcpy(&word, s + i, 8), plain_word(word))) {
+			i += 8;
+			continue;
+		}
 		unsigned char c = s[i];
 		unsigned char cls = byte_class[c];
 		if (cls == 0) {

@@ -31,6 +31,24 @@ static const char *const field_titles[IDREG_ENTITY_FIELD_COUNT] = {
 	"Postal Code", "Country",
 };
 
+/* @a, @b and @c one after the other in @out (cut to @size), without printf:
+ * redactions are written for every personal field of every answer. */
+static const char *join3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t n = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t len = strlen(parts[i]);
+		if (len > size - 1 - n) {
+			len = size - 1 - n;
+		}
+		memcpy(out + n, parts[i], len);
+		n += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* RFC 9537 registers names for some registrant and technical fields; others get a description. */
 static void redacted_name(struct idreg_jsonw *w, uint32_t roles, enum idreg_entity_field field)
 {
@@ -40,9 +58,9 @@ static void redacted_name(struct idreg_jsonw *w, uint32_t roles, enum idreg_enti
 	idreg_jsonw_object_begin(w);
 	if (registrant || (tech && (field == IDREG_EF_FN || field == IDREG_EF_VOICE ||
 				    field == IDREG_EF_EMAIL))) {
-		snprintf(text, sizeof(text), "%s %s", registrant ? "Registrant" : "Tech",
-			 field_titles[field]);
-		idreg_jsonw_kv_string(w, "type", text);
+		idreg_jsonw_kv_string(w, "type", join3(text, sizeof(text),
+							      registrant ? "Registrant" : "Tech", " ",
+							      field_titles[field]));
 	} else {
 		const char *who = "Contact";
 		for (int r = 0; r < IDREG_ROLE_COUNT; r++) {
@@ -51,8 +69,8 @@ static void redacted_name(struct idreg_jsonw *w, uint32_t roles, enum idreg_enti
 				break;
 			}
 		}
-		snprintf(text, sizeof(text), "%s %s", who, field_titles[field]);
-		idreg_jsonw_kv_string(w, "description", text);
+		idreg_jsonw_kv_string(w, "description",
+				      join3(text, sizeof(text), who, " ", field_titles[field]));
 	}
 	idreg_jsonw_object_end(w);
 }
@@ -85,7 +103,7 @@ static void note_redaction(struct redactions *red, const char *entity_path, uint
 		idreg_jsonw_array_begin(w);
 	}
 	char path[256];
-	snprintf(path, sizeof(path), "%s.vcardArray[1]%s", entity_path, field_paths[field]);
+	join3(path, sizeof(path), entity_path, ".vcardArray[1]", field_paths[field]);
 	idreg_jsonw_object_begin(w);
 	idreg_jsonw_key(w, "name");
 	redacted_name(w, roles, field);

@@ -45,6 +45,42 @@ static void test_escaping(void **state)
 	check_string("\xef\xbf\xbf\xf4\x8f\xbf\xbf", 7, "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\"");
 }
 
+/* Each byte that needs escaping, at every place in strings longer than the
+ * eight bytes the writer skips at once, among plain bytes: the escape
+ * appears exactly there. */
+static void test_escaping_in_long_strings(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *raw;
+		const char *escaped;
+	} specials[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\x01", "\\u0001" }, { "\x1f", "\\u001F" },
+		{ "\n", "\\n" }, { "\xc3\xa9", "\xc3\xa9" }, { "\xff", "\xef\xbf\xbd" },
+	};
+	for (size_t k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
+		for (size_t at = 0; at <= 20; at++) {
+			char in[64], want[80];
+			size_t rlen = strlen(specials[k].raw);
+			memset(in, 'x', at);
+			memcpy(in + at, specials[k].raw, rlen);
+			memset(in + at + rlen, 'y', 20 - at);
+			size_t len = at + rlen + 20 - at;
+			size_t n = 0;
+			want[n++] = '"';
+			memset(want + n, 'x', at);
+			n += at;
+			memcpy(want + n, specials[k].escaped, strlen(specials[k].escaped));
+			n += strlen(specials[k].escaped);
+			memset(want + n, 'y', 20 - at);
+			n += 20 - at;
+			want[n++] = '"';
+			want[n] = '\0';
+			check_string(in, len, want);
+		}
+	}
+}
+
 #define FFFD "\xef\xbf\xbd"
 
 static void test_invalid_utf8(void **state)
@@ -226,6 +262,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_escaping_in_long_strings),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_misuse),
