@@ -24,6 +24,7 @@
 #include "net/server.h"
 #include "net/whois.h"
 #include "query/answer.h"
+#include "query/cache.h"
 #include "query/query.h"
 #include "query/render.h"
 #include "query/snapshot.h"
@@ -43,6 +44,7 @@
 struct view {
 	atomic_int refs;
 	struct idreg_snapshot *snap;
+	struct idreg_answer_cache *cache; /* answers rendered from snap with svc */
 	struct idreg_service svc;
 	char base_url[512], port43[256], terms_of_use[1024], terms_url[512];
 	long search_max;
@@ -71,6 +73,7 @@ static struct view *view_get(struct server *srv)
 static void view_put(struct view *v)
 {
 	if (v != NULL && atomic_fetch_sub(&v->refs, 1) == 1) {
+		idreg_answer_cache_free(v->cache);
 		idreg_snapshot_unref(v->snap);
 		free(v);
 	}
@@ -114,6 +117,11 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		free(v);
 		return IDREG_ECONFIG;
 	}
+	if (idreg_answer_cache_new((size_t)cfg->rdap_cache_bytes, &v->cache) != IDREG_OK) {
+		idreg_snapshot_unref(v->snap);
+		free(v);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory for rdap.cache_bytes");
+	}
 	v->search_max = cfg->rdap_search_max;
 	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
 	snprintf(v->port43, sizeof(v->port43), "%s", cfg->rdap_port43);
@@ -148,6 +156,11 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	} else if ((resp->retry_after = idreg_ratelimit_take(srv->limiter, &req->client,
 							     monotonic_now())) > 0) {
 		idreg_answer_error(&answer, 429, "too many queries from this address; retry later");
+	} else if (req->arg_count == 0 && idreg_answer_cache_get(v->cache, path, resp->body)) {
+		resp->status = 200; /* only lookups' answers are kept, rendered as below */
+		view_put(v);
+		idreg_log_debug("rdap %s %s 200 (kept)", req->method, request_url);
+		return;
 	} else {
 		struct idreg_query_arg args[IDREG_HTTP_MAX_ARGS];
 		for (size_t i = 0; i < req->arg_count; i++) {
@@ -166,6 +179,9 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 		idreg_render_rdap(&v->svc, v->snap, &answer, request_url, resp->body);
 	}
 	resp->status = answer.status;
+	if (answer.status == 200 && req->error_status == 0 && req->arg_count == 0) {
+		idreg_answer_cache_put(v->cache, path, resp->body->data, resp->body->len);
+	}
 	view_put(v);
 	idreg_log_debug("rdap %s %s %d", req->method, request_url, answer.status);
 }

@@ -35,6 +35,7 @@ struct idreg_config {
 	char *terms_of_use;        /* [service] terms_of_use */
 	char *terms_url;           /* [service] terms_url */
 	long rdap_search_max;      /* [rdap] search_max_results */
+	long rdap_cache_bytes;     /* [rdap] cache_bytes */
 	char *privacy_redact;      /* [privacy] redact */
 };
 
