@@ -32,7 +32,7 @@
 
 #define DEFAULT_MAX_GENERATED 1000
 
-static const char invalid_disp[] = "invalid";
+const char lgr_invalid[] = "invalid";
 
 struct idreg_lgr_eval {
 	const struct idreg_lgr *lgr;
@@ -121,22 +121,6 @@ idreg_err idreg_lgr_label_encode(const uint32_t *cps, size_t n, char *out, size_
 	return IDREG_OK;
 }
 
-static bool same_cps(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
-{
-	return an == bn && (an == 0 || memcmp(a, b, an * sizeof(*a)) == 0);
-}
-
-/* Order of code point sequences: element by element, a prefix first. */
-static int compare_cps(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
-{
-	for (size_t i = 0; i < an && i < bn; i++) {
-		if (a[i] != b[i]) {
-			return a[i] < b[i] ? -1 : 1;
-		}
-	}
-	return an < bn ? -1 : an > bn;
-}
-
 /* ---- repertoire lookup ---- */
 
 uint32_t lgr_range_of(const struct idreg_lgr *lgr, uint32_t cp)
@@ -171,7 +155,7 @@ size_t lgr_candidates(const struct idreg_lgr *lgr, const uint32_t *cps, size_t n
 		for (uint32_t j = 0; j < s->count; j++) {
 			uint32_t id = lgr->start_elems[s->off + j];
 			const struct lgr_elem *e = &lgr->elems[id];
-			if (e->len <= n - i && same_cps(lgr->cps + e->cps, e->len, cps + i, e->len)) {
+			if (e->len <= n - i && lgr_same_cps(lgr->cps + e->cps, cps + i, e->len)) {
 				out[k++] = id;
 				single |= e->len == 1;
 			}
@@ -254,7 +238,7 @@ static bool split_label(struct idreg_lgr_eval *ev, const uint32_t *cps, size_t n
 		}
 		if (chosen == LGR_NONE) {
 			memset(d, 0, sizeof(*d));
-			d->disp = invalid_disp;
+			d->disp = lgr_invalid;
 			d->position = i;
 			d->cp = cps[i];
 			if (failed == LGR_NONE) {
@@ -337,7 +321,7 @@ static void apply_actions(struct idreg_lgr_eval *ev, const uint32_t *cps, size_t
 
 bool idreg_lgr_is_invalid(const struct idreg_lgr_disposition *d)
 {
-	return strcmp(d->disp, invalid_disp) == 0;
+	return d->disp == lgr_invalid;
 }
 
 idreg_err idreg_lgr_disposition(struct idreg_lgr_eval *ev, const uint32_t *cps, size_t n,
@@ -516,7 +500,7 @@ static void index_segment(struct idreg_lgr_eval *ev, const struct lgr_elem *e, c
 	*len = e->len;
 	for (uint32_t k = 0; k < e->var_count; k++) {
 		const struct lgr_var *v = &lgr->vars[e->vars + k];
-		if (compare_cps(lgr->cps + v->cps, v->len, *seg, *len) >= 0) {
+		if (lgr_compare_cps(lgr->cps + v->cps, v->len, *seg, *len) >= 0) {
 			continue;
 		}
 		if (v->when != LGR_NONE || v->not_when != LGR_NONE) {
@@ -616,7 +600,7 @@ static bool seen_add(struct seen *s, const uint32_t *cps, size_t n, idreg_err *e
 	size_t slot = hash_cps(cps, n) & s->mask;
 	for (; s->slots[slot] != 0; slot = (slot + 1) & s->mask) {
 		const uint32_t *l = s->store + s->slots[slot] - 1;
-		if (same_cps(l + 1, l[0], cps, n)) {
+		if (l[0] == n && lgr_same_cps(l + 1, cps, n)) {
 			return false;
 		}
 	}
@@ -678,7 +662,7 @@ static void emit(struct gen *g, uint64_t types, bool only)
 		return;
 	}
 	g->sum->generated++;
-	if (same_cps(g->out, g->len, g->orig, g->n) || !seen_add(&g->seen, g->out, g->len, &g->err)) {
+	if ((g->len == g->n && lgr_same_cps(g->out, g->orig, g->n)) || !seen_add(&g->seen, g->out, g->len, &g->err)) {
 		g->stop = g->err != IDREG_OK;
 		return;
 	}

@@ -84,13 +84,28 @@ struct lgr_inst {
 	uint32_t x, y;
 };
 
+/* What a match of a rule searched for anywhere in a label can begin with. */
+#define LGR_FIRST_MAX 16
+
+struct lgr_first {
+	bool is_class;
+	uint32_t value; /* a code point, or a class */
+};
+
 struct lgr_rule {
 	const char *name;
 	uint32_t entry, end; /* its steps: [entry, end) */
 	bool anchored;       /* has an <anchor/>: a context rule for a code point */
 	bool empty;          /* no matcher at all: matches nothing (as lgr-core) */
+	bool start_only;     /* every match begins at the start of the label */
+	bool filtered;       /* every match begins with one of first[] */
+	uint8_t first_count;
+	struct lgr_first first[LGR_FIRST_MAX];
 	uint32_t line;
 };
+
+/* The disposition "invalid": every action that gives it points here. */
+extern const char lgr_invalid[];
 
 enum lgr_trigger { LGR_TRIGGER_ALWAYS, LGR_TRIGGER_ANY, LGR_TRIGGER_ALL, LGR_TRIGGER_ONLY };
 
@@ -165,6 +180,28 @@ struct lgr_node {
 	uint32_t a, b;
 	uint32_t line;
 };
+
+/* Order of code point sequences: element by element, a prefix first. */
+static inline int lgr_compare_cps(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
+{
+	for (size_t i = 0; i < an && i < bn; i++) {
+		if (a[i] != b[i]) {
+			return a[i] < b[i] ? -1 : 1;
+		}
+	}
+	return an < bn ? -1 : an > bn;
+}
+
+/* Are the @n code points at @a and at @b the same? */
+static inline bool lgr_same_cps(const uint32_t *a, const uint32_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i]) {
+			return false;
+		}
+	}
+	return true;
+}
 
 /* The elements that start at @cps[@i] and are a prefix of @cps[@i..@n), longest first. */
 size_t lgr_candidates(const struct idreg_lgr *lgr, const uint32_t *cps, size_t n, size_t i,

@@ -593,7 +593,7 @@ static idreg_err start_char(struct builder *b)
 	if (b->attr[A_CP] == NULL) {
 		return fail(b, b->elem_line, IDREG_EPARSE, "<char> without cp");
 	}
-	struct lgr_elem *e;
+	struct lgr_elem *e = NULL;
 	if (new_elem(b, &e) != IDREG_OK ||
 	    parse_sequence(b, "cp", b->attr[A_CP], false, &e->cps, &e->len) != IDREG_OK) {
 		return b->err;
@@ -627,7 +627,7 @@ static idreg_err start_range(struct builder *b)
 	if (lo <= 0xdfff && hi >= 0xd800) {
 		return fail(b, b->elem_line, IDREG_EPARSE, "<range> spans the surrogates");
 	}
-	struct lgr_elem *e;
+	struct lgr_elem *e = NULL;
 	if (new_elem(b, &e) != IDREG_OK) {
 		return b->err;
 	}
@@ -673,17 +673,6 @@ static idreg_err start_var(struct builder *b)
 	return note_context(b, id, true);
 }
 
-/* Order of code point sequences: element by element, a prefix first. */
-static int compare_cps(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
-{
-	for (size_t i = 0; i < an && i < bn; i++) {
-		if (a[i] != b[i]) {
-			return a[i] < b[i] ? -1 : 1;
-		}
-	}
-	return an < bn ? -1 : an > bn;
-}
-
 static int compare_u32(uint32_t a, uint32_t b)
 {
 	return (a > b) - (a < b);
@@ -694,7 +683,7 @@ static int compare_vars(const void *x, const void *y, void *arg)
 {
 	const struct idreg_lgr *lgr = arg;
 	const struct lgr_var *a = x, *b = y;
-	int c = compare_cps(lgr->cps + a->cps, a->len, lgr->cps + b->cps, b->len);
+	int c = lgr_compare_cps(lgr->cps + a->cps, a->len, lgr->cps + b->cps, b->len);
 	if (c == 0) {
 		c = compare_u32(a->when, b->when);
 	}
@@ -716,7 +705,7 @@ static idreg_err sort_variants(struct builder *b)
 		struct lgr_var *v = lgr->vars + lgr->elems[i].vars;
 		qsort_r(v, n, sizeof(*v), compare_vars, lgr);
 		for (uint32_t k = 1; k < n; k++) {
-			if (compare_cps(lgr->cps + v[k - 1].cps, v[k - 1].len, lgr->cps + v[k].cps,
+			if (lgr_compare_cps(lgr->cps + v[k - 1].cps, v[k - 1].len, lgr->cps + v[k].cps,
 					v[k].len) == 0 &&
 			    v[k - 1].when == v[k].when && v[k - 1].not_when == v[k].not_when) {
 				return fail(b, v[k].line, IDREG_EPARSE,
@@ -1120,7 +1109,8 @@ static idreg_err start_action(struct builder *b)
 		return no_memory(b);
 	}
 	struct lgr_action a = {
-		.disp = keep(b, disp), .comment = keep(b, b->attr[A_COMMENT]),
+		.disp = strcmp(disp, lgr_invalid) == 0 ? lgr_invalid : keep(b, disp),
+		.comment = keep(b, b->attr[A_COMMENT]),
 		.match = LGR_NONE, .not_match = LGR_NONE, .line = b->elem_line,
 	};
 	for (size_t i = 0; i < sizeof(triggers) / sizeof(triggers[0]); i++) {
@@ -1526,7 +1516,7 @@ static idreg_err add_default_actions(struct builder *b)
 		uint8_t trigger;
 		const char *comment;
 	} defaults[] = {
-		{ "invalid", LGR_TRIGGER_ANY, "default action for invalid" },
+		{ lgr_invalid, LGR_TRIGGER_ANY, "default action for invalid" },
 		{ "blocked", LGR_TRIGGER_ANY, "default action for blocked" },
 		{ "allocatable", LGR_TRIGGER_ANY, "default action for allocatable" },
 		{ "activated", LGR_TRIGGER_ALL, "default action for activated" },
@@ -1560,7 +1550,7 @@ static int compare_elems(const void *x, const void *y, void *arg)
 	if (a->is_range || b->is_range) {
 		return (a->first > b->first) - (a->first < b->first);
 	}
-	return compare_cps(lgr->cps + a->cps, a->len, lgr->cps + b->cps, b->len);
+	return lgr_compare_cps(lgr->cps + a->cps, a->len, lgr->cps + b->cps, b->len);
 }
 
 static void format_cps(const struct idreg_lgr *lgr, const uint32_t *cps, size_t n, char *out,
@@ -1628,7 +1618,7 @@ static idreg_err build_lookup(struct builder *b)
 	char shown[128];
 	for (size_t i = 1; i < chars; i++) {
 		const struct lgr_elem *p = &lgr->elems[order[i - 1]], *e = &lgr->elems[order[i]];
-		if (compare_cps(lgr->cps + p->cps, p->len, lgr->cps + e->cps, e->len) == 0) {
+		if (lgr_compare_cps(lgr->cps + p->cps, p->len, lgr->cps + e->cps, e->len) == 0) {
 			format_cps(lgr, lgr->cps + e->cps, e->len, shown, sizeof(shown));
 			free(order);
 			return fail(b, p->line > e->line ? p->line : e->line, IDREG_EPARSE,
@@ -1702,7 +1692,7 @@ static idreg_err check_symmetry(struct builder *b)
 			bool back = false;
 			for (uint32_t j = 0; t != LGR_NONE && j < lgr->elems[t].var_count && !back; j++) {
 				const struct lgr_var *w = &lgr->vars[lgr->elems[t].vars + j];
-				back = compare_cps(lgr->cps + w->cps, w->len, lgr->cps + e->cps, e->len) == 0;
+				back = lgr_compare_cps(lgr->cps + w->cps, w->len, lgr->cps + e->cps, e->len) == 0;
 			}
 			if (back) {
 				continue;
@@ -1744,7 +1734,7 @@ static void summarise_elems(struct idreg_lgr *lgr)
 						v->type == LGR_NO_TYPE ? 0 : UINT64_C(1) << v->type;
 				}
 			}
-			if (!context && compare_cps(lgr->cps + v->cps, v->len, best_cps, best_len) < 0) {
+			if (!context && lgr_compare_cps(lgr->cps + v->cps, v->len, best_cps, best_len) < 0) {
 				best = v->cps;
 				best_len = v->len;
 				best_cps = lgr->cps + v->cps;
@@ -1856,7 +1846,7 @@ static void unmap_file(const char *data, size_t size)
 /* Parse the RELAX NG schema at @path and have the reader validate against it. */
 static idreg_err set_schema(struct builder *b, const char *path, xmlRelaxNGPtr *schema)
 {
-	const char *text;
+	const char *text = NULL;
 	size_t size;
 	idreg_err err = map_file(path, SCHEMA_MAX_BYTES, &text, &size, b->diag);
 	if (err != IDREG_OK) {
@@ -1991,7 +1981,7 @@ idreg_err idreg_lgr_load(const char *path, const struct idreg_lgr_options *opts,
 	*out = NULL;
 	struct idreg_lgr_limits lim;
 	set_limits(&lim, opts);
-	const char *data;
+	const char *data = NULL;
 	size_t size;
 	idreg_err err = map_file(path, lim.max_file_bytes, &data, &size, diag);
 	if (err != IDREG_OK) {

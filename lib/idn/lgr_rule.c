@@ -194,6 +194,94 @@ static idreg_err compile_node(struct compiler *c, uint32_t id)
 	return err;
 }
 
+/* Note @f among the rule's first code points or classes; false when there are too many. */
+static bool add_first(struct lgr_rule *rule, struct lgr_first f)
+{
+	for (uint8_t i = 0; i < rule->first_count; i++) {
+		if (rule->first[i].is_class == f.is_class && rule->first[i].value == f.value) {
+			return true;
+		}
+	}
+	if (rule->first_count == LGR_FIRST_MAX) {
+		return false;
+	}
+	rule->first[rule->first_count++] = f;
+	return true;
+}
+
+/*
+ * What a match searched for in a whole label can begin with: follow the
+ * steps that consume nothing (alternatives, jumps, assertions) from the
+ * entry to the first that consumes a code point, noting whether <start/>
+ * was passed.  Without an anchor, <anchor/> matches nothing.  Any doubt
+ * (memory, "any", a match of nothing, too many beginnings) leaves the rule
+ * unfiltered, so the search only ever skips places where no match begins.
+ */
+static void find_first(const struct idreg_lgr *lgr, struct lgr_rule *rule)
+{
+	size_t len = rule->end - rule->entry;
+	/* States: (step, <start/> passed), each visited once and pushing at most two. */
+	uint8_t *seen = calloc(2 * len, 1);
+	uint32_t *todo = malloc((4 * len + 1) * sizeof(*todo));
+	rule->start_only = false;
+	rule->filtered = false;
+	rule->first_count = 0;
+	if (seen == NULL || todo == NULL) {
+		free(seen);
+		free(todo);
+		return;
+	}
+	bool anything = false, unanchored = false;
+	size_t count = 0;
+	todo[count++] = 0; /* the entry, before any <start/> */
+	while (count > 0) {
+		uint32_t state = todo[--count];
+		uint32_t pc = rule->entry + state / 2;
+		bool started = state % 2;
+		if (seen[state]) {
+			continue;
+		}
+		seen[state] = 1;
+		const struct lgr_inst *in = &lgr->prog[pc];
+		uint32_t next[2];
+		size_t nexts = 0;
+		switch ((enum lgr_op)in->op) {
+		case LGR_OP_SPLIT:
+			next[nexts++] = in->x;
+			next[nexts++] = in->y;
+			break;
+		case LGR_OP_JMP: next[nexts++] = in->x; break;
+		case LGR_OP_START:
+			started = true;
+			next[nexts++] = pc + 1;
+			break;
+		case LGR_OP_END: next[nexts++] = pc + 1; break;
+		case LGR_OP_LOOK_AHEAD:
+		case LGR_OP_LOOK_BEHIND: next[nexts++] = in->y; break;
+		case LGR_OP_ANCHOR: break;
+		case LGR_OP_CHAR:
+		case LGR_OP_CLASS:
+			unanchored |= !started;
+			anything |= !add_first(rule, (struct lgr_first){
+							     in->op == LGR_OP_CLASS,
+							     in->op == LGR_OP_CLASS ? in->x : lgr->cps[in->x],
+						     });
+			break;
+		default: /* ANY, MATCH */
+			unanchored |= !started;
+			anything = true;
+			break;
+		}
+		for (size_t k = 0; k < nexts; k++) {
+			todo[count++] = (next[k] - rule->entry) * 2 + started;
+		}
+	}
+	rule->start_only = !unanchored;
+	rule->filtered = !anything;
+	free(seen);
+	free(todo);
+}
+
 idreg_err lgr_compile_rule(struct idreg_lgr *lgr, const struct lgr_node *nodes,
 			   const uint32_t *roots, uint32_t root, size_t max_program,
 			   struct lgr_rule *rule)
@@ -207,6 +295,9 @@ idreg_err lgr_compile_rule(struct idreg_lgr *lgr, const struct lgr_node *nodes,
 	}
 	rule->end = here(&c);
 	rule->anchored = c.anchored;
+	if (err == IDREG_OK) {
+		find_first(lgr, rule);
+	}
 	return err;
 }
 
@@ -281,11 +372,6 @@ static bool push(struct run *r, uint32_t pc, uint32_t pos)
 	return true;
 }
 
-static bool same_cps(const uint32_t *a, const uint32_t *b, size_t n)
-{
-	return n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
-}
-
 static bool run_from(struct run *r, uint32_t entry, uint32_t start, int target);
 
 static bool look_behind(struct run *r, const struct lgr_inst *in, uint32_t pos)
@@ -316,7 +402,7 @@ static bool run_from(struct run *r, uint32_t entry, uint32_t start, int target)
 			bool ok;
 			switch ((enum lgr_op)in->op) {
 			case LGR_OP_CHAR:
-				ok = pos + in->y <= r->n && same_cps(r->cps + pos, r->lgr->cps + in->x, in->y);
+				ok = pos + in->y <= r->n && lgr_same_cps(r->cps + pos, r->lgr->cps + in->x, in->y);
 				pos += ok ? in->y : 0;
 				pc++;
 				break;
@@ -340,7 +426,7 @@ static bool run_from(struct run *r, uint32_t entry, uint32_t start, int target)
 				break;
 			case LGR_OP_ANCHOR:
 				ok = r->anchor != NULL && pos + r->anchor_len <= r->n &&
-				     same_cps(r->cps + pos, r->anchor, r->anchor_len);
+				     lgr_same_cps(r->cps + pos, r->anchor, r->anchor_len);
 				pos += ok ? (uint32_t)r->anchor_len : 0;
 				pc++;
 				break;
@@ -383,6 +469,18 @@ static bool run_from(struct run *r, uint32_t entry, uint32_t start, int target)
 	return false;
 }
 
+/* Can a match of @rule begin with @cp? */
+static bool may_begin(const struct idreg_lgr *lgr, const struct lgr_rule *rule, uint32_t cp)
+{
+	for (uint8_t i = 0; i < rule->first_count; i++) {
+		const struct lgr_first *f = &rule->first[i];
+		if (f->is_class ? lgr_class_has(lgr, f->value, cp) : f->value == cp) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool lgr_rule_matches(struct lgr_matcher *m, const struct idreg_lgr *lgr, uint32_t r,
 		      const uint32_t *cps, size_t n, size_t index, const uint32_t *anchor,
 		      size_t anchor_len)
@@ -392,12 +490,20 @@ bool lgr_rule_matches(struct lgr_matcher *m, const struct idreg_lgr *lgr, uint32
 		return false;
 	}
 	struct run run = { m, lgr, cps, n, anchor, anchor_len };
-	forget(&run, rule->entry, rule->end);
 	if (anchor != NULL && rule->anchored) {
+		forget(&run, rule->entry, rule->end);
 		return run_from(&run, rule->entry, (uint32_t)index, -1);
 	}
 	run.anchor = NULL;
-	for (uint32_t s = 0; s <= n; s++) {
+	bool forgotten = false;
+	for (uint32_t s = 0; s <= n && (s == 0 || !rule->start_only); s++) {
+		if (rule->filtered && (s == n || !may_begin(lgr, rule, cps[s]))) {
+			continue;
+		}
+		if (!forgotten) {
+			forget(&run, rule->entry, rule->end);
+			forgotten = true;
+		}
 		if (run_from(&run, rule->entry, s, -1)) {
 			return true;
 		}

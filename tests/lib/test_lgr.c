@@ -531,6 +531,35 @@ static void test_classes_rules_and_actions(void **state)
 	idreg_lgr_free(lgr);
 }
 
+/* Whole-label rules match anywhere unless they say <start/> or <end/> (section 6.3). */
+static const char search_lgr[] =
+	NS "<data><range first-cp=\"0061\" last-cp=\"007A\"/></data><rules>"
+	"<rule name=\"ab\"><char cp=\"0061\"/><char cp=\"0062\"/></rule>"
+	"<rule name=\"x-first-or-y\"><choice><rule><start/><char cp=\"0078\"/></rule>"
+	"<char cp=\"0079\"/></choice></rule>"
+	"<rule name=\"two-then-z\"><any count=\"2\"/><char cp=\"007A\"/></rule>"
+	"<rule name=\"maybe-q\"><char cp=\"0071\" count=\"0:1\"/></rule>"
+	"<action disp=\"ab\" match=\"ab\"/>"
+	"<action disp=\"xy\" match=\"x-first-or-y\"/>"
+	"<action disp=\"z2\" match=\"two-then-z\"/>"
+	"<action disp=\"empty\" match=\"maybe-q\"/>"
+	"</rules></lgr>";
+
+static void test_whole_label_search(void **state)
+{
+	(void)state;
+	struct idreg_lgr *lgr = load_text(search_lgr);
+	const enum idreg_lgr_why own = IDREG_LGR_WHY_ACTION;
+	expect_action(lgr, "cab", "ab", own, 1);  /* not at the start */
+	expect_action(lgr, "cb", "empty", own, 4); /* a rule that can match nothing matches all */
+	expect_action(lgr, "ay", "xy", own, 2);   /* y anywhere */
+	expect_action(lgr, "xa", "xy", own, 2);   /* x at the start */
+	expect_action(lgr, "ax", "empty", own, 4); /* x elsewhere */
+	expect_action(lgr, "aaz", "z2", own, 3);
+	expect_action(lgr, "az", "empty", own, 4);
+	idreg_lgr_free(lgr);
+}
+
 /* Reflexive mappings, variants with when / not-when, all-variants against only-variants. */
 static const char variants_lgr[] =
 	NS "<data>"
@@ -737,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_common_root_zone),
 		cmocka_unit_test(test_sequences_and_default_actions),
 		cmocka_unit_test(test_classes_rules_and_actions),
+		cmocka_unit_test(test_whole_label_search),
 		cmocka_unit_test(test_reflexive_and_conditional_variants),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_malformed_and_schema),
