@@ -566,14 +566,7 @@ report() {
 		compare_bodies "$kind"
 	done
 
-	local service_threads threads_text
-	service_threads=$(config_value service.threads)
-	if [[ -n $service_threads ]]; then
-		threads_text="service.threads $service_threads"
-	else
-		threads_text="rdap.threads $(config_value rdap.threads), whois.threads $(config_value whois.threads)"
-	fi
-	echo "idregd: RDAP on 127.0.0.1:$rdap_port, WHOIS on 127.0.0.1:$whois_port ($threads_text), rate limit off"
+	echo "idregd: RDAP on 127.0.0.1:$rdap_port, WHOIS on 127.0.0.1:$whois_port (service.threads $(config_value service.threads), service.cache_bytes $(config_value service.cache_bytes)), rate limit off"
 	echo "nginx: 2 workers, RDAP bodies as static files on 127.0.0.1:$nginx_http_port, WHOIS text on 127.0.0.1:$nginx_stream_port"
 	for kind in "${kinds[@]}"; do
 		describe_paths "$kind"

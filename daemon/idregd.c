@@ -117,10 +117,10 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		free(v);
 		return IDREG_ECONFIG;
 	}
-	if (idreg_answer_cache_new((size_t)cfg->rdap_cache_bytes, &v->cache) != IDREG_OK) {
+	if (idreg_answer_cache_new((size_t)cfg->service_cache_bytes, &v->cache) != IDREG_OK) {
 		idreg_snapshot_unref(v->snap);
 		free(v);
-		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory for rdap.cache_bytes");
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory for service.cache_bytes");
 	}
 	v->search_max = cfg->rdap_search_max;
 	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
@@ -156,7 +156,8 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	} else if ((resp->retry_after = idreg_ratelimit_take(srv->limiter, &req->client,
 							     monotonic_now())) > 0) {
 		idreg_answer_error(&answer, 429, "too many queries from this address; retry later");
-	} else if (req->arg_count == 0 && idreg_answer_cache_get(v->cache, path, resp->body)) {
+	} else if (req->arg_count == 0 &&
+		   idreg_answer_cache_get(v->cache, IDREG_CACHE_RDAP, path, resp->body)) {
 		resp->status = 200; /* only lookups' answers are kept, rendered as below */
 		view_put(v);
 		idreg_log_debug("rdap %s %s 200 (kept)", req->method, request_url);
@@ -180,7 +181,8 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	}
 	resp->status = answer.status;
 	if (answer.status == 200 && req->error_status == 0 && req->arg_count == 0) {
-		idreg_answer_cache_put(v->cache, path, resp->body->data, resp->body->len);
+		idreg_answer_cache_put(v->cache, IDREG_CACHE_RDAP, path, resp->body->data,
+				       resp->body->len);
 	}
 	view_put(v);
 	idreg_log_debug("rdap %s %s %d", req->method, request_url, answer.status);
@@ -196,6 +198,7 @@ static void on_whois_query(void *ctx, const struct idreg_whois_request *req, str
 	struct idreg_query query;
 	struct idreg_query_error perr;
 	unsigned wait;
+	char key[sizeof(query.text) + 16] = "";
 	query.text[0] = '\0';
 	if (req->error_status != 0) {
 		idreg_answer_error(&answer, req->error_status, req->error_reason);
@@ -206,11 +209,21 @@ static void on_whois_query(void *ctx, const struct idreg_whois_request *req, str
 	} else if (idreg_query_parse_whois(req->line, req->len, &query, &perr) != IDREG_OK) {
 		idreg_answer_error(&answer, perr.status, perr.reason);
 	} else {
+		/* Kept under the kind and the text: "124137" and "entity 124137"
+		 * have one text and two answers. */
+		snprintf(key, sizeof(key), "%d %s", (int)query.kind, query.text);
+		if (idreg_answer_cache_get(v->cache, IDREG_CACHE_WHOIS, key, out)) {
+			view_put(v);
+			idreg_log_debug("whois 200 (kept)");
+			return;
+		}
 		idreg_answer_query(v->snap, &query, (size_t)v->search_max, &answer);
 	}
 	if (idreg_render_whois(&v->svc, v->snap, query.text, &answer, out) != IDREG_OK) {
 		idreg_buf_clear(out);
 		idreg_buf_puts(out, "%ERROR:500: the answer could not be rendered\r\n");
+	} else if (answer.status == 200 && key[0] != '\0') {
+		idreg_answer_cache_put(v->cache, IDREG_CACHE_WHOIS, key, out->data, out->len);
 	}
 	view_put(v);
 	idreg_log_debug("whois %d", answer.status);

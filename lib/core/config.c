@@ -61,8 +61,6 @@ static const struct conf_key config_keys[] = {
 	  "seconds before an idle or slow HTTP connection is closed" },
 	{ "rdap", "max_request_bytes", CONF_INT, FIELD(rdap_max_request), "16384", 1024,
 	  1048576, NULL, "request line and headers at most: a longer target is a 414, more headers a 431" },
-	{ "rdap", "cache_bytes", CONF_INT, FIELD(rdap_cache_bytes), "67108864", 0, 17179869184,
-	  NULL, "rendered lookup answers kept in memory until the next reload; 0: none" },
 	{ "rdap", "search_max_results", CONF_INT, FIELD(rdap_search_max), "100", 1, 1000, NULL,
 	  "most objects a search answers with, and resources an entity lists; more are cut with a notice" },
 	{ "whois", "listen", CONF_STRING, FIELD(whois_listen), "127.0.0.1:4343", 1, 0, NULL,
@@ -77,6 +75,8 @@ static const struct conf_key config_keys[] = {
 	  "queries a client may send at once before the rate applies" },
 	{ "service", "threads", CONF_INT, FIELD(service_threads), "0", 0, 256, NULL,
 	  "threads serving RDAP and WHOIS together; 0: one per core" },
+	{ "service", "cache_bytes", CONF_INT, FIELD(service_cache_bytes), "67108864", 0,
+	  17179869184, NULL, "rendered RDAP and WHOIS lookup answers kept until the next reload; 0: none" },
 	{ "service", "terms_of_use", CONF_STRING, FIELD(terms_of_use),
 	  "This registry's data is provided to identify who holds Internet resources; "
 	  "bulk collection and use for unsolicited messages are not permitted.",

@@ -32,10 +32,10 @@ struct idreg_config {
 	long rate_per_second;      /* [ratelimit] per_second */
 	long rate_burst;           /* [ratelimit] burst */
 	long service_threads;      /* [service] threads */
+	long service_cache_bytes;  /* [service] cache_bytes */
 	char *terms_of_use;        /* [service] terms_of_use */
 	char *terms_url;           /* [service] terms_url */
 	long rdap_search_max;      /* [rdap] search_max_results */
-	long rdap_cache_bytes;     /* [rdap] cache_bytes */
 	char *privacy_redact;      /* [privacy] redact */
 };
 

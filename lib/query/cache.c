@@ -17,6 +17,7 @@
 #define MIN_SLOTS 64
 
 struct entry {
+	enum idreg_cache_space space;
 	size_t key_len;
 	size_t body_len;
 	char data[]; /* the key, then the body */
@@ -55,27 +56,29 @@ idreg_err idreg_answer_cache_new(size_t max_bytes, struct idreg_answer_cache **o
 	return IDREG_OK;
 }
 
-/* FNV-1a: keys are short paths. */
-static size_t slot_of(const struct idreg_answer_cache *c, const char *key, size_t len)
+/* FNV-1a: keys are short paths and queries. */
+static size_t slot_of(const struct idreg_answer_cache *c, enum idreg_cache_space space,
+		      const char *key, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325u;
+	uint64_t h = (0xcbf29ce484222325u ^ (unsigned)space) * 0x100000001b3u;
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ (unsigned char)key[i]) * 0x100000001b3u;
 	}
 	return (size_t)(h ^ (h >> 32)) & c->slot_mask;
 }
 
-bool idreg_answer_cache_get(struct idreg_answer_cache *c, const char *key, struct idreg_buf *out)
+bool idreg_answer_cache_get(struct idreg_answer_cache *c, enum idreg_cache_space space,
+			    const char *key, struct idreg_buf *out)
 {
 	if (c == NULL) {
 		return false;
 	}
-	size_t len = strlen(key), slot = slot_of(c, key, len);
+	size_t len = strlen(key), slot = slot_of(c, space, key, len);
 	pthread_mutex_t *lock = &c->locks[slot % LOCKS];
 	bool found = false;
 	pthread_mutex_lock(lock);
 	const struct entry *e = c->slots[slot];
-	if (e != NULL && e->key_len == len && memcmp(e->data, key, len) == 0) {
+	if (e != NULL && e->space == space && e->key_len == len && memcmp(e->data, key, len) == 0) {
 		idreg_buf_clear(out);
 		found = idreg_buf_append(out, e->data + len, e->body_len) == IDREG_OK;
 	}
@@ -83,18 +86,19 @@ bool idreg_answer_cache_get(struct idreg_answer_cache *c, const char *key, struc
 	return found;
 }
 
-void idreg_answer_cache_put(struct idreg_answer_cache *c, const char *key, const char *body,
-			    size_t len)
+void idreg_answer_cache_put(struct idreg_answer_cache *c, enum idreg_cache_space space,
+			    const char *key, const char *body, size_t len)
 {
 	if (c == NULL || len > IDREG_CACHE_ANSWER_MAX) {
 		return;
 	}
-	size_t key_len = strlen(key), slot = slot_of(c, key, key_len);
+	size_t key_len = strlen(key), slot = slot_of(c, space, key, key_len);
 	size_t size = sizeof(struct entry) + key_len + len;
 	struct entry *fresh = malloc(size);
 	if (fresh == NULL) {
 		return;
 	}
+	fresh->space = space;
 	fresh->key_len = key_len;
 	fresh->body_len = len;
 	memcpy(fresh->data, key, key_len);

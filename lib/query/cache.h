@@ -1,7 +1,8 @@
 /*
- * A cache of rendered answers, keyed by the request's path: rendering a
- * domain's RDAP answer (its nameservers, entities, redactions) costs far more
- * than sending it, and the same names are asked for again and again.  It
+ * A cache of rendered answers, keyed by protocol and request (an RDAP path,
+ * a WHOIS query): rendering a domain's RDAP answer (its nameservers,
+ * entities, redactions) costs far more than sending it, and the same names
+ * are asked for again and again.  It
  * belongs to one snapshot and one set of service settings (idregd keeps it
  * in its view, so a reload starts an empty one): an answer never outlives
  * the data it was rendered from.  Direct-mapped with a byte budget: a new
@@ -22,16 +23,19 @@
 
 struct idreg_answer_cache;
 
+/* Which protocol's answers: the same text asked of both gets two answers. */
+enum idreg_cache_space { IDREG_CACHE_RDAP, IDREG_CACHE_WHOIS };
+
 /** A cache holding at most @max_bytes of answers; *out = NULL when it is 0. */
 idreg_err idreg_answer_cache_new(size_t max_bytes, struct idreg_answer_cache **out);
 
 /** Copy the answer kept for @key into @out (replacing what it holds). */
-bool idreg_answer_cache_get(struct idreg_answer_cache *cache, const char *key,
-			    struct idreg_buf *out);
+bool idreg_answer_cache_get(struct idreg_answer_cache *cache, enum idreg_cache_space space,
+			    const char *key, struct idreg_buf *out);
 
 /** Keep @body as the answer for @key, if it fits the budget. */
-void idreg_answer_cache_put(struct idreg_answer_cache *cache, const char *key, const char *body,
-			    size_t len);
+void idreg_answer_cache_put(struct idreg_answer_cache *cache, enum idreg_cache_space space,
+			    const char *key, const char *body, size_t len);
 
 void idreg_answer_cache_free(struct idreg_answer_cache *cache);
 

@@ -1,7 +1,7 @@
 /*
  * Unit tests for lib/query/cache: an answer put is got back byte for byte
- * under its key only; a key never gets another key's answer, even when the
- * two share a slot; the byte budget is never exceeded (an answer that does
+ * under its key and protocol only; a key never gets another key's answer,
+ * even when the two share a slot, nor the other protocol's; the byte budget is never exceeded (an answer that does
  * not fit is not kept); answers over IDREG_CACHE_ANSWER_MAX are not kept;
  * a budget of 0 means no cache; many threads at once agree with the rule
  * "what you get for a key is an answer put for that key".
@@ -31,19 +31,19 @@ static void test_get_put(void **state)
 	assert_int_equal(idreg_answer_cache_new(1 << 20, &c), IDREG_OK);
 	struct idreg_buf out;
 	idreg_buf_init(&out, 1 << 20);
-	assert_false(idreg_answer_cache_get(c, "ip/1.1.1.1", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "ip/1.1.1.1", &out));
 	char body[512], key[64];
 	/* Far more keys than slots: every get is a miss or the key's own answer. */
 	for (int i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "domain/n%d.example", i);
 		answer_for(key, body, sizeof(body));
-		idreg_answer_cache_put(c, key, body, strlen(body));
+		idreg_answer_cache_put(c, IDREG_CACHE_RDAP, key, body, strlen(body));
 	}
 	int hits = 0;
 	for (int i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "domain/n%d.example", i);
 		answer_for(key, body, sizeof(body));
-		if (idreg_answer_cache_get(c, key, &out)) {
+		if (idreg_answer_cache_get(c, IDREG_CACHE_RDAP, key, &out)) {
 			hits++;
 			assert_int_equal(out.len, strlen(body));
 			assert_memory_equal(out.data, body, out.len);
@@ -51,9 +51,14 @@ static void test_get_put(void **state)
 	}
 	assert_true(hits > 0);
 	/* The last one put is there. */
-	assert_true(idreg_answer_cache_get(c, "domain/n4999.example", &out));
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "domain/n4999.example", &out));
+	/* The same text asked over WHOIS is another question. */
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, "domain/n4999.example", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_WHOIS, "domain/n4999.example", "whois", 5);
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, "domain/n4999.example", &out));
+	assert_string_equal(out.data, "whois");
 	/* A key that is a prefix of another is another key. */
-	assert_false(idreg_answer_cache_get(c, "domain/n4999.exampl", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "domain/n4999.exampl", &out));
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
 }
@@ -67,17 +72,17 @@ static void test_budget(void **state)
 	idreg_buf_init(&out, 1 << 20);
 	static char big[3000];
 	memset(big, 'x', sizeof(big));
-	idreg_answer_cache_put(c, "a", big, sizeof(big));
-	assert_true(idreg_answer_cache_get(c, "a", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "a", big, sizeof(big));
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "a", &out));
 	/* A second one would pass the budget: not kept (unless it replaces "a"). */
-	idreg_answer_cache_put(c, "b", big, sizeof(big));
-	assert_false(idreg_answer_cache_get(c, "b", &out) && idreg_answer_cache_get(c, "a", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "b", big, sizeof(big));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "b", &out) && idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "a", &out));
 	/* Too large for any cache. */
 	static char huge[IDREG_CACHE_ANSWER_MAX + 1];
 	struct idreg_answer_cache *roomy;
 	assert_int_equal(idreg_answer_cache_new(1 << 24, &roomy), IDREG_OK);
-	idreg_answer_cache_put(roomy, "h", huge, sizeof(huge));
-	assert_false(idreg_answer_cache_get(roomy, "h", &out));
+	idreg_answer_cache_put(roomy, IDREG_CACHE_RDAP, "h", huge, sizeof(huge));
+	assert_false(idreg_answer_cache_get(roomy, IDREG_CACHE_RDAP, "h", &out));
 	idreg_answer_cache_free(roomy);
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
@@ -89,10 +94,10 @@ static void test_disabled(void **state)
 	struct idreg_answer_cache *c = (void *)1;
 	assert_int_equal(idreg_answer_cache_new(0, &c), IDREG_OK);
 	assert_null(c);
-	idreg_answer_cache_put(c, "k", "v", 1);
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "k", "v", 1);
 	struct idreg_buf out;
 	idreg_buf_init(&out, 64);
-	assert_false(idreg_answer_cache_get(c, "k", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "k", &out));
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
 }
@@ -110,10 +115,10 @@ static void *hammer(void *arg)
 		seed = seed * 1103515245u + 12345u;
 		snprintf(key, sizeof(key), "ip/10.0.%u.%u", (seed >> 16) % 40, (seed >> 8) % 7);
 		answer_for(key, body, sizeof(body));
-		if (idreg_answer_cache_get(shared, key, &out)) {
+		if (idreg_answer_cache_get(shared, IDREG_CACHE_RDAP, key, &out)) {
 			wrong += out.len != strlen(body) || memcmp(out.data, body, out.len) != 0;
 		} else {
-			idreg_answer_cache_put(shared, key, body, strlen(body));
+			idreg_answer_cache_put(shared, IDREG_CACHE_RDAP, key, body, strlen(body));
 		}
 	}
 	idreg_buf_free(&out);
