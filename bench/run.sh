@@ -11,13 +11,19 @@
 #   2. lookups: bench_lookup loads the same files into the in-memory index and
 #      times LOOKUPS point and covering lookups per workload on one thread,
 #      RUNS times; median.  Goal: >= 5,000,000 lookups/s.
-#   3. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
+#   3. label generation rules: bench_lgr gives LGR_LABELS labels in several
+#      scripts a disposition and an index label under the Chinese and the
+#      common LGR of $LGR_DATA, side by side with ICU's uidna_labelToASCII_UTF8
+#      over the same labels, RUNS times; median.  Goal: <= 3 x ICU's time.
+#      And the time and memory of loading those LGRs.
+#   4. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
 #      side with nginx, and its memory; `scripts/deps.sh bench` installs the
 #      wrk and nginx it needs first.
 # Builds a release build in BENCH_BUILD (default: build-bench in the
 # repository root) first if needed.  Works from any current directory.
 # Environment: IDREG_DATA (default: ../shared/data/rir from the repository
-# root), RUNS (default 5), LOOKUPS (default 20000000), BENCH_BUILD.
+# root), RUNS (default 5), LOOKUPS (default 20000000), LGR_DATA (default:
+# ../shared/data/lgr), LGR_LABELS (default 1000000), BENCH_BUILD.
 # A copy of the report goes to bench/results/ (ignored by git).
 # Needs only gcc, meson, ninja, libsqlite3-dev, sqlite3 and gawk.
 set -euo pipefail
@@ -28,6 +34,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data=${IDREG_DATA:-$root/../shared/data/rir}
 runs=${RUNS:-5}
 lookups=${LOOKUPS:-20000000}
+lgr_data=${LGR_DATA:-$root/../shared/data/lgr}
+lgr_labels=${LGR_LABELS:-1000000}
 build=${BENCH_BUILD:-$root/build-bench}
 
 die() {
@@ -37,6 +45,7 @@ die() {
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, not '$runs'"
 [[ $lookups =~ ^[1-9][0-9]*$ ]] || die "LOOKUPS must be a positive integer, not '$lookups'"
+[[ $lgr_labels =~ ^[1-9][0-9]*$ ]] || die "LGR_LABELS must be a positive integer, not '$lgr_labels'"
 [[ -d $data/current ]] || die "$data/current: no such directory (set IDREG_DATA to the rir data directory)"
 data=$(cd "$data" && pwd)
 for tool in meson ninja sqlite3 gawk; do
@@ -53,7 +62,7 @@ done < <(find "$data/current" -maxdepth 1 -type f ! -name '.*' -print0 | sort -z
 if [[ ! -f $build/build.ninja ]]; then
 	meson setup "$build" "$root" --buildtype=release -Dtests=false >&2
 fi
-ninja -C "$build" cli/idreg bench/bench_lookup bench/bench_sqlite_baseline >&2
+ninja -C "$build" cli/idreg bench/bench_lookup bench/bench_sqlite_baseline bench/bench_lgr >&2
 buildtype=$(meson introspect "$build" --buildoptions 2>/dev/null |
 	gawk 'match($0, /"name": "buildtype", "value": "([a-z]+)"/, m) { print m[1] }' || true)
 [[ -z $buildtype || $buildtype == release ]] ||
@@ -182,6 +191,17 @@ report() {
 	}' "$tmp/lookup.out"
 	echo "  (rates per CPU-second of the lookup thread, which other processes on the machine"
 	echo "  do not inflate; the goal is judged on them.  lookups/s is by the wall clock.)"
+	echo
+
+	# ---- 3. label generation rules ----
+	if [[ ! -d $lgr_data ]]; then
+		echo "3. label generation rules: skipped, $lgr_data not found (set LGR_DATA)"
+		return
+	fi
+	echo "  running bench_lgr ($lgr_labels labels per set x $runs runs per side)..." >&2
+	echo "3. label generation rules (RFC 7940): disposition + index label against ICU's bare"
+	echo "   uidna_labelToASCII_UTF8 over the same labels (median of $runs runs); LGR loading"
+	"$build/bench/bench_lgr" "$lgr_data" "$lgr_labels" "$runs" | sed 's/^/  /'
 }
 
 mkdir -p "$root/bench/results"
