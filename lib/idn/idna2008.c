@@ -229,8 +229,7 @@ static void shown(const char *text, size_t len, char *out, size_t size)
 	out[at] = '\0';
 }
 
-/* "U+00C4 (LATIN CAPITAL LETTER A WITH DIAERESIS)" */
-static void code_point_words(uint32_t cp, char *out, size_t size)
+void idreg_idna2008_code_point_words(uint32_t cp, char *out, size_t size)
 {
 	char name[128];
 	UErrorCode ec = U_ZERO_ERROR;
@@ -321,7 +320,7 @@ static idreg_err filter_label(struct checker *ck, unsigned number, const char *l
 			ck->refusal->code_point = cps[i];
 			ck->refusal->derived = d;
 			char words[160];
-			code_point_words(cps[i], words, sizeof(words));
+			idreg_idna2008_code_point_words(cps[i], words, sizeof(words));
 			return refuse(ck, IDREG_IDNA2008_CODE_POINT, number, label, len, "%s is %s: %s",
 				      words, idreg_idna2008_property_name(d.property),
 				      idreg_idna2008_category_text(d.category));
@@ -351,7 +350,7 @@ static idreg_err filter_label(struct checker *ck, unsigned number, const char *l
 	}
 	ck->refusal->code_point = cps[index < n ? index : n - 1];
 	char words[160], nfc_text[LABEL_CODE_POINTS_MAX * 2 * 3 * 3 + 1], nfc_shown[80];
-	code_point_words(ck->refusal->code_point, words, sizeof(words));
+	idreg_idna2008_code_point_words(ck->refusal->code_point, words, sizeof(words));
 	UErrorCode ec8 = U_ZERO_ERROR;
 	int32_t n8;
 	u_strToUTF8(nfc_text, (int32_t)sizeof(nfc_text), &n8, normal, nn, &ec8);

@@ -86,6 +86,9 @@ const char *idreg_idna2008_property_name(enum idreg_idna2008_property property);
 /** The rule in words, with its section of RFC 5892. */
 const char *idreg_idna2008_category_text(enum idreg_idna2008_category category);
 
+/** A code point for a message: "U+00C4 (LATIN CAPITAL LETTER A WITH DIAERESIS)". */
+void idreg_idna2008_code_point_words(uint32_t cp, char *out, size_t size);
+
 /* X(NAME, text): the checks a name can fail, in the order they run. */
 #define IDREG_IDNA2008_CHECK_LIST(X)                                                             \
 	X(INPUT, "not a name")                                                                     \
