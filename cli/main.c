@@ -144,6 +144,36 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "A label that cannot be read gets the disposition \"error\"; then the\n"
 	  "exit status is 1.\n" },
+	{ "idn", "confusable", cli_cmd_idn_confusable, "[--level LEVEL] [LABEL...]",
+	  "confusable labels (UTS #39): restriction level and skeleton",
+	  "Checks each LABEL (a U-label, an LDH label or an A-label; ASCII letters\n"
+	  "taken in lower case) as UTS #39 says a registry should: every character\n"
+	  "in the identifier profile, the label's scripts within the restriction\n"
+	  "level, digits of one numbering system, no invisible characters. Writes\n"
+	  "one tab-separated line per label: the label, \"ok\", \"refused\" or\n"
+	  "\"error\" (not a label), the strictest level the label meets, its\n"
+	  "scripts, the scripts a look-alike could be written in alone (its\n"
+	  "whole-script confusables), its skeleton (labels that look alike have the\n"
+	  "same one) and the reason; \"-\" for an empty field. Without LABEL, reads\n"
+	  "one label per line from standard input.\n"
+	  "\n"
+	  "  --level LEVEL   the loosest level accepted: ascii, single-script,\n"
+	  "                  highly-restrictive (the default), moderately-restrictive,\n"
+	  "                  minimally-restrictive or unrestricted\n"
+	  "\n"
+	  "Exits with 1 if a label was refused or could not be read.\n" },
+	{ "idn", "email", cli_cmd_idn_email, "[ADDRESS...]",
+	  "check internationalized email addresses (RFC 6531/6532)",
+	  "Checks each ADDRESS as a contact address: a local part of RFC 5321\n"
+	  "(dot-atom or quoted string) with UTF-8 (RFC 6531), at most 64 octets;\n"
+	  "'@'; a domain that passes the IDNA2008 registration check, or an\n"
+	  "address literal [IPv4] or [IPv6:...]; at most 254 octets. Writes one\n"
+	  "tab-separated line per address: the address, \"valid\" and the address\n"
+	  "with its domain in A-label form, or the address, \"invalid\" and the\n"
+	  "reason (the check, the octet and the character). Without ADDRESS, reads\n"
+	  "one address per line from standard input.\n"
+	  "\n"
+	  "Exits with 1 if an address was invalid.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

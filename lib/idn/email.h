@@ -83,7 +83,8 @@ struct idreg_email {
  * Check the address @text of @len bytes as described at the top of this
  * file.  IDREG_OK with its parts in *@out; IDREG_EPARSE with *@refusal (may
  * be NULL) and the check, the octet and the character in words in @diag;
- * IDREG_ENOMEM or IDREG_EINVAL when ICU itself fails.
+ * IDREG_ENOMEM or IDREG_EINVAL when ICU itself fails.  An address longer
+ * than IDREG_EMAIL_ADDRESS_MAX is refused before its bytes are read.
  */
 idreg_err idreg_email_check(const char *text, size_t len, struct idreg_email *out,
 			    struct idreg_email_refusal *refusal, struct idreg_diag *diag);
