@@ -3,7 +3,6 @@
  * lookup and summary.  Each turns arguments into calls to lib/ and results
  * into text.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,12 +13,12 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
-#include "core/array.h"
 #include "core/log.h"
 #include "formats/rir.h"
 #include "numres/bootstrap.h"
 #include "numres/import.h"
 #include "numres/numindex.h"
+#include "numres/rirfiles.h"
 
 int cli_cmd_init(struct cli *cli, int argc, char **argv)
 {
@@ -114,85 +113,6 @@ out:
 	return err;
 }
 
-/* The newest exchange file of each registry found under a directory. */
-struct candidate {
-	char path[4096];
-	struct idreg_rir_header header;
-};
-
-struct scan {
-	struct candidate *items;
-	size_t count, capacity;
-};
-
-static idreg_err scan_directory(const char *dir, struct scan *scan, int depth)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL) {
-		idreg_log_error("%s: cannot read directory: %s", dir, strerror(errno));
-		return IDREG_EIO;
-	}
-	struct dirent *e;
-	idreg_err err = IDREG_OK;
-	while (err == IDREG_OK && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.') {
-			continue;
-		}
-		char path[4096];
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) {
-			continue;
-		}
-		struct stat st;
-		if (stat(path, &st) != 0) {
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (depth < 8) {
-				err = scan_directory(path, scan, depth + 1);
-			}
-			continue;
-		}
-		struct idreg_rir_header header;
-		struct idreg_diag diag;
-		if (!S_ISREG(st.st_mode) || idreg_rir_read_header(path, &header, &diag) != IDREG_OK) {
-			idreg_log_debug("%s: not an exchange file, left alone", path);
-			continue;
-		}
-		struct candidate *same = NULL;
-		for (size_t i = 0; i < scan->count; i++) {
-			if (strcmp(scan->items[i].header.registry, header.registry) == 0) {
-				same = &scan->items[i];
-			}
-		}
-		if (same != NULL) {
-			bool newer = idreg_rir_header_older(&same->header, &header);
-			idreg_log_info("%s: %s serial %s, superseded by %s", newer ? same->path : path,
-				       header.registry, newer ? same->header.serial : header.serial,
-				       newer ? path : same->path);
-			if (newer) {
-				snprintf(same->path, sizeof(same->path), "%s", path);
-				same->header = header;
-			}
-			continue;
-		}
-		err = idreg_array_reserve(&scan->items, &scan->capacity, scan->count,
-					  sizeof(*scan->items), 16);
-		if (err != IDREG_OK) {
-			break;
-		}
-		struct candidate *c = &scan->items[scan->count++];
-		snprintf(c->path, sizeof(c->path), "%s", path);
-		c->header = header;
-	}
-	closedir(d);
-	return err;
-}
-
-static int candidate_order(const void *a, const void *b)
-{
-	return strcmp(((const struct candidate *)a)->path, ((const struct candidate *)b)->path);
-}
-
 int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("import", "rir");
@@ -225,23 +145,22 @@ int cli_cmd_import_rir(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			struct scan scan = { 0 };
-			if (scan_directory(argv[i], &scan, 0) != IDREG_OK) {
+			struct idreg_rir_choices found = { 0 };
+			if (idreg_rir_choose_dir(&found, argv[i], &diag) != IDREG_OK) {
+				cli_fail(&diag, IDREG_EIO);
 				status = CLI_FAIL;
 			}
-			if (scan.count == 0) {
+			if (found.count == 0) {
 				idreg_log_error("%s: no exchange files found", argv[i]);
 				status = CLI_FAIL;
 			}
-			if (scan.count > 0) {
-				qsort(scan.items, scan.count, sizeof(*scan.items), candidate_order);
-			}
-			for (size_t k = 0; k < scan.count; k++) {
-				if (import_one(cli, store, scan.items[k].path, &flags) != IDREG_OK) {
+			idreg_rir_choices_sort(&found);
+			for (size_t k = 0; k < found.count; k++) {
+				if (import_one(cli, store, found.items[k].path, &flags) != IDREG_OK) {
 					status = CLI_FAIL;
 				}
 			}
-			free(scan.items);
+			idreg_rir_choices_free(&found);
 		} else if (import_one(cli, store, argv[i], &flags) != IDREG_OK) {
 			status = CLI_FAIL;
 		}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,5 +34,42 @@ idreg_err idreg_file_open(const char *path, size_t max_size, int *fd, size_t *si
 	if (size != NULL) {
 		*size = (size_t)st.st_size;
 	}
+	return IDREG_OK;
+}
+
+idreg_err idreg_file_read(const char *path, size_t max_size, char **data, size_t *size,
+			  struct idreg_diag *diag)
+{
+	*data = NULL;
+	*size = 0;
+	int fd;
+	size_t total;
+	idreg_err err = idreg_file_open(path, max_size, &fd, &total, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	char *bytes = malloc(total + 1);
+	if (bytes == NULL) {
+		close(fd);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "%s: out of memory", path);
+	}
+	size_t got = 0;
+	while (got < total) {
+		ssize_t n = read(fd, bytes + got, total - got);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			free(bytes);
+			close(fd);
+			return idreg_diag_set(diag, IDREG_EIO, "%s: read error: %s", path,
+					      n < 0 ? strerror(errno) : "file shrank while reading");
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	bytes[total] = '\0';
+	*data = bytes;
+	*size = total;
 	return IDREG_OK;
 }

@@ -20,4 +20,12 @@
 idreg_err idreg_file_open(const char *path, size_t max_size, int *fd, size_t *size,
 			  struct idreg_diag *diag);
 
+/**
+ * Read the whole of @path (opened as idreg_file_open does, at most @max_size
+ * bytes) into memory from malloc: *@data (NUL-terminated, the caller frees
+ * it) and *@size.  Errors as idreg_file_open, and IDREG_EIO or IDREG_ENOMEM.
+ */
+idreg_err idreg_file_read(const char *path, size_t max_size, char **data, size_t *size,
+			  struct idreg_diag *diag);
+
 #endif

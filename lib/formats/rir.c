@@ -655,32 +655,12 @@ idreg_err idreg_rir_read_file(const char *path, const struct idreg_rir_read_opti
 			      struct idreg_diag *diag)
 {
 	memset(out, 0, sizeof(*out));
-	int fd;
+	char *data;
 	size_t size;
-	idreg_err opened = idreg_file_open(path, opts->max_file, &fd, &size, diag);
+	idreg_err opened = idreg_file_read(path, opts->max_file, &data, &size, diag);
 	if (opened != IDREG_OK) {
 		return opened;
 	}
-	char *data = malloc(size ? size : 1);
-	if (data == NULL) {
-		close(fd);
-		return idreg_diag_set(diag, IDREG_ENOMEM, "%s: out of memory", path);
-	}
-	size_t got = 0;
-	while (got < size) {
-		ssize_t n = read(fd, data + got, size - got);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			free(data);
-			close(fd);
-			return idreg_diag_set(diag, IDREG_EIO, "%s: read error: %s", path,
-					      n < 0 ? strerror(errno) : "file shrank while reading");
-		}
-		got += (size_t)n;
-	}
-	close(fd);
 	idreg_err err = idreg_rir_read_buffer(path, data, size, opts, arena, out, diag);
 	free(data);
 	return err;
