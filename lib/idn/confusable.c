@@ -210,10 +210,14 @@ static idreg_err ready(struct idreg_diag *diag)
 
 /* ---- the label ---- */
 
-/* The label to work on: A-label decoded, ASCII letters in lower case, in @buf. */
+/* ICU ready, and the label to work on in @buf: an A-label decoded, ASCII letters in lower case. */
 static idreg_err prepare(const char *utf8, size_t len, char *buf, size_t *out_len,
 			 struct idreg_diag *diag)
 {
+	idreg_err err = ready(diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
 	if (len == 0) {
 		return idreg_diag_set(diag, IDREG_EPARSE, "not a label: empty");
 	}
@@ -231,7 +235,7 @@ static idreg_err prepare(const char *utf8, size_t len, char *buf, size_t *out_le
 	if (len >= 4 && strncasecmp(utf8, "xn--", 4) == 0) {
 		struct idreg_idna2008_name name;
 		struct idreg_diag why = { "" };
-		idreg_err err = idreg_idna2008_check_name(utf8, len, &name, NULL, &why);
+		err = idreg_idna2008_check_name(utf8, len, &name, NULL, &why);
 		if (err != IDREG_OK) {
 			return idreg_diag_set(diag, err, "not a label: %s", why.text);
 		}
@@ -378,14 +382,11 @@ idreg_err idreg_confusable_check(const char *utf8, size_t len, enum idreg_confus
 {
 	memset(out, 0, sizeof(*out));
 	out->level = IDREG_CONFUSABLE_UNRESTRICTED;
-	idreg_err err = ready(diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
 	char text[LABEL_BUF];
 	size_t text_len;
-	if ((err = prepare(utf8, len, text, &text_len, diag)) != IDREG_OK) {
-		out->problem = IDREG_CONFUSABLE_INPUT;
+	idreg_err err = prepare(utf8, len, text, &text_len, diag);
+	if (err != IDREG_OK) {
+		out->problem = err == IDREG_EPARSE ? IDREG_CONFUSABLE_INPUT : IDREG_CONFUSABLE_NONE;
 		return err;
 	}
 	UErrorCode ec = U_ZERO_ERROR;
@@ -442,13 +443,10 @@ idreg_err idreg_confusable_skeleton(const char *utf8, size_t len, char *out, siz
 	if (size > 0) {
 		out[0] = '\0';
 	}
-	idreg_err err = ready(diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
 	char text[LABEL_BUF];
 	size_t text_len;
-	if ((err = prepare(utf8, len, text, &text_len, diag)) != IDREG_OK) {
+	idreg_err err = prepare(utf8, len, text, &text_len, diag);
+	if (err != IDREG_OK) {
 		return err;
 	}
 	UErrorCode ec = U_ZERO_ERROR;

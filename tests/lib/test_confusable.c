@@ -25,7 +25,12 @@
  * Whole-script look-alikes (section 4): every letter of Cyrillic "ѕсоре"
  * has a Latin prototype, so it could be Latin "scope", and the other way
  * round.
+ *
+ * Threads: several threads check and take skeletons at once, from the very
+ * first call (the setup happens once, whichever thread comes first), and
+ * get what one thread alone gets.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,9 +215,65 @@ static void test_whole_script(void **state)
 	expect_whole_script("\u0436\u0443\u043a", "Latin", false);
 }
 
+/* ---- threads ---- */
+
+static const char *const thread_labels[] = {
+	"paypal", "p\u0430ypal", "\u0455\u0441\u043e\u0440\u0435", "g\u03bfogle", "中国", "مثال",
+	"\u16a0", "a.b",
+};
+#define THREAD_LABELS (sizeof(thread_labels) / sizeof(thread_labels[0]))
+#define THREADS 4
+
+struct thread_result {
+	struct idreg_confusable_verdict verdicts[THREAD_LABELS];
+	char skeletons[THREAD_LABELS][64];
+};
+
+static void *check_all(void *arg)
+{
+	struct thread_result *r = arg;
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < THREAD_LABELS; i++) {
+			const char *l = thread_labels[i];
+			idreg_confusable_check(l, strlen(l), HIGHLY, &r->verdicts[i], NULL);
+			if (idreg_confusable_skeleton(l, strlen(l), r->skeletons[i], 64, NULL) !=
+			    IDREG_OK) {
+				r->skeletons[i][0] = '\0';
+			}
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	static struct thread_result results[THREADS + 1];
+	pthread_t threads[THREADS];
+	for (size_t t = 0; t < THREADS; t++) {
+		assert_int_equal(pthread_create(&threads[t], NULL, check_all, &results[t]), 0);
+	}
+	for (size_t t = 0; t < THREADS; t++) {
+		assert_int_equal(pthread_join(threads[t], NULL), 0);
+	}
+	check_all(&results[THREADS]);
+	for (size_t t = 0; t < THREADS; t++) {
+		for (size_t i = 0; i < THREAD_LABELS; i++) {
+			const struct idreg_confusable_verdict *a = &results[t].verdicts[i];
+			const struct idreg_confusable_verdict *b = &results[THREADS].verdicts[i];
+			assert_int_equal(a->problem, b->problem);
+			assert_int_equal(a->level, b->level);
+			assert_string_equal(a->scripts, b->scripts);
+			assert_string_equal(a->whole_script, b->whole_script);
+			assert_string_equal(results[t].skeletons[i], results[THREADS].skeletons[i]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_skeletons),
 		cmocka_unit_test(test_single_script_labels_accepted),
 		cmocka_unit_test(test_mixed_scripts_refused),
