@@ -85,6 +85,9 @@ int cli_cmd_idn_variants(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_confusable(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_email(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_stats.c. */
+int cli_cmd_stats(struct cli *cli, int argc, char **argv);
+
 /** The command table and its lookup, in main.c. */
 const struct cli_command *cli_find_command(const char *name, const char *object);
 

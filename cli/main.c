@@ -174,6 +174,32 @@ static const struct cli_command commands[] = {
 	  "one address per line from standard input.\n"
 	  "\n"
 	  "Exits with 1 if an address was invalid.\n" },
+	{ "stats", NULL, cli_cmd_stats,
+	  "[--economies DIR] [--codes FILE] [--population FILE] [--format csv|json]\n"
+	  "       [--by economy|rir|region|subregion|group] [--table NAME] [--year YEAR] PATH...",
+	  "IPv6 adoption and equity statistics from exchange files",
+	  "Reads the exchange files named (a directory: every exchange file under it)\n"
+	  "and, of each registry, counts the newest file's allocated and assigned\n"
+	  "records (available and reserved ones are not held; IANA's file is left\n"
+	  "out). Joins them to the economy data (country-codes.csv: M49 region and\n"
+	  "sub-region, LDC/LLDC/SIDS, names; population.csv) on the alpha-2 code;\n"
+	  "codes that are no economy (EU, AP, ZZ, empty) are counted apart and named\n"
+	  "on standard error. See docs/statistics.md for every figure.\n"
+	  "\n"
+	  "  --economies DIR    the economy data: DIR/country-codes.csv and\n"
+	  "                     DIR/population.csv (default ../shared/data/economies)\n"
+	  "  --codes FILE       country-codes.csv elsewhere\n"
+	  "  --population FILE  population.csv elsewhere\n"
+	  "  --format FMT       csv (default: one table) or json (every table)\n"
+	  "  --by LEVEL         economy (default), rir, region, subregion or group\n"
+	  "                     (LDC, LLDC, SIDS, other); a world row ends each table\n"
+	  "  --table NAME       for CSV: figures (default), series (per year, new and\n"
+	  "                     cumulative), equity (Gini, Theil), lorenz (curve\n"
+	  "                     points) or unknown (codes that are no economy)\n"
+	  "  --year YEAR        population year (default: the latest in the data)\n"
+	  "\n"
+	  "Gaps (no population, no holder ids, nothing to divide by) are empty CSV\n"
+	  "fields and JSON null.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"
