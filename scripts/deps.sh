@@ -15,7 +15,7 @@ packages=(
   libhttp-parser-dev libjansson-dev libsystemd-dev # idregd: HTTP, JSON, sd_notify
   libcmocka-dev                                  # unit tests
   librust-idna-dev                               # IDNA conformance: Unicode's IdnaTestV2.txt
-  sqlite3 gawk util-linux                        # integration tests, benchmarks
+  sqlite3 gawk util-linux time                   # integration tests, benchmarks (GNU time)
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
   groff-base                                     # docs test: man pages render without warnings
 )
