@@ -85,6 +85,9 @@ int cli_cmd_idn_variants(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_confusable(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_email(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_eir.c. */
+int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv);
+
 /* Commands, in cmd_stats.c. */
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 

@@ -200,6 +200,22 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "Gaps (no population, no holder ids, nothing to divide by) are empty CSV\n"
 	  "fields and JSON null.\n" },
+	{ "eir", "sample", cli_cmd_eir_sample,
+	  "--out DIR [--operators N] [--months M] [--seed S] [--subscribers N]",
+	  "write sample operator data, TAC database and lists for the EIR",
+	  "Writes into DIR (created if missing) what an equipment identity register\n"
+	  "receives, made up (docs/eir-formats.md): for each of N operators (default\n"
+	  "3, at most 9) and M months from January 2026 (default 3, at most 24) a\n"
+	  "file operator-opK-YYYY-MM.csv of the rows its network saw (date, IMEI,\n"
+	  "IMSI, MSISDN, radio technology; one per subscriber and day seen), for N\n"
+	  "home subscribers per operator (default 1000) who change devices, and\n"
+	  "roamers; tac.csv, the device models; the lists stolen.csv,\n"
+	  "registered.csv, pairings.csv, golden.csv and barred_tacs.csv; and\n"
+	  "ground_truth.csv, each planted anomaly (cloned, malformed and test IMEIs,\n"
+	  "unknown and barred TACs, stolen and unregistered devices, devices on a\n"
+	  "radio technology they lack) with its IMEI, operator and date. The home\n"
+	  "country is the first of eir.home_mccs and eir.home_cc. The same seed S\n"
+	  "(default 1) writes the same files.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

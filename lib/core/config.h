@@ -20,6 +20,16 @@ struct idreg_config {
 	long import_max_line;      /* [import] max_line_bytes */
 	long import_max_records;   /* [import] max_records */
 	long import_max_domain_line; /* [import] max_domain_line_bytes */
+	char *eir_home_mccs;       /* [eir] home_mccs */
+	char *eir_home_cc;         /* [eir] home_cc */
+	char *eir_mnc3_mccs;       /* [eir] mnc3_mccs */
+	long eir_max_null;         /* [eir] max_null_permille */
+	long eir_max_non_numeric;  /* [eir] max_non_numeric_permille */
+	long eir_max_too_long;     /* [eir] max_too_long_permille */
+	long eir_max_leading_zeros; /* [eir] max_leading_zeros_permille */
+	long eir_max_foreign_imsi; /* [eir] max_foreign_imsi_permille */
+	long eir_max_foreign_msisdn; /* [eir] max_foreign_msisdn_permille */
+	long eir_max_volume_change; /* [eir] max_volume_change_percent */
 	char *rdap_listen;         /* [rdap] listen */
 	char *rdap_base_url;       /* [rdap] base_url */
 	char *rdap_port43;         /* [rdap] port43 */
