@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/skip.h"
+#include "idn/policy.h"
 #include "store/store.h"
 
 struct cli {
@@ -84,6 +85,14 @@ int cli_cmd_idn_variants(struct cli *cli, int argc, char **argv);
 /* Commands, in cmd_confusable.c. */
 int cli_cmd_idn_confusable(struct cli *cli, int argc, char **argv);
 int cli_cmd_idn_email(struct cli *cli, int argc, char **argv);
+
+/* Commands, in cmd_policy.c. */
+int cli_cmd_idn_register_check(struct cli *cli, int argc, char **argv);
+
+/** The configured IDN policy ([idn]), loaded, and a checker for it. */
+idreg_err cli_idn_policy(struct cli *cli, struct idreg_idn_policy **policy,
+			 struct idreg_idn_checker **checker, struct idreg_diag *diag);
+void cli_idn_policy_free(struct idreg_idn_policy *policy, struct idreg_idn_checker *checker);
 
 /* Commands, in cmd_eir.c. */
 int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv);

@@ -58,6 +58,9 @@ static idreg_err import_file(struct cli *cli, struct idreg_store *store, const c
 	print_counts("hosts", &result.hosts);
 	printf("; ");
 	print_counts("entities", &result.entities);
+	if (result.keys_set > 0) {
+		printf("; IDN keys set for %zu domains held before", result.keys_set);
+	}
 	if (file.skipped + result.skipped > 0) {
 		printf("; %zu bad lines skipped", file.skipped + result.skipped);
 	}
@@ -76,7 +79,7 @@ int cli_cmd_import_domains(struct cli *cli, int argc, char **argv)
 		{ "replace", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct idreg_domains_import_options opts = { false, false };
+	struct idreg_domains_import_options opts = { false, false, NULL };
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -92,9 +95,15 @@ int cli_cmd_import_domains(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cmd, "--replace takes one file (each file would replace the one before)");
 	}
 	struct idreg_store *store;
+	struct idreg_idn_policy *policy;
 	struct idreg_diag diag = { "" };
-	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	idreg_err err = cli_idn_policy(cli, &policy, &opts.keys, &diag);
 	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	err = cli_open_store(cli, false, &store, &diag);
+	if (err != IDREG_OK) {
+		cli_idn_policy_free(policy, opts.keys);
 		return cli_fail(&diag, err);
 	}
 	int status = CLI_OK;
@@ -104,6 +113,7 @@ int cli_cmd_import_domains(struct cli *cli, int argc, char **argv)
 		}
 	}
 	idreg_store_close(store);
+	cli_idn_policy_free(policy, opts.keys);
 	return status;
 }
 

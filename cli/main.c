@@ -48,7 +48,12 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "  --skip-bad   leave bad lines out (and say which) instead of refusing\n"
 	  "               the whole file\n"
-	  "  --replace    also remove the domains the file does not name (one FILE)\n" },
+	  "  --replace    also remove the domains the file does not name (one FILE)\n"
+	  "\n"
+	  "Every domain the registry then holds gets the keys of the IDN policy of\n"
+	  "the [idn] configuration (its index label and skeleton, which 'idn\n"
+	  "register-check' looks names up by); keys missing (a registry from before\n"
+	  "them) or stale (another LGR) are set, without a history line.\n" },
 	{ "export", "rir", cli_cmd_export_rir, "--registry NAME [--output FILE]",
 	  "write a registry's records in the exchange format",
 	  "Writes the records of one registry as an exchange-format file, with the\n"
@@ -162,6 +167,28 @@ static const struct cli_command commands[] = {
 	  "                  minimally-restrictive or unrestricted\n"
 	  "\n"
 	  "Exits with 1 if a label was refused or could not be read.\n" },
+	{ "idn", "register-check", cli_cmd_idn_register_check, "[--registrant HANDLE] [NAME...]",
+	  "may a name be registered under the IDN policy, and its variants' fate",
+	  "Decides each NAME against the registry's domains (--db) under the IDN\n"
+	  "policy of the configuration's [idn] section (idreg.conf(5)): the\n"
+	  "IDNA2008 registration check; the disposition of its first label under\n"
+	  "the LGR idn.lgr (invalid and blocked are refused); whether a variant of\n"
+	  "the label is held (one lookup of its index label): the name itself or a\n"
+	  "variant held by another registrant is refused, an allocatable variant\n"
+	  "held by HANDLE is its reserved variant; then the UTS #39 restriction\n"
+	  "level (idn.restriction_level) and whether a held name has the same\n"
+	  "skeleton (refused or flagged, idn.confusables). Writes one tab-separated\n"
+	  "line for the name: NAME, its U-label form, \"accepted\", \"flagged\" or\n"
+	  "\"refused\", and the reason; then, for an accepted name, one line per\n"
+	  "variant label: NAME, the variant, \"activated\", \"reserved\", \"blocked\"\n"
+	  "or \"held\" (idn.variants, idn.max_activated), and its disposition and\n"
+	  "the LGR's reason. Without NAME, reads one name per line from standard\n"
+	  "input.\n"
+	  "\n"
+	  "  --registrant HANDLE   the entity that would register the names\n"
+	  "                        (default: none, which holds nothing)\n"
+	  "\n"
+	  "Exits with 1 if a name was refused.\n" },
 	{ "idn", "email", cli_cmd_idn_email, "[ADDRESS...]",
 	  "check internationalized email addresses (RFC 6531/6532)",
 	  "Checks each ADDRESS as a contact address: a local part of RFC 5321\n"

@@ -29,6 +29,12 @@ struct conf_key {
 static const char *const backend_choices[] = { "sqlite", NULL };
 static const char *const level_choices[] = { "error", "warn", "info", "debug", NULL };
 static const char *const format_choices[] = { "text", "json", NULL };
+static const char *const variants_choices[] = { "reserve", "activate", "block", NULL };
+static const char *const confusables_choices[] = { "refuse", "flag", "allow", NULL };
+/* The restriction levels of UTS #39 section 5.2, as lib/idn/confusable.h names them. */
+static const char *const restriction_choices[] = { "ascii", "single-script", "highly-restrictive",
+						   "moderately-restrictive",
+						   "minimally-restrictive", "unrestricted", NULL };
 
 #define FIELD(f) offsetof(struct idreg_config, f)
 
@@ -107,6 +113,18 @@ static const struct conf_key config_keys[] = {
 	{ "privacy", "redact", CONF_STRING, FIELD(privacy_redact),
 	  "fn email voice fax street locality region postal_code", 0, 0, NULL,
 	  "contact fields withheld from anonymous clients when they are personal data" },
+	{ "idn", "lgr", CONF_STRING, FIELD(idn_lgr), "", 0, 0, NULL,
+	  "LGR (RFC 7940 XML) for the labels registered under the TLD; empty: IDNA2008 only" },
+	{ "idn", "variants", CONF_CHOICE, FIELD(idn_variants), "reserve", 0, 0, variants_choices,
+	  "allocatable variants of a registered label: reserve, activate or block" },
+	{ "idn", "max_activated", CONF_INT, FIELD(idn_max_activated), "2", 0, 64, NULL,
+	  "allocatable variants of a label that may be active beside it" },
+	{ "idn", "max_variants", CONF_INT, FIELD(idn_max_variants), "1000", 1, 100000, NULL,
+	  "variant label permutations examined per label at most" },
+	{ "idn", "confusables", CONF_CHOICE, FIELD(idn_confusables), "refuse", 0, 0,
+	  confusables_choices, "a label whose skeleton is a held name's: refuse, flag or allow" },
+	{ "idn", "restriction_level", CONF_CHOICE, FIELD(idn_restriction_level), "highly-restrictive",
+	  0, 0, restriction_choices, "loosest UTS #39 restriction level a label may have" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -47,6 +47,12 @@ struct idreg_config {
 	char *terms_url;           /* [service] terms_url */
 	long rdap_search_max;      /* [rdap] search_max_results */
 	char *privacy_redact;      /* [privacy] redact */
+	char *idn_lgr;             /* [idn] lgr */
+	char *idn_variants;        /* [idn] variants */
+	long idn_max_activated;    /* [idn] max_activated */
+	long idn_max_variants;     /* [idn] max_variants */
+	char *idn_confusables;     /* [idn] confusables */
+	char *idn_restriction_level; /* [idn] restriction_level */
 };
 
 /** Fill @cfg with every key's default. */

@@ -5,7 +5,9 @@
  * (lib/domains/domain.h), keeping the "before" text only of those that
  * change; then the writes, in batches for the creations, each with its
  * history line, and last the hosts and entities no domain refers to any
- * more are removed.
+ * more are removed.  With an IDN policy, every domain written gets the
+ * policy's keys, and stored domains whose keys are missing (a registry
+ * from before schema version 3) or stale (another LGR) get them too.
  */
 #include "domains/import.h"
 
@@ -40,6 +42,13 @@ struct file_dom {
 	int64_t stored_id;      /* 0 when the registry has no domain of that name */
 	const char *before;     /* D_CHANGED: the stored domain's text */
 	const char *stored_handle; /* of the stored domain, when it has one */
+	const char *index_key, *skeleton_key; /* the IDN policy's keys; NULL until computed */
+};
+
+/* A stored domain whose keys are to be set. */
+struct rekey {
+	int64_t id;
+	const char *index_key, *skeleton_key;
 };
 
 struct deleted_dom {
@@ -76,6 +85,10 @@ struct importer {
 	struct deleted_dom *deleted;
 	size_t n_deleted, deleted_cap;
 	bool late_drops;                    /* domains dropped after the pass over the store */
+	struct rekey *rekeys;
+	size_t n_rekeys, rekeys_cap;
+	char index_key[IDREG_IDN_INDEX_KEY_MAX];
+	char skeleton_key[IDREG_IDN_SKELETON_KEY_MAX];
 
 	int64_t change_set;
 	int64_t run_first, run_last;        /* created ids not yet in the history */
@@ -95,6 +108,48 @@ static void lower_key(const char *s, char *out, size_t size)
 		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
 	}
 	out[i] = '\0';
+}
+
+/* The IDN policy's keys of the name @unicode_name into *@index and *@skeleton (NULL without a policy). */
+static idreg_err name_keys(struct importer *im, const char *unicode_name, const char **index,
+			   const char **skeleton)
+{
+	*index = *skeleton = NULL;
+	if (im->opts->keys == NULL) {
+		return IDREG_OK;
+	}
+	struct idreg_diag why = { "" };
+	idreg_err err = idreg_idn_keys(im->opts->keys, unicode_name, im->index_key, im->skeleton_key,
+				       &why);
+	if (err != IDREG_OK) {
+		return idreg_diag_set(im->diag, err, "%s: %s: IDN keys: %s", im->file->path,
+				      unicode_name, why.text);
+	}
+	*index = arena_copy(&im->arena, im->index_key);
+	*skeleton = arena_copy(&im->arena, im->skeleton_key);
+	return *index != NULL && *skeleton != NULL ? IDREG_OK : IDREG_ENOMEM;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* A stored domain that stays: note it if its keys are not what the policy gives. */
+static idreg_err check_keys(struct importer *im, const struct idreg_stored_domain *row)
+{
+	const char *index, *skeleton;
+	idreg_err err = name_keys(im, row->domain.unicode_name, &index, &skeleton);
+	if (err != IDREG_OK || im->opts->keys == NULL ||
+	    (same_text(index, row->index_key) && same_text(skeleton, row->skeleton_key))) {
+		return err;
+	}
+	if (idreg_array_reserve(&im->rekeys, &im->rekeys_cap, im->n_rekeys, sizeof(*im->rekeys),
+				256) != IDREG_OK) {
+		return IDREG_ENOMEM;
+	}
+	im->rekeys[im->n_rekeys++] = (struct rekey){ row->id, index, skeleton };
+	return IDREG_OK;
 }
 
 /* ---- loading what the registry holds ---- */
@@ -368,6 +423,10 @@ static idreg_err compare_stored(void *ctx, const struct idreg_stored_domain *row
 	if (in_file && im->fdoms[i].state != D_DROPPED) {
 		struct file_dom *fdom = &im->fdoms[i];
 		fdom->stored_id = row->id;
+		idreg_err err = check_keys(im, row);
+		if (err != IDREG_OK) {
+			return err;
+		}
 		if (row->domain.handle != NULL &&
 		    (fdom->stored_handle = arena_copy(&im->arena, row->domain.handle)) == NULL) {
 			return IDREG_ENOMEM;
@@ -376,7 +435,7 @@ static idreg_err compare_stored(void *ctx, const struct idreg_stored_domain *row
 		struct idreg_domain d;
 		final_domain(im, (size_t)i, &d, contacts);
 		idreg_buf_clear(&im->text2);
-		idreg_err err = stored_text(im, row, &im->text);
+		err = stored_text(im, row, &im->text);
 		if (err == IDREG_OK) {
 			err = idreg_domain_format(&d, &im->text2);
 		}
@@ -412,7 +471,8 @@ static idreg_err compare_stored(void *ctx, const struct idreg_stored_domain *row
 	}
 	/* It stays as it is (not in the file, or its line was left out). */
 	mark_references(im, row);
-	return keep_handle(im, row->domain.handle, row->id);
+	idreg_err err = check_keys(im, row);
+	return err == IDREG_OK ? keep_handle(im, row->domain.handle, row->id) : err;
 }
 
 /* After the pass: mark the references of stored domains whose file line was dropped late. */
@@ -599,10 +659,15 @@ struct row_space {
 	int64_t entity_ids[IDREG_DOMAINS_MAX_ENTITIES];
 };
 
-static void fill_row(struct importer *im, size_t i, struct row_space *sp,
-		     struct idreg_domain_row *row)
+static idreg_err fill_row(struct importer *im, size_t i, struct row_space *sp,
+			 struct idreg_domain_row *row)
 {
 	const struct idreg_file_domain *fd = &im->file->domains[i];
+	struct file_dom *fdom = &im->fdoms[i];
+	idreg_err err = name_keys(im, fd->domain.unicode_name, &fdom->index_key, &fdom->skeleton_key);
+	if (err != IDREG_OK) {
+		return err;
+	}
 	final_domain(im, i, &sp->domain, sp->contacts);
 	for (size_t c = 0; c < fd->domain.n_ns; c++) {
 		sp->host_ids[c] = im->fhost_id[fd->host_ix[c]];
@@ -613,6 +678,9 @@ static void fill_row(struct importer *im, size_t i, struct row_space *sp,
 	row->domain = &sp->domain;
 	row->host_ids = sp->host_ids;
 	row->entity_ids = sp->entity_ids;
+	row->index_key = fdom->index_key;
+	row->skeleton_key = fdom->skeleton_key;
+	return IDREG_OK;
 }
 
 static idreg_err write_domains(struct importer *im)
@@ -630,13 +698,16 @@ static idreg_err write_domains(struct importer *im)
 	for (size_t i = 0; err == IDREG_OK && i <= file->count; i++) {
 		struct file_dom *fdom = i < file->count ? &im->fdoms[i] : NULL;
 		if (fdom != NULL && fdom->state == D_NEW) {
-			fill_row(im, i, &space[n], &rows[n]);
+			err = fill_row(im, i, &space[n], &rows[n]);
 			n++;
 		} else if (fdom != NULL && fdom->state == D_CHANGED) {
 			struct idreg_domain_row row;
-			fill_row(im, i, &space[n], &row);
+			err = fill_row(im, i, &space[n], &row);
 			idreg_buf_clear(&im->text);
-			err = im->store->ops->domain_update(im->store, fdom->stored_id, &row, im->diag);
+			if (err == IDREG_OK) {
+				err = im->store->ops->domain_update(im->store, fdom->stored_id, &row,
+								    im->diag);
+			}
 			if (err == IDREG_OK && (err = idreg_domain_format(row.domain, &im->text)) == IDREG_OK) {
 				err = history(im, "domain", IDREG_CHANGE_UPDATE, fdom->stored_id,
 					      fdom->before, im->text.data);
@@ -665,6 +736,12 @@ static idreg_err write_domains(struct importer *im)
 				      im->deleted[d].before, NULL);
 		}
 		im->result->domains.deleted++;
+	}
+	for (size_t k = 0; err == IDREG_OK && k < im->n_rekeys; k++) {
+		const struct rekey *r = &im->rekeys[k];
+		err = im->store->ops->domain_set_keys(im->store, r->id, r->index_key, r->skeleton_key,
+						      im->diag);
+		im->result->keys_set++;
 	}
 	free(space);
 	free(rows);
@@ -822,6 +899,7 @@ idreg_err idreg_import_domains(struct idreg_store *store, const struct idreg_dom
 	free(im.fhost_used);
 	free(im.fdoms);
 	free(im.deleted);
+	free(im.rekeys);
 	idreg_strmap_free(&im.sent_by_handle);
 	idreg_strmap_free(&im.shost_by_name);
 	idreg_strmap_free(&im.fdom_by_name);

@@ -15,11 +15,16 @@
 #include <stddef.h>
 
 #include "domains/format.h"
+#include "idn/policy.h"
 #include "store/store.h"
 
 struct idreg_domains_import_options {
 	bool replace;   /* remove the domains the file does not name */
 	bool skip_bad;  /* a domain that cannot be imported is left out (and said), not fatal */
+	/* The IDN policy's keys (lib/idn/policy.h): every domain of the registry,
+	 * in the file or not, gets the keys this checker gives its name; NULL:
+	 * new domains get none and stored ones keep theirs. */
+	struct idreg_idn_checker *keys;
 };
 
 /** What happened to the objects of one kind. */
@@ -30,6 +35,7 @@ struct idreg_import_counts {
 struct idreg_domains_import_result {
 	struct idreg_import_counts domains, hosts, entities;
 	size_t skipped;   /* domains left out by skip_bad at import time */
+	size_t keys_set;  /* stored domains whose IDN keys were missing or stale, and were set */
 	struct idreg_skip skips[IDREG_SKIPS_KEPT];
 };
 

@@ -72,13 +72,29 @@ struct idreg_stored_domain {
 	struct idreg_domain domain;
 	const int64_t *host_ids;   /* per nameserver, in order */
 	const int64_t *entity_ids; /* per contact, in order */
+	const char *index_key;     /* the IDN policy's keys (lib/idn/policy.h); NULL: none yet */
+	const char *skeleton_key;
 };
 
-/** A domain to write: the domain, and the ids its nameservers and contacts have. */
+/** A domain to write: the domain, the ids its nameservers and contacts have, its keys. */
 struct idreg_domain_row {
 	const struct idreg_domain *domain;
 	const int64_t *host_ids;
 	const int64_t *entity_ids;
+	const char *index_key;     /* NULL: none */
+	const char *skeleton_key;
+};
+
+/** Which key of the IDN policy a held domain is looked up by. */
+enum idreg_domain_key { IDREG_DOMAIN_INDEX_KEY, IDREG_DOMAIN_SKELETON_KEY };
+
+/** A domain found by a key: names, registrant's handle (NULL: none), index key. */
+struct idreg_keyed_domain {
+	int64_t id;
+	const char *ldh_name;
+	const char *unicode_name;
+	const char *registrant;
+	const char *index_key;
 };
 
 struct idreg_stored_host {
@@ -96,6 +112,7 @@ struct idreg_stored_entity {
 /** How many domains, hosts and entities the store holds. */
 struct idreg_domain_counts {
 	uint64_t domains, hosts, entities;
+	uint64_t without_keys; /* domains whose IDN policy keys are not computed yet */
 };
 
 struct idreg_store;
@@ -103,6 +120,7 @@ struct idreg_store;
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
+typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -175,6 +193,17 @@ struct idreg_store_ops {
 	idreg_err (*entity_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
 	idreg_err (*domain_counts)(struct idreg_store *s, struct idreg_domain_counts *out,
 				   struct idreg_diag *diag);
+
+	/* The IDN policy's keys of domains (schema version 3), both indexed.
+	 * find: the domains whose @which key is @key, in id order (the strings
+	 * live during the callback).  set_keys: a domain's keys (NULL: none),
+	 * without a history line, since they follow from its name and the
+	 * policy. */
+	idreg_err (*domain_find_key)(struct idreg_store *s, enum idreg_domain_key which,
+				     const char *key, idreg_keyed_domain_cb cb, void *ctx,
+				     struct idreg_diag *diag);
+	idreg_err (*domain_set_keys)(struct idreg_store *s, int64_t id, const char *index_key,
+				     const char *skeleton_key, struct idreg_diag *diag);
 };
 
 struct idreg_store {

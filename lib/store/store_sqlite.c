@@ -160,6 +160,17 @@ static const char *const migrations[] = {
 	"INSERT INTO id_counter (name, next_id) VALUES ('domain', 1);"
 	"INSERT INTO id_counter (name, next_id) VALUES ('host', 1);"
 	"INSERT INTO id_counter (name, next_id) VALUES ('entity', 1);",
+	/* 3: the keys of the IDN registration policy (lib/idn/policy.h): the
+	 * index key (the first label's index label under the configured LGR,
+	 * and the parent) and the skeleton key (its UTS #39 skeleton, and the
+	 * parent), so that "is a variant of this name held?" and "does a held
+	 * name look like it?" are one indexed lookup each.  They depend on the
+	 * LGR and on ICU's data, which SQL cannot compute: a registry upgraded
+	 * here has them NULL until 'idreg import domains' fills them in. */
+	"ALTER TABLE domain ADD COLUMN index_key TEXT;"
+	"ALTER TABLE domain ADD COLUMN skeleton_key TEXT;"
+	"CREATE INDEX domain_index_key ON domain(index_key);"
+	"CREATE INDEX domain_skeleton_key ON domain(skeleton_key);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -219,6 +230,9 @@ enum stmt_id {
 	ST_ENTITY_UPDATE,
 	ST_ENTITY_DELETE,
 	ST_DOMAIN_COUNTS,
+	ST_DOMAIN_BY_INDEX_KEY,
+	ST_DOMAIN_BY_SKELETON_KEY,
+	ST_DOMAIN_SET_KEYS,
 	ST_COUNT
 };
 
@@ -249,9 +263,10 @@ enum stmt_id {
 #define ROWS_32(r) ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," \
 	ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r) "," ROWS_4(r)
 #define DOMAIN_COLUMNS                                                                      \
-	"id, ldh_name, unicode_name, handle, status, registered, expires, last_changed, changed_at"
-#define DOMAIN_NCOL 9
-#define DOMAIN_ROW "(?,?,?,?,?,?,?,?,?)"
+	"id, ldh_name, unicode_name, handle, status, registered, expires, last_changed, changed_at, " \
+	"index_key, skeleton_key"
+#define DOMAIN_NCOL 11
+#define DOMAIN_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
 #define DS_INSERT "(domain_id, position, key_tag, algorithm, digest_type, digest)"
 #define DS_NCOL 6
 #define DS_ROW "(?,?,?,?,?,?)"
@@ -273,6 +288,13 @@ enum stmt_id {
 #define ENTITY_NCOL 15
 #define ENTITY_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define MAX_NCOL 15
+
+/* A domain found by a key, with its first registrant's handle. */
+#define KEYED_DOMAIN_SELECT                                                                 \
+	"SELECT d.id, d.ldh_name, d.unicode_name, d.index_key, "                             \
+	"(SELECT e.handle FROM domain_entity de JOIN entity e ON e.id = de.entity_id "      \
+	"WHERE de.domain_id = d.id AND de.role = 'registrant' ORDER BY de.position LIMIT 1) " \
+	"FROM domain d "
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -326,7 +348,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 					  ROWS_32(DE_ROW),
 	[ST_DOMAIN_UPDATE] = "UPDATE domain SET ldh_name = ?2, unicode_name = ?3, handle = ?4, "
 			     "status = ?5, registered = ?6, expires = ?7, last_changed = ?8, "
-			     "changed_at = ?9 WHERE id = ?1",
+			     "changed_at = ?9, index_key = ?10, skeleton_key = ?11 WHERE id = ?1",
 	[ST_DOMAIN_DELETE] = "DELETE FROM domain WHERE id = ?1",
 	[ST_DOMAIN_DS_DELETE] = "DELETE FROM domain_ds WHERE domain_id = ?1",
 	[ST_DOMAIN_HOST_DELETE] = "DELETE FROM domain_host WHERE domain_id = ?1",
@@ -353,7 +375,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 			     "changed_at = ?15 WHERE id = ?1",
 	[ST_ENTITY_DELETE] = "DELETE FROM entity WHERE id = ?1",
 	[ST_DOMAIN_COUNTS] = "SELECT (SELECT count(*) FROM domain), (SELECT count(*) FROM host), "
-			     "(SELECT count(*) FROM entity)",
+			     "(SELECT count(*) FROM entity), "
+			     "(SELECT count(*) FROM domain WHERE index_key IS NULL)",
+	[ST_DOMAIN_BY_INDEX_KEY] = KEYED_DOMAIN_SELECT "WHERE d.index_key = ?1 ORDER BY d.id",
+	[ST_DOMAIN_BY_SKELETON_KEY] = KEYED_DOMAIN_SELECT "WHERE d.skeleton_key = ?1 ORDER BY d.id",
+	[ST_DOMAIN_SET_KEYS] = "UPDATE domain SET index_key = ?2, skeleton_key = ?3 WHERE id = ?1",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -1248,8 +1274,9 @@ static bool field_parse(const char *s, size_t len, unsigned *out)
 }
 
 static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t id,
-			       const struct idreg_domain *d)
+			       const struct idreg_domain_row *row)
 {
+	const struct idreg_domain *d = row->domain;
 	v_int(&v[0], id);
 	v_text(&v[1], d->ldh_name);
 	v_text(&v[2], d->unicode_name);
@@ -1259,6 +1286,8 @@ static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t
 	v_text(&v[6], rw_time(w, d->expires));
 	v_text(&v[7], rw_time(w, d->last_changed));
 	v_text(&v[8], change_time(w->s));
+	v_text(&v[9], row->index_key);
+	v_text(&v[10], row->skeleton_key);
 	return v[4].type == V_NULL || (d->registered != IDREG_TIME_NONE && v[5].type == V_NULL) ||
 			       (d->expires != IDREG_TIME_NONE && v[6].type == V_NULL) ||
 			       (d->last_changed != IDREG_TIME_NONE && v[7].type == V_NULL)
@@ -1346,7 +1375,7 @@ static idreg_err sq_domain_insert(struct idreg_store *base, const struct idreg_d
 	children_init(c, s);
 	for (size_t i = 0; err == IDREG_OK && i < n; i++) {
 		int64_t id = *first_id + (int64_t)i;
-		err = domain_values(w, rw_row(w), id, rows[i].domain);
+		err = domain_values(w, rw_row(w), id, &rows[i]);
 		if (err == IDREG_OK) {
 			err = rw_add(w, diag);
 		}
@@ -1398,7 +1427,7 @@ static idreg_err sq_domain_update(struct idreg_store *base, int64_t id,
 	}
 	rw_init(w, s, ST_DOMAIN_UPDATE, ST_DOMAIN_UPDATE, DOMAIN_NCOL, "changing a domain");
 	children_init(c, s);
-	idreg_err err = domain_values(w, rw_row(w), id, row->domain);
+	idreg_err err = domain_values(w, rw_row(w), id, row);
 	if (err == IDREG_OK) {
 		err = rw_step(w, ST_DOMAIN_UPDATE, w->vals, 1, diag);
 	}
@@ -1564,6 +1593,8 @@ static idreg_err sq_domain_each(struct idreg_store *base, idreg_domain_cb cb, vo
 		d->unicode_name = column_text(st, 2);
 		d->handle = column_text_or_null(st, 3);
 		row.changed_at = column_text(st, 8);
+		row.index_key = column_text_or_null(st, 9);
+		row.skeleton_key = column_text_or_null(st, 10);
 		idreg_arena_reset(&sc.text);
 		bool ok = parse_names(column_text(st, 4), status_parse, &d->status) &&
 			  column_time(st, 5, &d->registered) && column_time(st, 6, &d->expires) &&
@@ -1872,9 +1903,56 @@ static idreg_err sq_domain_counts(struct idreg_store *base, struct idreg_domain_
 		out->domains = (uint64_t)sqlite3_column_int64(st, 0);
 		out->hosts = (uint64_t)sqlite3_column_int64(st, 1);
 		out->entities = (uint64_t)sqlite3_column_int64(st, 2);
+		out->without_keys = (uint64_t)sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? IDREG_OK : fail(s, rc, "counting domains", diag);
+}
+
+static idreg_err sq_domain_find_key(struct idreg_store *base, enum idreg_domain_key which,
+				    const char *key, idreg_keyed_domain_cb cb, void *ctx,
+				    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, which == IDREG_DOMAIN_INDEX_KEY ? ST_DOMAIN_BY_INDEX_KEY
+								    : ST_DOMAIN_BY_SKELETON_KEY,
+				 &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_keyed_domain row = {
+			.id = sqlite3_column_int64(st, 0),
+			.ldh_name = column_text(st, 1),
+			.unicode_name = column_text(st, 2),
+			.index_key = column_text(st, 3),
+			.registrant = column_text_or_null(st, 4),
+		};
+		if ((err = cb(ctx, &row)) != IDREG_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "finding domains by key", diag);
+}
+
+static idreg_err sq_domain_set_keys(struct idreg_store *base, int64_t id, const char *index_key,
+				    const char *skeleton_key, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_DOMAIN_SET_KEYS, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	bind_text_or_null(st, 2, index_key);
+	bind_text_or_null(st, 3, skeleton_key);
+	return stmt_done(s, st, "recording the keys of a domain", diag);
 }
 
 /* ---- opening, migrations ---- */
@@ -2000,6 +2078,8 @@ static const struct idreg_store_ops sqlite_ops = {
 	.entity_update = sq_entity_update,
 	.entity_delete = sq_entity_delete,
 	.domain_counts = sq_domain_counts,
+	.domain_find_key = sq_domain_find_key,
+	.domain_set_keys = sq_domain_set_keys,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,

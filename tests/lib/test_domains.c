@@ -485,7 +485,7 @@ static idreg_err import_text(const char *text, bool replace, struct idreg_domain
 	if (err != IDREG_OK) {
 		return err;
 	}
-	struct idreg_domains_import_options io = { replace, false };
+	struct idreg_domains_import_options io = { replace, false, NULL };
 	return idreg_import_domains(g_store, &g_file, &io, r, diag);
 }
 
