@@ -319,6 +319,12 @@ static idreg_err reserved_variant(struct idreg_idn_checker *c, const struct vari
 {
 	const struct idreg_idn_policy_settings *set = &c->policy->settings;
 	const char *first = vs->held[0];
+	if (c->ev == NULL) { /* keys made under an LGR the policy no longer names */
+		set_reason(out, IDREG_IDN_VARIANT_BLOCKED,
+			   "shares its index key with %s, which the policy without an LGR cannot weigh "
+			   "('idreg import domains' keys the registry again)", first);
+		return IDREG_OK;
+	}
 	if (set->variants == IDREG_IDN_VARIANTS_BLOCK) {
 		set_reason(out, IDREG_IDN_VARIANT_BLOCKED,
 			   "a variant of %s, and the policy blocks every variant (idn.variants = block)",
