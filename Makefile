@@ -28,7 +28,7 @@ run: build
 
 # Sanitizer build (ASan + UBSan, no recovery), every test, fuzz targets briefly.
 test: deps
-	@BUILD=$(TEST_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) bash scripts/test.sh
+	@BUILD=$(TEST_BUILD) RUN_BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) bash scripts/test.sh
 
 fuzz: deps
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash scripts/fuzz.sh

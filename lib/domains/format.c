@@ -182,8 +182,8 @@ static idreg_err get_handle(struct parser *p, const char *field, const json_t *v
 static idreg_err get_name(struct parser *p, const char *field, const json_t *v,
 			  const char **ldh, const char **unicode)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	idreg_err err = get_string(p, field, v, true, IDREG_UTS46_INPUT_MAX, &s, &len);
 	if (err != IDREG_OK) {
 		return err;

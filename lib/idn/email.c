@@ -310,7 +310,7 @@ idreg_err idreg_email_check(const char *text, size_t len, struct idreg_email *ou
 	if (!idreg_uts46_valid_utf8(text, len)) {
 		return refuse(&p, IDREG_EMAIL_NOT_UTF8, 0, "%s", "");
 	}
-	size_t at;
+	size_t at = 0; /* set by the local-part parsers when they succeed */
 	idreg_err err = len > 0 && text[0] == '"' ? quoted_string(&p, &at) : dot_string(&p, &at);
 	if (err != IDREG_OK) {
 		return err;

@@ -52,7 +52,7 @@ static const char *lgr_dir(void)
 	return shared_lgr;
 }
 
-static char schema_path[4096];
+static char schema_path[4096 + 16]; /* lgr_dir() and "/lgr.rng" */
 
 static const char *schema(void)
 {
