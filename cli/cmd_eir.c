@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "eir/import.h"
 #include "eir/sample.h"
 
 static bool parse_unsigned(const char *text, unsigned long long max, unsigned long long *out)
@@ -83,4 +84,74 @@ int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv)
 	struct idreg_diag diag = { "" };
 	idreg_err err = idreg_eir_sample_write(&opts, &diag);
 	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+}
+
+static void print_report(const char *path, const struct idreg_eir_import_options *opts,
+			 const struct idreg_eir_report *rep)
+{
+	if (opts->kind != IDREG_EIR_OPERATOR) {
+		printf("%s: %llu rows, %llu entries written%s\n", path, (unsigned long long)rep->rows,
+		       (unsigned long long)rep->written, rep->delta ? " (a delta)" : "");
+		return;
+	}
+	printf("%s: operator %s, %s to %s, %llu rows (%.1f a day), %llu observations\n", path,
+	       opts->operator_name, rep->first_date, rep->last_date, (unsigned long long)rep->rows,
+	       rep->rows_per_day, (unsigned long long)rep->written);
+	printf("  IMEIs:");
+	for (int st = 0; st < IDREG_IMEI_STATUS_COUNT; st++) {
+		if (rep->imei_status[st] > 0) {
+			printf(" %s %llu", idreg_imei_status_name((enum idreg_imei_status)st),
+			       (unsigned long long)rep->imei_status[st]);
+		}
+	}
+	printf("\n  empty IMSIs %llu, MSISDNs %llu; foreign IMSIs %llu, MSISDNs %llu\n",
+	       (unsigned long long)rep->null_imsi, (unsigned long long)rep->null_msisdn,
+	       (unsigned long long)rep->foreign_imsi, (unsigned long long)rep->foreign_msisdn);
+}
+
+int cli_cmd_eir_import(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("eir", "import");
+	static const struct option options[] = {
+		{ "operator", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct idreg_config *c = &cli->config;
+	struct idreg_eir_import_options opts = {
+		.home_mccs = c->eir_home_mccs, .home_cc = c->eir_home_cc,
+		.mnc3_mccs = c->eir_mnc3_mccs, .max_null = c->eir_max_null,
+		.max_non_numeric = c->eir_max_non_numeric, .max_too_long = c->eir_max_too_long,
+		.max_leading_zeros = c->eir_max_leading_zeros,
+		.max_foreign_imsi = c->eir_max_foreign_imsi,
+		.max_foreign_msisdn = c->eir_max_foreign_msisdn,
+		.max_volume_change = c->eir_max_volume_change,
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'o') {
+			return cli_usage_error(cmd, "unknown option");
+		}
+		opts.operator_name = optarg;
+	}
+	if (argc - optind != 2 || !idreg_eir_kind_parse(argv[optind], &opts.kind)) {
+		return cli_usage_error(cmd, "give a KIND (operator, tac, stolen, registered, pairings, "
+				       "golden or barred) and one FILE");
+	}
+	if ((opts.kind == IDREG_EIR_OPERATOR) != (opts.operator_name != NULL)) {
+		return cli_usage_error(cmd, "--operator NAME goes with operator files, and only them");
+	}
+	const char *path = argv[optind + 1];
+	struct idreg_diag diag = { "" };
+	struct idreg_store *store = NULL;
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	struct idreg_eir_report report;
+	if (err == IDREG_OK) {
+		err = idreg_eir_import(store, path, &opts, &report, &diag);
+	}
+	idreg_store_close(store);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	print_report(path, &opts, &report);
+	return CLI_OK;
 }

@@ -227,6 +227,23 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "Gaps (no population, no holder ids, nothing to divide by) are empty CSV\n"
 	  "fields and JSON null.\n" },
+	{ "eir", "import", cli_cmd_eir_import,
+	  "operator|tac|stolen|registered|pairings|golden|barred FILE [--operator NAME]",
+	  "import operator data, the TAC database or a list into the EIR",
+	  "Imports FILE (formats in docs/eir-formats.md) in one transaction. An\n"
+	  "operator file (--operator NAME) has rows date,imei,imsi,msisdn,rat: they\n"
+	  "are merged into observations per operator, month, IMEI (normalized to 14\n"
+	  "digits, the raw field kept), IMSI and MSISDN, with the first and last day\n"
+	  "and the days of the month seen; the same file imported again changes\n"
+	  "nothing. The file is refused, with a report, when a share of its rows\n"
+	  "crosses its eir.max_* limit (empty IMEIs, IMSIs or MSISDNs; IMEIs with a\n"
+	  "non-digit, over 16 digits or that lost leading zeros; IMSIs and MSISDNs\n"
+	  "not of the home country) or its rows a day differ from the operator's\n"
+	  "earlier files by more than eir.max_volume_change_percent. tac replaces\n"
+	  "the TAC database; stolen, registered, pairings, golden and barred (TACs)\n"
+	  "replace their list, or change it when the file has a change column (add\n"
+	  "or remove). A line that breaks the format refuses the file with its line.\n"
+	  "Prints what was counted and written.\n" },
 	{ "eir", "sample", cli_cmd_eir_sample,
 	  "--out DIR [--operators N] [--months M] [--seed S] [--subscribers N]",
 	  "write sample operator data, TAC database and lists for the EIR",

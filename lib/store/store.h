@@ -62,6 +62,53 @@ struct idreg_count_row {
 };
 
 /**
+ * Observations of one (operator, month, IMEI, IMSI, MSISDN), the rows of an
+ * operator's file merged: days seen as a bitmask (bit d-1 for day d of the
+ * month), radio technologies as one (bit 0 2G, 1 3G, 2 4G, 3 5G).  Merging
+ * into what is held keeps the earliest first and latest last day and ORs
+ * the masks, so the same rows merged twice change nothing.
+ */
+struct idreg_eir_observation {
+	const char *operator_name;
+	const char *month;          /* YYYY-MM */
+	const char *imei;           /* normalized 14 digits, or the raw field when it has none */
+	const char *imei_raw;       /* as first seen */
+	const char *imsi, *msisdn;  /* as given, "" when empty */
+	const char *first_seen, *last_seen; /* YYYY-MM-DD */
+	uint32_t days;
+	unsigned rats;
+};
+
+/** A device model of the TAC database. */
+struct idreg_eir_tac {
+	const char *tac, *manufacturer, *model;
+	unsigned rats;              /* as in observations */
+	const char *allocated;      /* YYYY-MM-DD */
+	const char *device_type;
+};
+
+/** An entry of a list: an IMEI (normalized), or a TAC for barred_tacs. */
+struct idreg_eir_list_entry {
+	const char *item;
+	const char *imsi;           /* pairings; "" otherwise */
+	const char *raw;            /* as the file gave it */
+	const char *date;           /* stolen: reported; "" otherwise */
+	bool remove;                /* a delta's removal */
+};
+
+/** A file imported: kind ("operator", "tac", a list's name), operator ("" but for
+ * operator files), the period its rows cover and how many rows it had. */
+struct idreg_eir_import {
+	const char *kind, *operator_name;
+	const char *first_date, *last_date; /* "" when the file has no dates */
+	int64_t days;               /* days in the period */
+	uint64_t rows;
+	const char *file;
+};
+
+typedef idreg_err (*idreg_eir_import_cb)(void *ctx, const struct idreg_eir_import *imp);
+
+/**
  * A domain as the store holds it.  Its nameservers and contacts are ids of
  * host and entity rows: domain.nameservers is NULL and the contacts' handles
  * are NULL (their roles are set); the strings live only during the callback.
@@ -163,6 +210,26 @@ struct idreg_store_ops {
 				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,
 				 struct idreg_diag *diag);
+
+	/* The equipment identity register (lib/eir).  observe: merge @n
+	 * observations into those held.  tac_replace: the TAC database becomes
+	 * @rows.  list_write: @full: the list becomes @rows; else each entry is
+	 * added (or replaced) or, with remove, taken out.  import_put: record a
+	 * file (one per kind, operator and period: a file of the same period
+	 * replaces the record); import_each: those of @kind and @operator_name,
+	 * by period. */
+	idreg_err (*eir_observe)(struct idreg_store *s, const struct idreg_eir_observation *rows,
+				 size_t n, struct idreg_diag *diag);
+	idreg_err (*eir_tac_replace)(struct idreg_store *s, const struct idreg_eir_tac *rows,
+				     size_t n, struct idreg_diag *diag);
+	idreg_err (*eir_list_write)(struct idreg_store *s, const char *list, bool full,
+				    const struct idreg_eir_list_entry *rows, size_t n,
+				    struct idreg_diag *diag);
+	idreg_err (*eir_import_put)(struct idreg_store *s, const struct idreg_eir_import *imp,
+				    struct idreg_diag *diag);
+	idreg_err (*eir_import_each)(struct idreg_store *s, const char *kind,
+				     const char *operator_name, idreg_eir_import_cb cb, void *ctx,
+				     struct idreg_diag *diag);
 
 	/* Domains, hosts and entities (schema version 2).  each: every row in id
 	 * order.  insert: @n rows given ids @first_id .. @first_id + n - 1, in

@@ -171,6 +171,52 @@ static const char *const migrations[] = {
 	"ALTER TABLE domain ADD COLUMN skeleton_key TEXT;"
 	"CREATE INDEX domain_index_key ON domain(index_key);"
 	"CREATE INDEX domain_skeleton_key ON domain(skeleton_key);",
+	/* 4: the equipment identity register (lib/eir).  Observations merge
+	 * an operator's rows per (operator, month, IMEI, IMSI, MSISDN): first
+	 * and last day seen, days of the month seen (bit d-1 for day d), radio
+	 * technologies seen (bit 0 2G .. bit 3 5G), keyed on the normalized
+	 * IMEI (the raw field when it has none) with the first raw field kept.
+	 * The TAC database, the lists (an item is an IMEI, or a TAC for
+	 * barred_tacs; imsi is '' but in pairings), and each file imported
+	 * with its period and rows, which the volume check compares with. */
+	"CREATE TABLE eir_observation ("
+	"  operator TEXT NOT NULL,"
+	"  month TEXT NOT NULL,"
+	"  imei TEXT NOT NULL,"
+	"  imei_raw TEXT NOT NULL,"
+	"  imsi TEXT NOT NULL,"
+	"  msisdn TEXT NOT NULL,"
+	"  first_seen TEXT NOT NULL,"
+	"  last_seen TEXT NOT NULL,"
+	"  days BIGINT NOT NULL,"
+	"  rats INTEGER NOT NULL,"
+	"  PRIMARY KEY (operator, month, imei, imsi, msisdn));"
+	"CREATE INDEX eir_observation_imei ON eir_observation(imei);"
+	"CREATE TABLE eir_tac ("
+	"  tac TEXT PRIMARY KEY,"
+	"  manufacturer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  rats INTEGER NOT NULL,"
+	"  allocated TEXT NOT NULL,"
+	"  device_type TEXT NOT NULL);"
+	"CREATE TABLE eir_list ("
+	"  list TEXT NOT NULL CHECK (list = 'stolen' OR list = 'registered' OR list = 'pairings' OR"
+	"                           list = 'golden' OR list = 'barred_tacs'),"
+	"  item TEXT NOT NULL,"
+	"  imsi TEXT NOT NULL,"
+	"  raw TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  PRIMARY KEY (list, item, imsi));"
+	"CREATE TABLE eir_import ("
+	"  kind TEXT NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  first_date TEXT NOT NULL,"
+	"  last_date TEXT NOT NULL,"
+	"  days INTEGER NOT NULL,"
+	"  rows BIGINT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  imported_at TEXT NOT NULL,"
+	"  PRIMARY KEY (kind, operator, first_date, last_date));",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -195,6 +241,15 @@ enum stmt_id {
 	ST_COUNTER_PUT,
 	ST_CHANGE_SET_ADD,
 	ST_HISTORY_ADD,
+	ST_EIR_OBSERVE,
+	ST_EIR_TAC_ALL,
+	ST_EIR_TAC_REMOVE,
+	ST_EIR_TAC_PUT,
+	ST_EIR_LIST_OF,
+	ST_EIR_LIST_PUT,
+	ST_EIR_LIST_REMOVE,
+	ST_EIR_IMPORT_PUT,
+	ST_EIR_IMPORTS_OF,
 	/* domains, hosts, entities */
 	ST_ID_GET,
 	ST_ID_PUT,
@@ -328,6 +383,29 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
 	[ST_HISTORY_ADD] = ("INSERT INTO history (change_set, object_type, first_id, last_id, "
 			    "action, before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+	[ST_EIR_OBSERVE] = "INSERT INTO eir_observation (operator, month, imei, imei_raw, imsi, msisdn, "
+			   "first_seen, last_seen, days, rats) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+			   "ON CONFLICT (operator, month, imei, imsi, msisdn) DO UPDATE SET "
+			   "first_seen = CASE WHEN ?7 < eir_observation.first_seen THEN ?7 "
+			   "ELSE eir_observation.first_seen END, "
+			   "last_seen = CASE WHEN ?8 > eir_observation.last_seen THEN ?8 "
+			   "ELSE eir_observation.last_seen END, "
+			   "days = eir_observation.days | ?9, rats = eir_observation.rats | ?10",
+	[ST_EIR_TAC_ALL] = "SELECT tac, '' FROM eir_tac",
+	[ST_EIR_TAC_REMOVE] = "DELETE FROM eir_tac WHERE tac = ?1",
+	[ST_EIR_TAC_PUT] = "INSERT INTO eir_tac (tac, manufacturer, model, rats, allocated, device_type) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tac) DO UPDATE SET "
+			   "manufacturer = ?2, model = ?3, rats = ?4, allocated = ?5, device_type = ?6",
+	[ST_EIR_LIST_OF] = "SELECT item, imsi FROM eir_list WHERE list = ?1",
+	[ST_EIR_LIST_PUT] = "INSERT INTO eir_list (list, item, imsi, raw, date) VALUES (?1, ?2, ?3, ?4, ?5) "
+			    "ON CONFLICT (list, item, imsi) DO UPDATE SET raw = ?4, date = ?5",
+	[ST_EIR_LIST_REMOVE] = "DELETE FROM eir_list WHERE list = ?1 AND item = ?2 AND imsi = ?3",
+	[ST_EIR_IMPORT_PUT] = "INSERT INTO eir_import (kind, operator, first_date, last_date, days, rows, "
+			      "file, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+			      "ON CONFLICT (kind, operator, first_date, last_date) DO UPDATE SET "
+			      "days = ?5, rows = ?6, file = ?7",
+	[ST_EIR_IMPORTS_OF] = "SELECT kind, operator, first_date, last_date, days, rows, file "
+			      "FROM eir_import WHERE kind = ?1 AND operator = ?2 ORDER BY first_date",
 	[ST_ID_GET] = "SELECT next_id FROM id_counter WHERE name = ?1",
 	[ST_ID_PUT] = "UPDATE id_counter SET next_id = ?2 WHERE name = ?1",
 	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain ORDER BY id",
@@ -1059,6 +1137,224 @@ static idreg_err sq_history_add(struct idreg_store *base, const struct idreg_his
 	bind_text_or_null(st, 6, e->before);
 	bind_text_or_null(st, 7, e->after);
 	return stmt_done(s, st, "recording history", diag);
+}
+
+/* ---- the equipment identity register ---- */
+
+static idreg_err sq_eir_observe(struct idreg_store *base, const struct idreg_eir_observation *rows,
+				size_t n, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		const struct idreg_eir_observation *o = &rows[i];
+		sqlite3_stmt *st = NULL;
+		if ((err = stmt_get(s, ST_EIR_OBSERVE, &st, diag)) != IDREG_OK) {
+			break;
+		}
+		const char *texts[] = { o->operator_name, o->month, o->imei, o->imei_raw, o->imsi,
+					o->msisdn, o->first_seen, o->last_seen };
+		for (int c = 0; c < 8; c++) {
+			sqlite3_bind_text(st, c + 1, texts[c], -1, SQLITE_STATIC);
+		}
+		sqlite3_bind_int64(st, 9, (int64_t)o->days);
+		sqlite3_bind_int64(st, 10, (int64_t)o->rats);
+		err = stmt_done(s, st, "recording observations", diag);
+	}
+	return err;
+}
+
+/*
+ * Make a table hold only the keys of @keep ("keyimsi"): remove the rows
+ * @select (of @list, unless NULL) finds whose key (columns 0 and 1) is not
+ * there, with @remove (?1 the list or the key, then the key and imsi).  Rows
+ * that stay are left as they are, so a full file imported again changes
+ * nothing, not even the order rows are kept in.
+ */
+static idreg_err eir_remove_others(struct sqlite_store *s, enum stmt_id select, enum stmt_id remove,
+				   const char *list, const struct idreg_strmap *keep,
+				   struct idreg_diag *diag)
+{
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 64 * 1024, 0);
+	char **gone = NULL;
+	size_t n_gone = 0, cap_gone = 0;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, select, &st, diag);
+	if (err != IDREG_OK) {
+		idreg_arena_free(&arena);
+		return err;
+	}
+	if (list != NULL) {
+		sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+	}
+	int rc = SQLITE_DONE;
+	int64_t unused;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char key[160];
+		snprintf(key, sizeof(key), "%s%s", column_text(st, 0), column_text(st, 1));
+		if (idreg_strmap_get(keep, key, &unused) == IDREG_OK) {
+			continue;
+		}
+		err = idreg_array_reserve(&gone, &cap_gone, n_gone, sizeof(*gone), 64);
+		if (err == IDREG_OK && (gone[n_gone++] = idreg_arena_strndup(&arena, key, strlen(key))) == NULL) {
+			err = IDREG_ENOMEM;
+		}
+	}
+	sqlite3_reset(st);
+	if (err != IDREG_OK) {
+		err = idreg_diag_set(diag, err, "%s: out of memory", s->path);
+	} else if (rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading what is held", diag);
+	}
+	for (size_t i = 0; err == IDREG_OK && i < n_gone; i++) {
+		const char *key = gone[i];
+		const char *sep = strchr(key, '');
+		if ((err = stmt_get(s, remove, &st, diag)) != IDREG_OK) {
+			break;
+		}
+		int col = 1;
+		if (list != NULL) {
+			sqlite3_bind_text(st, col++, list, -1, SQLITE_STATIC);
+		}
+		sqlite3_bind_text(st, col++, key, (int)(sep - key), SQLITE_STATIC);
+		if (list != NULL) {
+			sqlite3_bind_text(st, col, sep + 1, -1, SQLITE_STATIC);
+		}
+		err = stmt_done(s, st, "removing what a full file no longer has", diag);
+	}
+	free(gone);
+	idreg_arena_free(&arena);
+	return err;
+}
+
+/* The keys of @n entries (TACs when @tacs, else list entries), for eir_remove_others. */
+static idreg_err eir_keys(const struct idreg_eir_tac *tacs, const struct idreg_eir_list_entry *items,
+			  size_t n, struct idreg_strmap *keys)
+{
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		char key[160];
+		snprintf(key, sizeof(key), "%s%s", tacs ? tacs[i].tac : items[i].item,
+			 tacs ? "" : items[i].imsi);
+		err = idreg_strmap_put(keys, key, 0);
+	}
+	return err;
+}
+
+static idreg_err sq_eir_tac_replace(struct idreg_store *base, const struct idreg_eir_tac *rows,
+				    size_t n, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct idreg_strmap keys;
+	idreg_strmap_init(&keys);
+	idreg_err err = eir_keys(rows, NULL, n, &keys);
+	err = err != IDREG_OK ? idreg_diag_set(diag, err, "%s: out of memory", s->path)
+			      : eir_remove_others(s, ST_EIR_TAC_ALL, ST_EIR_TAC_REMOVE, NULL, &keys, diag);
+	idreg_strmap_free(&keys);
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		sqlite3_stmt *st = NULL;
+		if ((err = stmt_get(s, ST_EIR_TAC_PUT, &st, diag)) != IDREG_OK) {
+			break;
+		}
+		const struct idreg_eir_tac *t = &rows[i];
+		sqlite3_bind_text(st, 1, t->tac, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, t->manufacturer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, t->model, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (int64_t)t->rats);
+		sqlite3_bind_text(st, 5, t->allocated, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, t->device_type, -1, SQLITE_STATIC);
+		err = stmt_done(s, st, "recording a TAC", diag);
+	}
+	return err;
+}
+
+static idreg_err sq_eir_list_write(struct idreg_store *base, const char *list, bool full,
+				   const struct idreg_eir_list_entry *rows, size_t n,
+				   struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = IDREG_OK;
+	if (full) {
+		struct idreg_strmap keys;
+		idreg_strmap_init(&keys);
+		err = eir_keys(NULL, rows, n, &keys);
+		err = err != IDREG_OK ? idreg_diag_set(diag, err, "%s: out of memory", s->path)
+				      : eir_remove_others(s, ST_EIR_LIST_OF, ST_EIR_LIST_REMOVE, list,
+							  &keys, diag);
+		idreg_strmap_free(&keys);
+	}
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		const struct idreg_eir_list_entry *e = &rows[i];
+		if ((err = stmt_get(s, e->remove ? ST_EIR_LIST_REMOVE : ST_EIR_LIST_PUT, &st, diag)) !=
+		    IDREG_OK) {
+			break;
+		}
+		sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, e->item, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, e->imsi, -1, SQLITE_STATIC);
+		if (!e->remove) {
+			sqlite3_bind_text(st, 4, e->raw, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, e->date, -1, SQLITE_STATIC);
+		}
+		err = stmt_done(s, st, "writing a list", diag);
+	}
+	return err;
+}
+
+static idreg_err sq_eir_import_put(struct idreg_store *base, const struct idreg_eir_import *imp,
+				   struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_IMPORT_PUT, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	char now[32];
+	idreg_store_now(now, sizeof(now));
+	sqlite3_bind_text(st, 1, imp->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, imp->operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, imp->first_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, imp->last_date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, imp->days);
+	sqlite3_bind_int64(st, 6, (int64_t)imp->rows);
+	sqlite3_bind_text(st, 7, imp->file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
+	return stmt_done(s, st, "recording an import", diag);
+}
+
+static idreg_err sq_eir_import_each(struct idreg_store *base, const char *kind,
+				    const char *operator_name, idreg_eir_import_cb cb, void *ctx,
+				    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_IMPORTS_OF, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator_name, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_eir_import imp = {
+			.kind = column_text(st, 0),
+			.operator_name = column_text(st, 1),
+			.first_date = column_text(st, 2),
+			.last_date = column_text(st, 3),
+			.days = sqlite3_column_int64(st, 4),
+			.rows = (uint64_t)sqlite3_column_int64(st, 5),
+			.file = column_text(st, 6),
+		};
+		if ((err = cb(ctx, &imp)) != IDREG_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading earlier imports", diag);
 }
 
 /* ---- domains, hosts, entities ---- */
@@ -2065,6 +2361,11 @@ static const struct idreg_store_ops sqlite_ops = {
 	.numres_count = sq_numres_count,
 	.change_set_add = sq_change_set_add,
 	.history_add = sq_history_add,
+	.eir_observe = sq_eir_observe,
+	.eir_tac_replace = sq_eir_tac_replace,
+	.eir_list_write = sq_eir_list_write,
+	.eir_import_put = sq_eir_import_put,
+	.eir_import_each = sq_eir_import_each,
 	.domain_each = sq_domain_each,
 	.domain_insert = sq_domain_insert,
 	.domain_update = sq_domain_update,
