@@ -423,6 +423,12 @@ static idreg_err generate(struct gen *g)
 		err = open_out(g, "stolen.csv", &stolen);
 	}
 	if (err != IDREG_OK) {
+		if (g->truth != NULL) {
+			fclose(g->truth);
+		}
+		if (g->registered != NULL) {
+			fclose(g->registered);
+		}
 		return err;
 	}
 	fprintf(stolen, "imei,reported_date\n");
