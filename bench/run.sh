@@ -16,7 +16,9 @@
 #      common LGR of $LGR_DATA, side by side with ICU's uidna_labelToASCII_UTF8
 #      over the same labels, RUNS times; median.  Goal: <= 3 x ICU's time.
 #      And the time and memory of loading those LGRs.
-#   4. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
+#   4. then bench/bench_stats.sh (see there): `idreg stats` over the RIR
+#      files side by side with a plain awk pass over them.
+#   5. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
 #      side with nginx, and its memory; `scripts/deps.sh bench` installs the
 #      wrk and nginx it needs first.
 # Builds a release build in BENCH_BUILD (default: build-bench in the
@@ -208,4 +210,5 @@ mkdir -p "$root/bench/results"
 out=$root/bench/results/bench-$(date -u +%Y%m%d-%H%M%S).txt
 report | tee "$out"
 echo "(report saved in $out)" >&2
+BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_stats.sh"
 bash "$root/scripts/deps.sh" bench && BENCH_BUILD=$build bash "$root/bench/bench_query.sh"
