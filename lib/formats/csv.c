@@ -48,6 +48,10 @@ idreg_err idreg_csv_next(struct idreg_csv_reader *r, struct idreg_csv_row *row, 
 				break;
 			}
 			char c = r->data[r->pos];
+			if (c == '\0') {
+				/* Fields are C strings: a NUL would cut one short unseen. */
+				return row_error(r, r->line, diag, "NUL byte in a field");
+			}
 			if (quoted && c == '"') {
 				if (r->pos + 1 < r->size && r->data[r->pos + 1] == '"') {
 					r->pos++; /* a doubled quote is one quote */

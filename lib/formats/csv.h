@@ -2,8 +2,9 @@
  * A small bounded CSV reader (RFC 4180): comma-separated fields, fields in
  * double quotes may hold commas, line ends and doubled quotes; CRLF or LF
  * line ends; a UTF-8 byte order mark at the start is skipped.  A row has at
- * most IDREG_CSV_MAX_FIELDS fields and IDREG_CSV_MAX_ROW bytes of text; what
- * breaks the format or the limits fails with "NAME: line N: reason".
+ * most IDREG_CSV_MAX_FIELDS fields and IDREG_CSV_MAX_ROW bytes of text, and
+ * no NUL byte (a field is a C string); what breaks the format or the limits
+ * fails with "NAME: line N: reason".
  */
 #ifndef IDREG_FORMATS_CSV_H
 #define IDREG_FORMATS_CSV_H

@@ -166,6 +166,8 @@ printf 'imei,reported_date\n352099001761481,2026-01-01\n352099001761480,2026-01-
 line_error stolen "$WORK/stolen_bad.csv" "" 'stolen_bad.csv: line 3: imei .352099001761480. is not an IMEI: 15 digits whose last is not the Luhn check digit' "bad check digit in a list"
 printf 'tac,manufacturer,model,radio,allocation_date,device_type\n3520990,A,B,2G,2020-01-01,Smartphone\n' >"$WORK/tac_bad.csv"
 line_error tac "$WORK/tac_bad.csv" "" 'tac_bad.csv: line 2: tac .3520990. is not 8 digits' "short TAC"
+printf 'date,imei,imsi,msisdn,rat\n2026-02-01,352099001761481,639010000000001,254700000001,4G\n2026-02-02,\0\0\0\00135A,,,5G\n' >"$WORK/nul.csv"
+line_error operator "$WORK/nul.csv" op 'nul.csv: line 3: NUL byte in a field' "a NUL byte (an IMEI that would read as empty)"
 
 # ---- a list delta ----
 gone=$(sed -n 2p "$S/registered.csv")

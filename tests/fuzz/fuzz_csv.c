@@ -94,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			check(row->count == again->count);
 			for (size_t f = 0; f < row->count; f++) {
+				check(strlen(row->fields[f]) == row->lens[f]); /* no NUL inside */
 				check(row->lens[f] == again->lens[f] &&
 				      memcmp(row->fields[f], again->fields[f], row->lens[f]) == 0);
 			}
