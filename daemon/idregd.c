@@ -299,6 +299,39 @@ static idreg_err load_config(struct idreg_config *cfg, const char *path,
 	return err;
 }
 
+/*
+ * What the server was started with changes only at a restart: @fresh takes
+ * it from @running (the listening addresses are swapped, so each config
+ * still owns its strings).  True if @fresh asked for something else.
+ */
+static bool keep_restart_settings(struct idreg_config *fresh, struct idreg_config *running)
+{
+	char **addresses[][2] = {
+		{ &fresh->rdap_listen, &running->rdap_listen },
+		{ &fresh->whois_listen, &running->whois_listen },
+	};
+	long *numbers[][2] = {
+		{ &fresh->service_threads, &running->service_threads },
+		{ &fresh->rdap_max_connections, &running->rdap_max_connections },
+		{ &fresh->rdap_idle_timeout, &running->rdap_idle_timeout },
+		{ &fresh->rdap_max_request, &running->rdap_max_request },
+		{ &fresh->whois_max_connections, &running->whois_max_connections },
+		{ &fresh->whois_timeout_ms, &running->whois_timeout_ms },
+	};
+	bool changed = false;
+	for (size_t i = 0; i < sizeof(addresses) / sizeof(addresses[0]); i++) {
+		char *asked = *addresses[i][0];
+		changed |= strcmp(asked, *addresses[i][1]) != 0;
+		*addresses[i][0] = *addresses[i][1];
+		*addresses[i][1] = asked;
+	}
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		changed |= *numbers[i][0] != *numbers[i][1];
+		*numbers[i][0] = *numbers[i][1];
+	}
+	return changed;
+}
+
 static void reload(struct server *srv, const struct override *overrides, size_t count)
 {
 	sd_notify(0, "RELOADING=1");
@@ -309,17 +342,6 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 		idreg_log_error("reload: %s; keeping the running configuration", diag.text);
 		sd_notify(0, "READY=1");
 		return;
-	}
-	if (strcmp(cfg.rdap_listen, srv->cfg.rdap_listen) != 0 ||
-	    strcmp(cfg.whois_listen, srv->cfg.whois_listen) != 0 ||
-	    cfg.service_threads != srv->cfg.service_threads ||
-	    cfg.rdap_max_connections != srv->cfg.rdap_max_connections ||
-	    cfg.rdap_idle_timeout != srv->cfg.rdap_idle_timeout ||
-	    cfg.rdap_max_request != srv->cfg.rdap_max_request ||
-	    cfg.whois_max_connections != srv->cfg.whois_max_connections ||
-	    cfg.whois_timeout_ms != srv->cfg.whois_timeout_ms) {
-		idreg_log_warn("reload: listening addresses, threads, connection limits, timeouts "
-			       "and request sizes change only at a restart");
 	}
 	struct view *fresh;
 	if (view_build(&cfg, &fresh, &diag) != IDREG_OK) {
@@ -335,19 +357,10 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	view_put(old);
 	idreg_ratelimit_set(srv->limiter, (double)cfg.rate_per_second, (double)cfg.rate_burst);
 	apply_logging(&cfg);
-	/* Keep the settings the server was started with. */
-	char *rdap_listen = srv->cfg.rdap_listen, *whois_listen = srv->cfg.whois_listen;
-	srv->cfg.rdap_listen = srv->cfg.whois_listen = NULL;
-	free(cfg.rdap_listen);
-	free(cfg.whois_listen);
-	cfg.rdap_listen = rdap_listen;
-	cfg.whois_listen = whois_listen;
-	cfg.service_threads = srv->cfg.service_threads;
-	cfg.rdap_max_connections = srv->cfg.rdap_max_connections;
-	cfg.rdap_idle_timeout = srv->cfg.rdap_idle_timeout;
-	cfg.rdap_max_request = srv->cfg.rdap_max_request;
-	cfg.whois_max_connections = srv->cfg.whois_max_connections;
-	cfg.whois_timeout_ms = srv->cfg.whois_timeout_ms;
+	if (keep_restart_settings(&cfg, &srv->cfg)) {
+		idreg_log_warn("reload: listening addresses, threads, connection limits, timeouts "
+			       "and request sizes change only at a restart");
+	}
 	idreg_config_free(&srv->cfg);
 	srv->cfg = cfg;
 	idreg_log_info("reloaded: %zu number resources", fresh->snap->numbers.count);

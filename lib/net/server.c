@@ -474,10 +474,8 @@ static void worker_expire(struct worker *w, int64_t now)
 				conn_close(c); /* a second timeout, or no last answer wanted */
 				continue;
 			}
+			conn_touch(c); /* one more period to write a last answer */
 			c->expired = true;
-			list_remove(c);
-			c->last_active = now;
-			list_append(c); /* one more period to write a last answer */
 			if (c->listener->protocol->timeout != NULL) {
 				c->listener->protocol->timeout(&c->pub);
 			}
