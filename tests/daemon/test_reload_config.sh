@@ -170,6 +170,18 @@ expect_match "$BODY" '"description":\["Terms B: changed terms\."\]' "new terms a
 expect_match "$(whois -h 127.0.0.1 -p "$WHOIS_PORT" help)" '^% Terms B: changed terms\.' "WHOIS new terms"
 rdap "autnum/$removed2_as"
 expect_rdap 404 rdap_error.json "autnum/$removed2_as removed by the second import"
+
+# A setting that changes only at a restart: the reload says so and goes on.
+printf '[whois]\nmax_connections = 7\n' >>"$conf"
+kill -HUP "$DPID"
+for _ in $(seq 100); do
+  grep -q 'change only at a restart' "$DERR" && break
+  sleep 0.1
+done
+expect_match "$(cat "$DERR")" 'warn.*reload: listening addresses, threads, connection limits, timeouts and request sizes change only at a restart' \
+  "HUP with whois.max_connections changed: warned"
+rdap help
+expect_rdap 200 rdap_help.json "after a restart-only change"
 stop_daemon
 
 # --check-config: the effective configuration, or one line and exit 1.
