@@ -109,6 +109,38 @@ struct idreg_eir_import {
 typedef idreg_err (*idreg_eir_import_cb)(void *ctx, const struct idreg_eir_import *imp);
 
 /**
+ * A period in which an IMEI met a classification condition (schema version
+ * 5): from @start_date, the day a run first found it, to @end_date, the day
+ * a run found it no longer did ("" while it still does).  @block_date is
+ * @start_date plus the condition's grace period ("" for an informative
+ * condition, which blocks nothing).  Rows with an empty @end_date are an
+ * IMEI's current state; the others are its history.
+ */
+struct idreg_eir_class {
+	const char *imei;           /* as in observations */
+	const char *condition;      /* "duplicate", "stolen", ... (lib/eir) */
+	const char *start_date, *end_date, *block_date; /* YYYY-MM-DD or "" */
+	bool blocking;
+	int64_t run_id;             /* the run that last wrote the row */
+};
+
+/** A classification run: the day classified as of, when it ran, the
+ * conditions' configuration it used (text), IMEIs looked at and matched. */
+struct idreg_eir_class_run {
+	int64_t id;
+	const char *run_date;
+	const char *started_at, *finished_at; /* ISO 8601 UTC */
+	const char *conditions;
+	uint64_t imeis, matched;
+};
+
+typedef idreg_err (*idreg_eir_observation_cb)(void *ctx, const struct idreg_eir_observation *o);
+typedef idreg_err (*idreg_eir_tac_cb)(void *ctx, const struct idreg_eir_tac *tac);
+typedef idreg_err (*idreg_eir_list_cb)(void *ctx, const struct idreg_eir_list_entry *entry);
+typedef idreg_err (*idreg_eir_class_cb)(void *ctx, const struct idreg_eir_class *row);
+typedef idreg_err (*idreg_eir_class_run_cb)(void *ctx, const struct idreg_eir_class_run *run);
+
+/**
  * A domain as the store holds it.  Its nameservers and contacts are ids of
  * host and entity rows: domain.nameservers is NULL and the contacts' handles
  * are NULL (their roles are set); the strings live only during the callback.
@@ -230,6 +262,29 @@ struct idreg_store_ops {
 	idreg_err (*eir_import_each)(struct idreg_store *s, const char *kind,
 				     const char *operator_name, idreg_eir_import_cb cb, void *ctx,
 				     struct idreg_diag *diag);
+	/* Reading the register back; the strings live during the callback.
+	 * observation_each: those of @imei, or with NULL all, by IMEI (then
+	 * operator, month, IMSI, MSISDN).  tac_each: by TAC.  list_each: the
+	 * entries of @list by item and IMSI.  class_put: insert each row, or
+	 * for the same (imei, condition, start_date) replace it.  class_each:
+	 * with @current only rows whose end_date is "", of @imei or with NULL
+	 * all, by IMEI, condition and start date.  class_run_add: record a run
+	 * (@run->id ignored), its id in @id.  class_run_each: newest first. */
+	idreg_err (*eir_observation_each)(struct idreg_store *s, const char *imei,
+					  idreg_eir_observation_cb cb, void *ctx,
+					  struct idreg_diag *diag);
+	idreg_err (*eir_tac_each)(struct idreg_store *s, idreg_eir_tac_cb cb, void *ctx,
+				  struct idreg_diag *diag);
+	idreg_err (*eir_list_each)(struct idreg_store *s, const char *list, idreg_eir_list_cb cb,
+				   void *ctx, struct idreg_diag *diag);
+	idreg_err (*eir_class_put)(struct idreg_store *s, const struct idreg_eir_class *rows,
+				   size_t n, struct idreg_diag *diag);
+	idreg_err (*eir_class_each)(struct idreg_store *s, bool current, const char *imei,
+				    idreg_eir_class_cb cb, void *ctx, struct idreg_diag *diag);
+	idreg_err (*eir_class_run_add)(struct idreg_store *s, const struct idreg_eir_class_run *run,
+				       int64_t *id, struct idreg_diag *diag);
+	idreg_err (*eir_class_run_each)(struct idreg_store *s, idreg_eir_class_run_cb cb, void *ctx,
+					struct idreg_diag *diag);
 
 	/* Domains, hosts and entities (schema version 2).  each: every row in id
 	 * order.  insert: @n rows given ids @first_id .. @first_id + n - 1, in

@@ -217,6 +217,29 @@ static const char *const migrations[] = {
 	"  file TEXT NOT NULL,"
 	"  imported_at TEXT NOT NULL,"
 	"  PRIMARY KEY (kind, operator, first_date, last_date));",
+	/* 5: the register's classification (lib/eir).  A run classifies as of
+	 * a day; eir_class keeps, per IMEI and condition, each period the IMEI
+	 * met it (end_date '' while it does: its current state, found through
+	 * a partial index; the closed periods are its history) with the block
+	 * date its grace period gives. */
+	"CREATE TABLE eir_class_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_date TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL,"
+	"  conditions TEXT NOT NULL,"
+	"  imeis BIGINT NOT NULL,"
+	"  matched BIGINT NOT NULL);"
+	"CREATE TABLE eir_class ("
+	"  imei TEXT NOT NULL,"
+	"  condition TEXT NOT NULL,"
+	"  start_date TEXT NOT NULL,"
+	"  end_date TEXT NOT NULL,"
+	"  block_date TEXT NOT NULL,"
+	"  blocking INTEGER NOT NULL CHECK (blocking = 0 OR blocking = 1),"
+	"  run_id BIGINT NOT NULL,"
+	"  PRIMARY KEY (imei, condition, start_date));"
+	"CREATE INDEX eir_class_current ON eir_class(imei) WHERE end_date = '';",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -250,6 +273,17 @@ enum stmt_id {
 	ST_EIR_LIST_REMOVE,
 	ST_EIR_IMPORT_PUT,
 	ST_EIR_IMPORTS_OF,
+	ST_EIR_OBSERVATIONS_ALL,
+	ST_EIR_OBSERVATIONS_OF,
+	ST_EIR_TAC_EACH,
+	ST_EIR_LIST_EACH,
+	ST_EIR_CLASS_PUT,
+	ST_EIR_CLASS_ALL,
+	ST_EIR_CLASS_OF,
+	ST_EIR_CLASS_CURRENT_ALL,
+	ST_EIR_CLASS_CURRENT_OF,
+	ST_EIR_CLASS_RUN_ADD,
+	ST_EIR_CLASS_RUN_ALL,
 	/* domains, hosts, entities */
 	ST_ID_GET,
 	ST_ID_PUT,
@@ -406,6 +440,33 @@ static const char *const stmt_sql[ST_COUNT] = {
 			      "days = ?5, rows = ?6, file = ?7",
 	[ST_EIR_IMPORTS_OF] = "SELECT kind, operator, first_date, last_date, days, rows, file "
 			      "FROM eir_import WHERE kind = ?1 AND operator = ?2 ORDER BY first_date",
+#define EIR_OBSERVATION_COLUMNS "operator, month, imei, imei_raw, imsi, msisdn, first_seen, " \
+				"last_seen, days, rats"
+#define EIR_OBSERVATION_ORDER " ORDER BY imei, operator, month, imsi, msisdn"
+	[ST_EIR_OBSERVATIONS_ALL] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation"
+				    EIR_OBSERVATION_ORDER,
+	[ST_EIR_OBSERVATIONS_OF] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation "
+				   "WHERE imei = ?1" EIR_OBSERVATION_ORDER,
+	[ST_EIR_TAC_EACH] = "SELECT tac, manufacturer, model, rats, allocated, device_type FROM eir_tac "
+			    "ORDER BY tac",
+	[ST_EIR_LIST_EACH] = "SELECT item, imsi, raw, date FROM eir_list WHERE list = ?1 "
+			     "ORDER BY item, imsi",
+#define EIR_CLASS_COLUMNS "imei, condition, start_date, end_date, block_date, blocking, run_id"
+#define EIR_CLASS_ORDER " ORDER BY imei, condition, start_date"
+	[ST_EIR_CLASS_PUT] = "INSERT INTO eir_class (" EIR_CLASS_COLUMNS ") VALUES "
+			     "(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (imei, condition, start_date) "
+			     "DO UPDATE SET end_date = ?4, block_date = ?5, blocking = ?6, run_id = ?7",
+	[ST_EIR_CLASS_ALL] = "SELECT " EIR_CLASS_COLUMNS " FROM eir_class" EIR_CLASS_ORDER,
+	[ST_EIR_CLASS_OF] = "SELECT " EIR_CLASS_COLUMNS " FROM eir_class WHERE imei = ?1"
+			    EIR_CLASS_ORDER,
+	[ST_EIR_CLASS_CURRENT_ALL] = "SELECT " EIR_CLASS_COLUMNS " FROM eir_class "
+				     "WHERE end_date = ''" EIR_CLASS_ORDER,
+	[ST_EIR_CLASS_CURRENT_OF] = "SELECT " EIR_CLASS_COLUMNS " FROM eir_class "
+				    "WHERE end_date = '' AND imei = ?1" EIR_CLASS_ORDER,
+	[ST_EIR_CLASS_RUN_ADD] = "INSERT INTO eir_class_run (run_date, started_at, finished_at, "
+				 "conditions, imeis, matched) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EIR_CLASS_RUN_ALL] = "SELECT id, run_date, started_at, finished_at, conditions, imeis, "
+				 "matched FROM eir_class_run ORDER BY id DESC",
 	[ST_ID_GET] = "SELECT next_id FROM id_counter WHERE name = ?1",
 	[ST_ID_PUT] = "UPDATE id_counter SET next_id = ?2 WHERE name = ?1",
 	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain ORDER BY id",
@@ -1355,6 +1416,208 @@ static idreg_err sq_eir_import_each(struct idreg_store *base, const char *kind,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading earlier imports", diag);
+}
+
+/* Step @st (bound), handing each row to @row_cb(@cb, @ctx, @st); reset it after. */
+static idreg_err eir_rows(struct sqlite_store *s, sqlite3_stmt *st,
+			  idreg_err (*row_cb)(sqlite3_stmt *st, void *cb, void *ctx), void *cb,
+			  void *ctx, const char *what, struct idreg_diag *diag)
+{
+	int rc;
+	idreg_err err = IDREG_OK;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = row_cb(st, cb, ctx);
+	}
+	sqlite3_reset(st);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, what, diag);
+}
+
+static idreg_err observation_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct idreg_eir_observation o = {
+		.operator_name = column_text(st, 0),
+		.month = column_text(st, 1),
+		.imei = column_text(st, 2),
+		.imei_raw = column_text(st, 3),
+		.imsi = column_text(st, 4),
+		.msisdn = column_text(st, 5),
+		.first_seen = column_text(st, 6),
+		.last_seen = column_text(st, 7),
+		.days = (uint32_t)sqlite3_column_int64(st, 8),
+		.rats = (unsigned)sqlite3_column_int(st, 9),
+	};
+	return ((idreg_eir_observation_cb)cb)(ctx, &o);
+}
+
+static idreg_err sq_eir_observation_each(struct idreg_store *base, const char *imei,
+					 idreg_eir_observation_cb cb, void *ctx,
+					 struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, imei != NULL ? ST_EIR_OBSERVATIONS_OF : ST_EIR_OBSERVATIONS_ALL,
+				 &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	if (imei != NULL) {
+		sqlite3_bind_text(st, 1, imei, -1, SQLITE_STATIC);
+	}
+	return eir_rows(s, st, observation_row, (void *)cb, ctx, "reading observations", diag);
+}
+
+static idreg_err tac_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct idreg_eir_tac t = {
+		.tac = column_text(st, 0),
+		.manufacturer = column_text(st, 1),
+		.model = column_text(st, 2),
+		.rats = (unsigned)sqlite3_column_int(st, 3),
+		.allocated = column_text(st, 4),
+		.device_type = column_text(st, 5),
+	};
+	return ((idreg_eir_tac_cb)cb)(ctx, &t);
+}
+
+static idreg_err sq_eir_tac_each(struct idreg_store *base, idreg_eir_tac_cb cb, void *ctx,
+				 struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_TAC_EACH, &st, diag);
+	return err != IDREG_OK ? err
+			       : eir_rows(s, st, tac_row, (void *)cb, ctx, "reading the TAC database",
+					  diag);
+}
+
+static idreg_err list_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct idreg_eir_list_entry e = {
+		.item = column_text(st, 0),
+		.imsi = column_text(st, 1),
+		.raw = column_text(st, 2),
+		.date = column_text(st, 3),
+	};
+	return ((idreg_eir_list_cb)cb)(ctx, &e);
+}
+
+static idreg_err sq_eir_list_each(struct idreg_store *base, const char *list, idreg_eir_list_cb cb,
+				  void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_LIST_EACH, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
+	return eir_rows(s, st, list_row, (void *)cb, ctx, "reading a list", diag);
+}
+
+static idreg_err sq_eir_class_put(struct idreg_store *base, const struct idreg_eir_class *rows,
+				  size_t n, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		const struct idreg_eir_class *c = &rows[i];
+		sqlite3_stmt *st = NULL;
+		if ((err = stmt_get(s, ST_EIR_CLASS_PUT, &st, diag)) != IDREG_OK) {
+			break;
+		}
+		const char *texts[] = { c->imei, c->condition, c->start_date, c->end_date,
+					c->block_date };
+		for (int col = 0; col < 5; col++) {
+			sqlite3_bind_text(st, col + 1, texts[col], -1, SQLITE_STATIC);
+		}
+		sqlite3_bind_int(st, 6, c->blocking ? 1 : 0);
+		sqlite3_bind_int64(st, 7, c->run_id);
+		err = stmt_done(s, st, "recording a classification", diag);
+	}
+	return err;
+}
+
+static idreg_err class_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct idreg_eir_class c = {
+		.imei = column_text(st, 0),
+		.condition = column_text(st, 1),
+		.start_date = column_text(st, 2),
+		.end_date = column_text(st, 3),
+		.block_date = column_text(st, 4),
+		.blocking = sqlite3_column_int(st, 5) != 0,
+		.run_id = sqlite3_column_int64(st, 6),
+	};
+	return ((idreg_eir_class_cb)cb)(ctx, &c);
+}
+
+static idreg_err sq_eir_class_each(struct idreg_store *base, bool current, const char *imei,
+				   idreg_eir_class_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const enum stmt_id which[2][2] = {
+		{ ST_EIR_CLASS_ALL, ST_EIR_CLASS_OF },
+		{ ST_EIR_CLASS_CURRENT_ALL, ST_EIR_CLASS_CURRENT_OF },
+	};
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, which[current][imei != NULL], &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	if (imei != NULL) {
+		sqlite3_bind_text(st, 1, imei, -1, SQLITE_STATIC);
+	}
+	return eir_rows(s, st, class_row, (void *)cb, ctx, "reading classifications", diag);
+}
+
+static idreg_err sq_eir_class_run_add(struct idreg_store *base,
+				      const struct idreg_eir_class_run *run, int64_t *id,
+				      struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_CLASS_RUN_ADD, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, run->run_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, run->started_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, run->finished_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, run->conditions, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)run->imeis);
+	sqlite3_bind_int64(st, 6, (int64_t)run->matched);
+	if ((err = stmt_done(s, st, "recording a classification run", diag)) == IDREG_OK) {
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
+	return err;
+}
+
+static idreg_err class_run_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct idreg_eir_class_run r = {
+		.id = sqlite3_column_int64(st, 0),
+		.run_date = column_text(st, 1),
+		.started_at = column_text(st, 2),
+		.finished_at = column_text(st, 3),
+		.conditions = column_text(st, 4),
+		.imeis = (uint64_t)sqlite3_column_int64(st, 5),
+		.matched = (uint64_t)sqlite3_column_int64(st, 6),
+	};
+	return ((idreg_eir_class_run_cb)cb)(ctx, &r);
+}
+
+static idreg_err sq_eir_class_run_each(struct idreg_store *base, idreg_eir_class_run_cb cb,
+				       void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_CLASS_RUN_ALL, &st, diag);
+	return err != IDREG_OK ? err
+			       : eir_rows(s, st, class_run_row, (void *)cb, ctx,
+					  "reading classification runs", diag);
 }
 
 /* ---- domains, hosts, entities ---- */
@@ -2366,6 +2629,13 @@ static const struct idreg_store_ops sqlite_ops = {
 	.eir_list_write = sq_eir_list_write,
 	.eir_import_put = sq_eir_import_put,
 	.eir_import_each = sq_eir_import_each,
+	.eir_observation_each = sq_eir_observation_each,
+	.eir_tac_each = sq_eir_tac_each,
+	.eir_list_each = sq_eir_list_each,
+	.eir_class_put = sq_eir_class_put,
+	.eir_class_each = sq_eir_class_each,
+	.eir_class_run_add = sq_eir_class_run_add,
+	.eir_class_run_each = sq_eir_class_run_each,
 	.domain_each = sq_domain_each,
 	.domain_insert = sq_domain_insert,
 	.domain_update = sq_domain_update,

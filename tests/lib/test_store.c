@@ -783,12 +783,104 @@ static void test_import_empty_file(void **state)
 	assert_true(sql_count("SELECT min(id) FROM numres") > max_id);
 }
 
+/* Rows of the register's classification as one line each, in the order read. */
+static idreg_err class_line_cb(void *ctx, const struct idreg_eir_class *c)
+{
+	char line[160];
+	snprintf(line, sizeof(line), "%s %s %s-%s %s %d %lld\n", c->imei, c->condition,
+		 c->start_date, c->end_date, c->block_date, c->blocking, (long long)c->run_id);
+	strncat(ctx, line, 1023 - strlen(ctx));
+	return IDREG_OK;
+}
+
+static idreg_err observation_line_cb(void *ctx, const struct idreg_eir_observation *o)
+{
+	char line[160];
+	snprintf(line, sizeof(line), "%s %s %s %s %s %u\n", o->imei, o->operator_name, o->month,
+		 o->imsi, o->first_seen, o->days);
+	strncat(ctx, line, 1023 - strlen(ctx));
+	return IDREG_OK;
+}
+
+static idreg_err run_line_cb(void *ctx, const struct idreg_eir_class_run *r)
+{
+	char line[160];
+	snprintf(line, sizeof(line), "%lld %s %llu/%llu\n", (long long)r->id, r->run_date,
+		 (unsigned long long)r->matched, (unsigned long long)r->imeis);
+	strncat(ctx, line, 1023 - strlen(ctx));
+	return IDREG_OK;
+}
+
+/* The register read back: observations grouped by IMEI, a classification
+ * period closed by a later put of the same key, current rows apart. */
+static void test_eir_read_back(void **state)
+{
+	(void)state;
+	open_store(true);
+	struct idreg_diag d = { "" };
+	const struct idreg_eir_observation obs[] = {
+		{ "op2", "2026-01", "35000000000002", "350000000000028", "001020000000001", "1",
+		  "2026-01-03", "2026-01-04", 12, 1 },
+		{ "op1", "2026-01", "35000000000002", "350000000000028", "001010000000001", "1",
+		  "2026-01-01", "2026-01-01", 1, 1 },
+		{ "op1", "2026-01", "01000000000001", "1000000000001", "001010000000002", "2",
+		  "2026-01-02", "2026-01-02", 2, 4 },
+	};
+	const struct idreg_eir_class cls[] = {
+		{ "35000000000002", "duplicate", "2026-01-05", "", "2026-02-04", true, 1 },
+		{ "01000000000001", "not_registered", "2026-01-05", "", "", false, 1 },
+	};
+	struct idreg_eir_class_run run = { 0, "2026-01-05", "2026-11-28T00:00:00Z",
+					   "2026-11-28T00:00:01Z", "duplicate 3", 2, 2 };
+	int64_t run_id = 0;
+	assert_int_equal(g_store->ops->begin(g_store, &d), IDREG_OK);
+	assert_int_equal(g_store->ops->eir_observe(g_store, obs, 3, &d), IDREG_OK);
+	assert_int_equal(g_store->ops->eir_class_run_add(g_store, &run, &run_id, &d), IDREG_OK);
+	assert_int_equal(g_store->ops->eir_class_put(g_store, cls, 2, &d), IDREG_OK);
+	const struct idreg_eir_class closed = { "01000000000001", "not_registered", "2026-01-05",
+						"2026-01-09", "", false, 2 };
+	assert_int_equal(g_store->ops->eir_class_put(g_store, &closed, 1, &d), IDREG_OK);
+	assert_int_equal(g_store->ops->commit(g_store, &d), IDREG_OK);
+	assert_int_equal(run_id, 1);
+
+	char text[1024] = "";
+	assert_int_equal(g_store->ops->eir_observation_each(g_store, NULL, observation_line_cb,
+							    text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "01000000000001 op1 2026-01 001010000000002 2026-01-02 2\n"
+				  "35000000000002 op1 2026-01 001010000000001 2026-01-01 1\n"
+				  "35000000000002 op2 2026-01 001020000000001 2026-01-03 12\n");
+	text[0] = '\0';
+	assert_int_equal(g_store->ops->eir_observation_each(g_store, "01000000000001",
+							    observation_line_cb, text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "01000000000001 op1 2026-01 001010000000002 2026-01-02 2\n");
+	text[0] = '\0';
+	assert_int_equal(g_store->ops->eir_class_each(g_store, false, NULL, class_line_cb, text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "01000000000001 not_registered 2026-01-05-2026-01-09  0 2\n"
+				  "35000000000002 duplicate 2026-01-05- 2026-02-04 1 1\n");
+	text[0] = '\0';
+	assert_int_equal(g_store->ops->eir_class_each(g_store, true, NULL, class_line_cb, text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "35000000000002 duplicate 2026-01-05- 2026-02-04 1 1\n");
+	text[0] = '\0';
+	assert_int_equal(g_store->ops->eir_class_each(g_store, true, "01000000000001",
+						      class_line_cb, text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "");
+	assert_int_equal(g_store->ops->eir_class_run_each(g_store, run_line_cb, text, &d),
+			 IDREG_OK);
+	assert_string_equal(text, "1 2026-01-05 2/2\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_open_create),
+		T(test_eir_read_back),
 		T(test_open_missing),
 		T(test_open_not_a_registry),
 		T(test_open_newer_schema),
