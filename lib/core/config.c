@@ -2,7 +2,9 @@
  * The configuration schema -- every key idreg understands, declared once --
  * and the code that loads, checks and prints it.  To add a key: a field in
  * struct idreg_config, a line in config_keys[], and a line in
- * docs/configuration.md.
+ * docs/configuration.md.  An [idn.ZONE] section holds [idn] keys for the
+ * names under one zone (lib/idn/policy.h); its values are checked as the
+ * [idn] key's and kept as text.
  */
 #include "core/config.h"
 
@@ -203,6 +205,66 @@ idreg_err idreg_config_init(struct idreg_config *cfg)
 	return IDREG_OK;
 }
 
+#define ZONE_SECTION_PREFIX "idn."
+
+/* Record @zone's own @value of the [idn] key @name (the last one given counts). */
+static idreg_err zone_key_set(struct idreg_config *cfg, const char *zone, const char *name,
+			      const char *value, struct idreg_diag *diag)
+{
+	const struct conf_key *key = key_find("idn", name);
+	if (key == NULL) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "unknown key '%s' in section [idn.%s]", name,
+				      zone);
+	}
+	if (zone[0] == '\0' || strlen(zone) > 253) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: a zone name has 1 to 253 bytes",
+				      zone);
+	}
+	struct idreg_config scratch = { 0 }; /* the value checked as the [idn] key's */
+	struct idreg_diag why = { "" };
+	idreg_err err = key_assign(&scratch, key, value, &why);
+	idreg_config_free(&scratch);
+	if (err != IDREG_OK) {
+		return idreg_diag_set(diag, err, "[idn.%s] %s", zone, why.text);
+	}
+	struct idreg_config_zone_key *k = NULL;
+	for (size_t i = 0; i < cfg->idn_zone_key_count && k == NULL; i++) {
+		struct idreg_config_zone_key *held = &cfg->idn_zone_keys[i];
+		if (strcmp(held->zone, zone) == 0 && strcmp(held->name, name) == 0) {
+			k = held;
+		}
+	}
+	char *copy = strdup(value);
+	if (copy == NULL) {
+		return IDREG_ENOMEM;
+	}
+	if (k != NULL) {
+		free(k->value);
+		k->value = copy;
+		return IDREG_OK;
+	}
+	if (cfg->idn_zone_key_count == IDREG_CONFIG_MAX_ZONE_KEYS) {
+		free(copy);
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: more than %d [idn.ZONE] keys", zone,
+				      IDREG_CONFIG_MAX_ZONE_KEYS);
+	}
+	if (cfg->idn_zone_keys == NULL) {
+		cfg->idn_zone_keys = calloc(IDREG_CONFIG_MAX_ZONE_KEYS, sizeof(*cfg->idn_zone_keys));
+	}
+	k = cfg->idn_zone_keys ? &cfg->idn_zone_keys[cfg->idn_zone_key_count] : NULL;
+	if (k == NULL || (k->zone = strdup(zone)) == NULL || (k->name = strdup(name)) == NULL) {
+		if (k != NULL) {
+			free(k->zone);
+			k->zone = NULL;
+		}
+		free(copy);
+		return IDREG_ENOMEM;
+	}
+	k->value = copy;
+	cfg->idn_zone_key_count++;
+	return IDREG_OK;
+}
+
 struct load_ctx {
 	struct idreg_config *cfg;
 	struct idreg_diag diag;
@@ -214,6 +276,11 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
 	struct load_ctx *ctx = user;
 	if (ctx->err != IDREG_OK) {
 		return 0;
+	}
+	if (strncmp(section, ZONE_SECTION_PREFIX, strlen(ZONE_SECTION_PREFIX)) == 0) {
+		ctx->err = zone_key_set(ctx->cfg, section + strlen(ZONE_SECTION_PREFIX), name, value,
+					&ctx->diag);
+		return ctx->err == IDREG_OK;
 	}
 	const struct conf_key *key = key_find(section, name);
 	if (key == NULL) {
@@ -267,6 +334,14 @@ idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct i
 idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char *value,
 			   struct idreg_diag *diag)
 {
+	const char *last_dot = strrchr(key, '.');
+	size_t prefix = strlen(ZONE_SECTION_PREFIX);
+	if (strncmp(key, ZONE_SECTION_PREFIX, prefix) == 0 && last_dot > key + prefix &&
+	    (size_t)(last_dot - key) < prefix + 256) {
+		char zone[256];
+		snprintf(zone, sizeof(zone), "%.*s", (int)(last_dot - key - (ptrdiff_t)prefix), key + prefix);
+		return zone_key_set(cfg, zone, last_dot + 1, value, diag);
+	}
 	const char *dot = strchr(key, '.');
 	if (dot != NULL && (size_t)(dot - key) < 32) {
 		char section[32];
@@ -304,6 +379,15 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 			fprintf(out, "%s = %s\n", key->name, *(char *const *)(const void *)base);
 		}
 	}
+	const char *zone = "";
+	for (size_t i = 0; i < cfg->idn_zone_key_count; i++) {
+		const struct idreg_config_zone_key *k = &cfg->idn_zone_keys[i];
+		if (strcmp(zone, k->zone) != 0) {
+			zone = k->zone;
+			fprintf(out, "\n[%s%s]\n", ZONE_SECTION_PREFIX, zone);
+		}
+		fprintf(out, "%s = %s\n", k->name, k->value);
+	}
 }
 
 void idreg_config_rdap_base_url(const struct idreg_config *cfg, char *out, size_t size)
@@ -325,4 +409,12 @@ void idreg_config_free(struct idreg_config *cfg)
 			*slot = NULL;
 		}
 	}
+	for (size_t i = 0; i < cfg->idn_zone_key_count; i++) {
+		free(cfg->idn_zone_keys[i].zone);
+		free(cfg->idn_zone_keys[i].name);
+		free(cfg->idn_zone_keys[i].value);
+	}
+	free(cfg->idn_zone_keys);
+	cfg->idn_zone_keys = NULL;
+	cfg->idn_zone_key_count = 0;
 }
