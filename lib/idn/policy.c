@@ -582,17 +582,21 @@ static idreg_err variant_set(struct idreg_idn_checker *c, const struct variant_s
 	return err != IDREG_OK ? err : l.err;
 }
 
-/* Step 5: the first held name outside the variant set with the same skeleton key. */
+/* Step 5: the first held name outside the variant set with the same skeleton
+ * key that another registrant holds (a registrant may hold look-alikes of its
+ * own names: they protect it, they do not deceive anyone about who it is). */
 struct look_alike {
 	struct idreg_idn_checker *c;
 	const char *index_key;
+	const char *registrant; /* who asks */
 	const char *name, *holder;
 };
 
 static idreg_err note_look_alike(void *ctx, const struct idreg_idn_held *held)
 {
 	struct look_alike *la = ctx;
-	if (la->name != NULL || strcmp(held->index_key, la->index_key) == 0) {
+	if (la->name != NULL || strcmp(held->index_key, la->index_key) == 0 ||
+	    same_registrant(held->registrant, la->registrant)) {
 		return IDREG_OK;
 	}
 	la->name = keep(la->c, held->unicode_name);
@@ -601,8 +605,8 @@ static idreg_err note_look_alike(void *ctx, const struct idreg_idn_held *held)
 }
 
 static idreg_err confusables(struct idreg_idn_checker *c, const char *label, size_t len,
-			     const struct idreg_idn_holdings *holdings, struct idreg_idn_decision *out,
-			     struct idreg_diag *diag)
+			     const char *registrant, const struct idreg_idn_holdings *holdings,
+			     struct idreg_idn_decision *out, struct idreg_diag *diag)
 {
 	const struct idreg_idn_policy_settings *set = &c->zone->settings;
 	struct idreg_confusable_verdict verdict;
@@ -615,7 +619,7 @@ static idreg_err confusables(struct idreg_idn_checker *c, const char *label, siz
 	if (err != IDREG_OK || set->confusables == IDREG_IDN_CONFUSABLES_ALLOW) {
 		return err == IDREG_OK ? IDREG_OK : idreg_diag_set(diag, err, "%s", why.text);
 	}
-	struct look_alike la = { .c = c, .index_key = c->index_key };
+	struct look_alike la = { .c = c, .index_key = c->index_key, .registrant = registrant };
 	err = holdings->by_skeleton_key(holdings->source, c->skeleton_key, note_look_alike, &la, diag);
 	if (err != IDREG_OK || la.name == NULL) {
 		return err;
@@ -709,7 +713,7 @@ idreg_err idreg_idn_decide(struct idreg_idn_checker *c, const char *name, size_t
 	}
 
 	/* 5. confusables */
-	err = confusables(c, forms.unicode, label_len, holdings, out, diag);
+	err = confusables(c, forms.unicode, label_len, registrant, holdings, out, diag);
 	if (err == IDREG_OK && strcmp(idreg_idn_outcome_verdict(out->outcome), "refused") == 0) {
 		c->n_variants = 0; /* a refused name has no variant set */
 	}

@@ -29,7 +29,8 @@
  *      already);
  *   5. confusables: the label's UTS #39 restriction level, then one lookup
  *      of its skeleton key: a held name outside its variant set with the
- *      same skeleton refuses or flags the name, as the policy says.
+ *      same skeleton, held by another registrant, refuses or flags the
+ *      name, as the policy says.
  *
  * Held names come through struct idreg_idn_holdings, two lookups that a
  * store (lib/domains/held.h) or EPP's own view of it provides.

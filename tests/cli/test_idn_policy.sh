@@ -97,6 +97,8 @@ run_fails 1 -c "$plain" --db "$db" idn register-check ѕсоре.example
 expect_match "$OUT" "${tab}refused${tab}looks like a held name \\(same UTS #39 skeleton\\): scope.example, held by R-ONE \\(skeleton scope.example\\)" "Cyrillic look-alike refused (the default)"
 run_ok -c "$flag" --db "$db" idn register-check ѕсоре.example
 expect_match "$OUT" "^ѕсоре.example${tab}ѕсоре.example${tab}flagged${tab}looks like a held name" "flagged under flag"
+run_ok -c "$plain" --db "$db" idn register-check --registrant R-ONE ѕсоре.example
+expect_eq "$(cut -f3 <<<"$OUT")" accepted "the holder of scope.example may hold its look-alike"
 run_ok -c "$allow" --db "$db" idn register-check ѕсоре.example
 expect_eq "$(cut -f3 <<<"$OUT")" accepted "allow"
 run_fails 1 -c "$flag" --db "$db" idn register-check sсope.example

@@ -384,6 +384,16 @@ static void test_confusables(void **state)
 		/* Mixed Latin and Cyrillic fails the restriction level whatever the mode. */
 		decide(&f, &r, "sсope.example", "R-TWO", &d);
 		assert_int_equal(d.outcome, IDREG_IDN_RESTRICTION_LEVEL);
+		/* The holder of scope.example may hold its look-alike; once another
+		 * registrant holds a look-alike too, the mode applies again. */
+		decide(&f, &r, "ѕсоре.example", "r-one", &d);
+		assert_int_equal(d.outcome, IDREG_IDN_REGISTRABLE);
+		hold(&r, &f, "ѕсoре.example", "R-THREE");
+		decide(&f, &r, "ѕсоре.example", "R-ONE", &d);
+		assert_int_equal(d.outcome, expected[m]);
+		if (m < 2) {
+			assert_non_null(strstr(d.reason, "ѕсoре.example, held by R-THREE"));
+		}
 		fixture_close(&f);
 	}
 }
