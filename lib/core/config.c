@@ -179,6 +179,19 @@ static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key
 			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: longer than %ld characters",
 					      key->section, key->name, key->max);
 		}
+		/* What the file cannot say, --check-config could not print back. */
+		if (value[0] == ';' || value[0] == '#') {
+			return idreg_diag_set(diag, IDREG_ECONFIG,
+					      "%s.%s: a value must not begin with '%c', which begins a comment",
+					      key->section, key->name, value[0]);
+		}
+		for (const char *p = value; *p != '\0'; p++) {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				return idreg_diag_set(diag, IDREG_ECONFIG,
+						      "%s.%s: a control character (0x%02x) in the value",
+						      key->section, key->name, (unsigned)(unsigned char)*p);
+			}
+		}
 		char *copy = strdup(value);
 		if (copy == NULL) {
 			return IDREG_ENOMEM;

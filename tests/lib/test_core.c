@@ -710,6 +710,12 @@ static void test_config_set(void **state)
 	assert_string_equal(g_cfg.store_backend, "sqlite");
 	assert_int_equal(idreg_config_set(&g_cfg, "store.path", "", &d), IDREG_ECONFIG);
 	assert_string_equal(g_cfg.store_path, "/tmp/other.db");
+	/* Values the file could not hold, which --check-config could not print back. */
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", ";x.db", &d), IDREG_ECONFIG);
+	assert_non_null(strstr(d.text, "begins a comment"));
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", "a\nb", &d), IDREG_ECONFIG);
+	assert_non_null(strstr(d.text, "control character (0x0a)"));
+	assert_string_equal(g_cfg.store_path, "/tmp/other.db");
 
 	/* Unknown keys. */
 	d.text[0] = '\0';
