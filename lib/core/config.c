@@ -16,6 +16,10 @@
 
 enum conf_type { CONF_STRING, CONF_INT, CONF_CHOICE };
 
+/* inih reads at most this many bytes of a line, its end included: a
+ * "name = value" line --check-config prints must fit. */
+#define INI_LINE_MAX 200
+
 struct conf_key {
 	const char *section;
 	const char *name;
@@ -116,7 +120,7 @@ static const struct conf_key config_keys[] = {
 	  "fn email voice fax street locality region postal_code", 0, 0, NULL,
 	  "contact fields withheld from anonymous clients when they are personal data" },
 	{ "idn", "lgr", CONF_STRING, FIELD(idn_lgr), "", 0, 0, NULL,
-	  "LGR (RFC 7940 XML) for the labels registered under the TLD; empty: IDNA2008 only" },
+	  "LGR (RFC 7940 XML) for the labels registered under a zone; empty: IDNA2008 only" },
 	{ "idn", "variants", CONF_CHOICE, FIELD(idn_variants), "reserve", 0, 0, variants_choices,
 	  "allocatable variants of a registered label: reserve, activate or block" },
 	{ "idn", "max_activated", CONF_INT, FIELD(idn_max_activated), "2", 0, 64, NULL,
@@ -180,6 +184,11 @@ static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key
 					      key->section, key->name, key->max);
 		}
 		/* What the file cannot say, --check-config could not print back. */
+		if (strlen(key->name) + strlen(" = ") + strlen(value) + 1 >= INI_LINE_MAX) {
+			return idreg_diag_set(diag, IDREG_ECONFIG,
+					      "%s.%s: longer than an INI line holds (%d bytes)",
+					      key->section, key->name, INI_LINE_MAX);
+		}
 		if (value[0] == ';' || value[0] == '#') {
 			return idreg_diag_set(diag, IDREG_ECONFIG,
 					      "%s.%s: a value must not begin with '%c', which begins a comment",
@@ -378,7 +387,7 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
 		const char *base = (const char *)cfg + key->offset;
-		/* Comment lines stay short: inih reads at most 200 characters a line. */
+		/* Comment lines stay short: inih reads at most INI_LINE_MAX bytes a line. */
 		if (key->default_value[0] == '\0') {
 			fprintf(out, "# %s (default: empty)\n", key->help);
 		} else if (strlen(key->default_value) <= 40) {
