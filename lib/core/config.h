@@ -53,6 +53,13 @@ struct idreg_config {
 	long idn_max_variants;     /* [idn] max_variants */
 	char *idn_confusables;     /* [idn] confusables */
 	char *idn_restriction_level; /* [idn] restriction_level */
+	char *alloc_registry;      /* [alloc] registry */
+	char *alloc_cc;            /* [alloc] cc */
+	long alloc_ipv4_shortest;  /* [alloc] ipv4_shortest_prefix */
+	long alloc_ipv4_longest;   /* [alloc] ipv4_longest_prefix */
+	long alloc_ipv6_shortest;  /* [alloc] ipv6_shortest_prefix */
+	long alloc_ipv6_longest;   /* [alloc] ipv6_longest_prefix */
+	long alloc_asn_max;        /* [alloc] asn_max_count */
 };
 
 /** Fill @cfg with every key's default. */
