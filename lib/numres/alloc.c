@@ -832,15 +832,14 @@ idreg_err idreg_alloc_request(struct idreg_store *store, const struct idreg_allo
 	}
 	size_t ahead = waiting_of_type(&c.view, req->type);
 	enum choice result = CHOSEN;
-	if (ahead > 0) {
+	err = choose(&c.view, req->type, req->size, &out->block, &result, out->reason,
+		     sizeof(out->reason));
+	if (err == IDREG_OK && ahead > 0 && result != NEVER_FITS) {
 		/* First come, first served: nobody overtakes a waiting request. */
 		snprintf(out->reason, sizeof(out->reason),
 			 "%zu request%s for %s wait%s before it (first come, first served)", ahead,
 			 ahead == 1 ? "" : "s", type_name, ahead == 1 ? "s" : "");
 		result = NO_ROOM;
-	} else {
-		err = choose(&c.view, req->type, req->size, &out->block, &result, out->reason,
-			     sizeof(out->reason));
 	}
 	if (err == IDREG_OK && result == CHOSEN) {
 		err = allocate(&c, req->type, &out->block, req->holder, &out->id);
