@@ -103,6 +103,7 @@ int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_request(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_return(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_transfer(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_assign(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_unassign(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_show(struct cli *cli, int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
  * The allocation commands of idreg (alloc pool, request, return, transfer,
- * assign, unassign, show, waiting): arguments into calls to
+ * grow, assign, unassign, show, waiting): arguments into calls to
  * lib/numres/alloc.h, results into tab-separated lines.
  */
 #include <getopt.h>
@@ -273,7 +273,7 @@ int cli_cmd_alloc_request(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* ---- alloc return, transfer ---- */
+/* ---- alloc return, transfer, grow ---- */
 
 int cli_cmd_alloc_return(struct cli *cli, int argc, char **argv)
 {
@@ -341,6 +341,54 @@ int cli_cmd_alloc_transfer(struct cli *cli, int argc, char **argv)
 		return cli_fail(&diag, err);
 	}
 	printf("transferred\t%s\t%s\n", argv[optind], to);
+	return CLI_OK;
+}
+
+int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("alloc", "grow");
+	static const struct option options[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *size_text = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 's') {
+			return cli_usage_error(cmd, "unknown option");
+		}
+		size_text = optarg;
+	}
+	struct idreg_resource_query block;
+	uint64_t len;
+	if (size_text == NULL || optind + 1 != argc) {
+		return cli_usage_error(cmd, "give one allocation and --size /N");
+	}
+	if (!parse_block(cmd, argv[optind], &block)) {
+		return CLI_USAGE;
+	}
+	if (!parse_count(size_text, true, idreg_restype_bits(block.type), &len)) {
+		return cli_usage_error(cmd, "--size takes /N");
+	}
+	struct idreg_store *store;
+	struct idreg_alloc_policy policy;
+	struct idreg_diag diag = { "" };
+	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	char actor[600];
+	actor_of(argc, argv, "alloc grow", actor, sizeof(actor));
+	struct idreg_alloc_range grown;
+	err = idreg_alloc_grow(store, &policy, block.type, block.first, block.last, (unsigned)len,
+			       actor, &grown, &diag);
+	idreg_store_close(store);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	char text[IDREG_RANGE_TEXT_MAX];
+	idreg_block_format(block.type, grown.first, grown.last, text, sizeof(text));
+	printf("grown\t%s\t%s\n", argv[optind], text);
 	return CLI_OK;
 }
 

@@ -302,6 +302,12 @@ static const struct cli_command commands[] = {
 	  "give an allocation to another holder",
 	  "Changes the holder of the allocation that is exactly PREFIX to H; its\n"
 	  "assignments stay with it.\n" },
+	{ "alloc", "grow", cli_cmd_alloc_grow, "PREFIX --size /N",
+	  "grow an allocation by shortening its prefix",
+	  "Makes the allocation that is exactly PREFIX the /N that holds it, in one\n"
+	  "transaction: that /N must lie inside one pool, hold no other allocation,\n"
+	  "leave the pool's reserve and be within the policy's sizes. IPv6 sparse\n"
+	  "allocation keeps such room around each allocation as long as it can.\n" },
 	{ "alloc", "assign", cli_cmd_alloc_assign, "PREFIX --within ALLOCATION",
 	  "record an assignment inside an allocation",
 	  "Records PREFIX as assigned inside the allocation ALLOCATION (a holder's\n"

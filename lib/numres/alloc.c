@@ -1044,6 +1044,77 @@ idreg_err idreg_alloc_transfer(struct idreg_store *store, const struct idreg_all
 	return change_end(&c, err);
 }
 
+idreg_err idreg_alloc_grow(struct idreg_store *store, const struct idreg_alloc_policy *policy,
+			   enum idreg_restype type, idreg_u128 first, idreg_u128 last, unsigned len,
+			   const char *actor, struct idreg_alloc_range *grown, struct idreg_diag *diag)
+{
+	if (type == IDREG_RES_ASN) {
+		return idreg_diag_set(diag, IDREG_EINVAL, "AS numbers do not grow: request more");
+	}
+	idreg_err err = check_size(policy, type, len, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	unsigned bits = idreg_restype_bits(type);
+	grown->first = first & ~idreg_host_mask(bits, len);
+	grown->last = grown->first | idreg_host_mask(bits, len);
+	struct change c;
+	err = change_begin(&c, store, policy, actor, diag);
+	const struct idreg_alloc_held *held = NULL;
+	if (err == IDREG_OK) {
+		err = find_allocation(&c, type, first, last, &held);
+	}
+	char text[IDREG_RANGE_TEXT_MAX], other[IDREG_RANGE_TEXT_MAX];
+	idreg_block_format(type, grown->first, grown->last, text, sizeof(text));
+	if (err == IDREG_OK && grown->first == first && grown->last == last) {
+		err = idreg_diag_set(diag, IDREG_EREFUSED, "it is a /%u already", len);
+	} else if (err == IDREG_OK && grown->last - grown->first < last - first) {
+		err = idreg_diag_set(diag, IDREG_EREFUSED, "%s is smaller than the allocation", text);
+	}
+	const struct idreg_alloc_pool *pool = NULL;
+	for (size_t i = 0; err == IDREG_OK && i < c.view.pool_count; i++) {
+		const struct idreg_alloc_pool *p = &c.view.pools[i];
+		if (p->type == type && p->first <= grown->first && grown->last <= p->last) {
+			pool = p;
+		}
+	}
+	if (err == IDREG_OK && pool == NULL) {
+		err = idreg_diag_set(diag, IDREG_EREFUSED, "%s is not inside one pool", text);
+	}
+	for (size_t i = 0; err == IDREG_OK && i < c.view.held_count; i++) {
+		const struct idreg_numres *r = &c.view.held[i].rec;
+		if (&c.view.held[i] != held && r->type == type && r->first <= grown->last &&
+		    grown->first <= r->last) {
+			idreg_block_format(type, r->first, r->last, other, sizeof(other));
+			err = idreg_diag_set(diag, IDREG_EREFUSED, "%s holds the allocation %s of %s", text,
+					     other, r->opaque_id ? r->opaque_id : "no holder");
+		}
+	}
+	if (err == IDREG_OK) {
+		idreg_u128 added = (grown->last - grown->first) - (last - first);
+		idreg_u128 free_numbers = idreg_alloc_pool_free(&c.view, (size_t)(pool - c.view.pools));
+		if (free_numbers < added + pool->reserve) {
+			err = idreg_diag_set(diag, IDREG_EREFUSED,
+					     "growing to %s would leave less than the pool's reserve", text);
+		}
+	}
+	if (err == IDREG_OK) {
+		struct idreg_numres after = held->rec;
+		after.first = grown->first;
+		after.last = grown->last;
+		after.value = record_value(type, grown);
+		char before_text[IDREG_RIR_RECORD_TEXT_MAX], after_text[IDREG_RIR_RECORD_TEXT_MAX];
+		idreg_rir_format_record(&held->rec, before_text, sizeof(before_text));
+		idreg_rir_format_record(&after, after_text, sizeof(after_text));
+		err = store->ops->numres_update(store, held->id, &after, diag);
+		if (err == IDREG_OK) {
+			err = history(&c, "numres", held->id, IDREG_CHANGE_UPDATE, before_text, after_text);
+		}
+		c.numres_changed = err == IDREG_OK;
+	}
+	return change_end(&c, err);
+}
+
 idreg_err idreg_alloc_assign(struct idreg_store *store, const struct idreg_alloc_policy *policy,
 			     enum idreg_restype type, const struct idreg_alloc_range *block,
 			     const struct idreg_alloc_range *within, const char *actor,

@@ -192,6 +192,16 @@ idreg_err idreg_alloc_transfer(struct idreg_store *store, const struct idreg_all
 			       enum idreg_restype type, idreg_u128 first, idreg_u128 last,
 			       const char *holder, const char *actor, struct idreg_diag *diag);
 
+/**
+ * Grow the allocation [first, last] (ipv4, ipv6) to the /@len that holds
+ * it: that block must lie in one pool, hold no other allocation, keep the
+ * pool's reserve and be within the policy.  Sparse allocation keeps such
+ * room free around each IPv6 allocation for as long as it can.
+ */
+idreg_err idreg_alloc_grow(struct idreg_store *store, const struct idreg_alloc_policy *policy,
+			   enum idreg_restype type, idreg_u128 first, idreg_u128 last, unsigned len,
+			   const char *actor, struct idreg_alloc_range *grown, struct idreg_diag *diag);
+
 /** Record the assignment @block (ipv4, ipv6) inside the allocation @within. */
 idreg_err idreg_alloc_assign(struct idreg_store *store, const struct idreg_alloc_policy *policy,
 			     enum idreg_restype type, const struct idreg_alloc_range *block,

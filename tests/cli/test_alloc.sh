@@ -111,6 +111,21 @@ expect_match "$ERR" "V9 already holds it" "transfer to the holder"
 run_fails 1 "${A[@]}" alloc transfer 2001:db8::/33 --to V9
 expect_match "$ERR" "2001:db8::/33 is not an allocation" "transfer of a non-allocation"
 
+# ---- grow: the /N holding an allocation, while it holds no other ----
+run_ok "${A[@]}" alloc pool add 3fff:100::/32
+run_ok "${A[@]}" alloc request --type ipv6 --holder G1 --size /48
+expect_eq "$(cut -f2 <<<"$OUT")" "3fff:100::/48" "first /48 of the new pool"
+run_ok "${A[@]}" alloc request --type ipv6 --holder G2 --size /48
+expect_eq "$(cut -f2 <<<"$OUT")" "3fff:100:8000::/48" "second /48 in the middle"
+run_ok "${A[@]}" alloc grow 3fff:100::/48 --size /33
+expect_eq "$OUT" $'grown\t3fff:100::/48\t3fff:100::/33' "grown to the /33 that holds it"
+run_fails 1 "${A[@]}" alloc grow 3fff:100::/33 --size /32
+expect_match "$ERR" "3fff:100::/32 holds the allocation 3fff:100:8000::/48 of G2" "no growing over a neighbour"
+run_fails 1 "${A[@]}" alloc grow 3fff:100::/33 --size /16
+expect_match "$ERR" "/16: the policy allows ipv6 blocks from /32 to /48" "grow within the policy"
+run_fails 1 "${A[@]}" alloc grow 192.0.2.64/27 --size /26
+expect_match "$ERR" "192\.0\.2\.64/26 holds the allocation 192\.0\.2\.96/28 of H4" "IPv4 grow into a neighbour"
+
 # ---- assignments and utilisation ----
 run_ok "${A[@]}" alloc assign 2001:db8::/48 --within 2001:db8::/32
 run_ok "${A[@]}" alloc assign 2001:db8:1::/56 --within 2001:db8::/32
