@@ -38,21 +38,6 @@ static bool parse_block(const struct cli_command *cmd, const char *text,
 	return true;
 }
 
-/* "/N" or "N", at most @max. */
-static bool parse_count(const char *text, bool slash, uint64_t max, uint64_t *out)
-{
-	if (slash && text[0] == '/') {
-		text++;
-	}
-	char *end;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (text[0] < '0' || text[0] > '9' || *end != '\0' || v > max) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 static idreg_err open_with_policy(struct cli *cli, struct idreg_store **store,
 				  struct idreg_alloc_policy *policy, struct idreg_diag *diag)
 {
@@ -92,20 +77,6 @@ static int pool_list(struct cli *cli)
 	}
 	idreg_alloc_view_free(&view);
 	return CLI_OK;
-}
-
-/* --reserve: "/N" (the numbers of a /N of the pool's type) or a count. */
-static bool parse_reserve(const char *text, enum idreg_restype type, idreg_u128 *out)
-{
-	if (text[0] == '/') {
-		uint64_t len;
-		if (type == IDREG_RES_ASN || !parse_count(text, true, idreg_restype_bits(type), &len)) {
-			return false;
-		}
-		*out = idreg_alloc_block_numbers(type, len);
-		return true;
-	}
-	return idreg_parse_u128(text, strlen(text), out);
 }
 
 int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv)
@@ -162,8 +133,9 @@ int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv)
 		if (filter.registry != NULL && filter.any_type && reserve_text[0] == '/') {
 			return cli_usage_error(cmd, "a /N reserve needs --type with --from-registry");
 		}
-		enum idreg_restype rtype = filter.registry ? filter.type : block.type;
-		if (!parse_reserve(reserve_text, rtype, &reserve)) {
+		enum idreg_restype rtype = filter.registry == NULL ? block.type
+					   : filter.any_type ? IDREG_RES_IPV6 : filter.type;
+		if (!idreg_alloc_parse_reserve(rtype, reserve_text, strlen(reserve_text), &reserve)) {
 			return cli_usage_error(cmd, "--reserve takes /N or a count of %s",
 					       rtype == IDREG_RES_ASN ? "AS numbers" : "addresses");
 		}
@@ -237,11 +209,11 @@ int cli_cmd_alloc_request(struct cli *cli, int argc, char **argv)
 	}
 	if (req.type == IDREG_RES_ASN) {
 		if (size_text != NULL || count_text == NULL ||
-		    !parse_count(count_text, false, UINT32_MAX, &req.size)) {
+		    !idreg_alloc_parse_size(req.type, count_text, strlen(count_text), &req.size)) {
 			return cli_usage_error(cmd, "AS numbers are asked for with --count N");
 		}
 	} else if (count_text != NULL || size_text == NULL ||
-		   !parse_count(size_text, true, idreg_restype_bits(req.type), &req.size)) {
+		   !idreg_alloc_parse_size(req.type, size_text, strlen(size_text), &req.size)) {
 		return cli_usage_error(cmd, "%s blocks are asked for with --size /N (N at most %u)",
 				       idreg_restype_name(req.type), idreg_restype_bits(req.type));
 	}
@@ -367,7 +339,8 @@ int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv)
 	if (!parse_block(cmd, argv[optind], &block)) {
 		return CLI_USAGE;
 	}
-	if (!parse_count(size_text, true, idreg_restype_bits(block.type), &len)) {
+	if (block.type == IDREG_RES_ASN ||
+	    !idreg_alloc_parse_size(block.type, size_text, strlen(size_text), &len)) {
 		return cli_usage_error(cmd, "--size takes /N");
 	}
 	struct idreg_store *store;
@@ -643,9 +616,10 @@ int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
 		default: return cli_usage_error(cmd, "unknown option");
 		}
 	}
-	uint64_t cancel_id = 0;
+	idreg_u128 cancel_id = 0;
 	if (optind != argc || (serve && cancel_text != NULL) ||
-	    (cancel_text != NULL && !parse_count(cancel_text, false, INT64_MAX, &cancel_id))) {
+	    (cancel_text != NULL && (!idreg_parse_u128(cancel_text, strlen(cancel_text), &cancel_id) ||
+				     cancel_id > INT64_MAX))) {
 		return cli_usage_error(cmd, "give --serve, --cancel ID, or nothing");
 	}
 	struct idreg_store *store;

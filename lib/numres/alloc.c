@@ -88,6 +88,38 @@ idreg_err idreg_alloc_free_space(const struct idreg_alloc_range *pools, size_t n
 	return IDREG_OK;
 }
 
+bool idreg_alloc_parse_size(enum idreg_restype type, const char *s, size_t len, uint64_t *out)
+{
+	bool prefix = type != IDREG_RES_ASN;
+	if (prefix && len > 0 && s[0] == '/') {
+		s++;
+		len--;
+	}
+	idreg_u128 v;
+	if (len == 0 || len > 10 || !idreg_parse_u128(s, len, &v)) {
+		return false;
+	}
+	if (prefix ? v > idreg_restype_bits(type) : (v < 1 || v > (idreg_u128)UINT32_MAX + 1)) {
+		return false;
+	}
+	*out = (uint64_t)v;
+	return true;
+}
+
+bool idreg_alloc_parse_reserve(enum idreg_restype type, const char *s, size_t len,
+			       idreg_u128 *out)
+{
+	if (len > 0 && s[0] == '/') {
+		uint64_t plen;
+		if (type == IDREG_RES_ASN || !idreg_alloc_parse_size(type, s, len, &plen) || plen == 0) {
+			return false; /* a /0 would keep back every number */
+		}
+		*out = idreg_alloc_block_numbers(type, plen);
+		return true;
+	}
+	return idreg_parse_u128(s, len, out) && *out <= idreg_restype_max(type);
+}
+
 idreg_u128 idreg_alloc_block_numbers(enum idreg_restype type, uint64_t size)
 {
 	if (type == IDREG_RES_ASN) {

@@ -64,6 +64,14 @@ idreg_err idreg_alloc_free_space(const struct idreg_alloc_range *pools, size_t n
 bool idreg_alloc_place(enum idreg_restype type, const struct idreg_alloc_range *free, size_t n,
 		       uint64_t size, struct idreg_alloc_range *out);
 
+/** Parse a request's size: "/N" or "N" (N at most the type's bits) for ipv4
+ * and ipv6, a count of 1 to 2^32 for asn; false on anything else. */
+bool idreg_alloc_parse_size(enum idreg_restype type, const char *s, size_t len, uint64_t *out);
+
+/** Parse a reserve: "/N" (the numbers of a /N; not for asn) or a count. */
+bool idreg_alloc_parse_reserve(enum idreg_restype type, const char *s, size_t len,
+			       idreg_u128 *out);
+
 /** Numbers in a block of @size (prefix length or count) of @type. */
 idreg_u128 idreg_alloc_block_numbers(enum idreg_restype type, uint64_t size);
 
