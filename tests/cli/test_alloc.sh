@@ -14,6 +14,20 @@ printf '[alloc]\nregistry = natreg\ncc = KE\nipv4_longest_prefix = 28\nipv6_shor
 A=(-c "$CONF" --db "$DB")
 run_ok "${A[@]}" init
 
+# ---- the [alloc] keys are checked ----
+printf '[alloc]\ncc = KEN\n' >"$WORK/bad.conf"
+run_fails 1 -c "$WORK/bad.conf" --check-config
+expect_match "$ERR" "bad.conf:2: alloc.cc" "an economy code of three letters"
+printf '[alloc]\nipv6_longest_prefix = 129\n' >"$WORK/bad.conf"
+run_fails 1 -c "$WORK/bad.conf" --check-config
+expect_match "$ERR" "bad.conf:2: alloc.ipv6_longest_prefix" "a prefix length beyond 128"
+printf '[alloc]\nregistry = Nat|Reg\ncc = ke\n' >"$WORK/bad.conf"
+run_fails 1 -c "$WORK/bad.conf" --db "$DB" alloc show
+expect_match "$ERR" "alloc.registry: 'Nat\|Reg' is not a registry name" "a registry name that the exchange format cannot carry"
+printf '[alloc]\ncc = ke\n' >"$WORK/bad.conf"
+run_fails 1 -c "$WORK/bad.conf" --db "$DB" alloc show
+expect_match "$ERR" "alloc.cc: 'ke' is not an ISO 3166 alpha-2 code in capitals" "economy code in capitals"
+
 # ---- refusals before any pool ----
 run_fails 1 "${A[@]}" alloc request --holder H1 --size /24
 expect_match "$ERR" "no ipv4 pool \(idreg alloc pool add\)" "no pool"
