@@ -1124,8 +1124,14 @@ idreg_err idreg_alloc_grow(struct idreg_store *store, const struct idreg_alloc_p
 	}
 	if (err == IDREG_OK) {
 		idreg_u128 added = (grown->last - grown->first) - (last - first);
-		idreg_u128 free_numbers = idreg_alloc_pool_free(&c.view, (size_t)(pool - c.view.pools));
-		if (free_numbers < added + pool->reserve) {
+		struct idreg_alloc_range *free_ranges;
+		size_t n;
+		err = pool_free_space(&c.view, (size_t)(pool - c.view.pools), &free_ranges, &n);
+		idreg_u128 free_numbers = err == IDREG_OK ? numbers_in(free_ranges, n) : 0;
+		if (err == IDREG_OK) {
+			free(free_ranges);
+		}
+		if (err == IDREG_OK && free_numbers < added + pool->reserve) {
 			err = idreg_diag_set(diag, IDREG_EREFUSED,
 					     "growing to %s would leave less than the pool's reserve", text);
 		}

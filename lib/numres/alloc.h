@@ -181,6 +181,8 @@ typedef void (*idreg_alloc_served_cb)(void *ctx, const struct idreg_alloc_waitin
 /**
  * Serve the waiting list in order while its first request fits (first come,
  * first served: one that does not fit stops the rest); one transaction.
+ * @served hears of each request as it is served; if the function then
+ * fails, none of them was.
  */
 idreg_err idreg_alloc_serve(struct idreg_store *store, const struct idreg_alloc_policy *policy,
 			    const char *actor, idreg_alloc_served_cb served, void *ctx,
