@@ -588,14 +588,15 @@ int cli_cmd_alloc_show(struct cli *cli, int argc, char **argv)
 
 /* ---- alloc waiting ---- */
 
-static void print_served(void *ctx, const struct idreg_alloc_waiting *w,
-			 const struct idreg_alloc_range *block, int64_t id)
+/* The served requests are written to @ctx (a memory stream) and printed
+ * once the transaction has committed. */
+static void note_served(void *ctx, const struct idreg_alloc_waiting *w,
+			const struct idreg_alloc_range *block, int64_t id)
 {
-	(void)ctx;
 	(void)id;
 	char text[IDREG_RANGE_TEXT_MAX];
 	idreg_block_format(w->type, block->first, block->last, text, sizeof(text));
-	printf("served\t%" PRId64 "\t%s\t%s\n", w->id, text, w->holder);
+	fprintf(ctx, "served\t%" PRId64 "\t%s\t%s\n", w->id, text, w->holder);
 }
 
 int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
@@ -632,11 +633,19 @@ int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
 	char actor[600];
 	actor_of(argc, argv, "alloc waiting", actor, sizeof(actor));
 	if (serve) {
-		size_t served;
-		err = idreg_alloc_serve(store, &policy, actor, print_served, NULL, &served, &diag);
-		if (err == IDREG_OK) {
-			printf("# %zu served\n", served);
+		size_t served = 0, text_size = 0;
+		char *text = NULL;
+		FILE *lines = open_memstream(&text, &text_size);
+		if (lines == NULL) {
+			err = idreg_diag_set(&diag, IDREG_ENOMEM, "out of memory");
+		} else {
+			err = idreg_alloc_serve(store, &policy, actor, note_served, lines, &served, &diag);
+			fclose(lines);
 		}
+		if (err == IDREG_OK) {
+			printf("%s# %zu served\n", text, served);
+		}
+		free(text);
 	} else if (cancel_text != NULL) {
 		err = idreg_alloc_cancel(store, &policy, (int64_t)cancel_id, actor, &diag);
 		if (err == IDREG_OK) {
