@@ -60,6 +60,9 @@ for _ in $(seq 300); do
 done
 expect_rdap 200 rdap_ip_network.json "ip/192.0.2.0/24 after SIGHUP"
 expect_match "$BODY" '"handle":"ORG-KE-2"' "the new holder"
+rdap "entity/ORG-KE-2"
+expect_rdap 200 rdap_entity.json "entity/ORG-KE-2"
+expect_match "$BODY" '"startAddress":"192\.0\.2\.0","endAddress":"192\.0\.2\.255"' "the holder's entity lists its network"
 
 # Returned: after SIGHUP the AFRINIC record answers for its space.
 idreg_ok -c "$CONF" --db "$DB" alloc return "$prefix"
