@@ -131,6 +131,20 @@ static const struct conf_key config_keys[] = {
 	  confusables_choices, "a label whose skeleton is a held name's: refuse, flag or allow" },
 	{ "idn", "restriction_level", CONF_CHOICE, FIELD(idn_restriction_level), "highly-restrictive",
 	  0, 0, restriction_choices, "loosest UTS #39 restriction level a label may have" },
+	{ "alloc", "registry", CONF_STRING, FIELD(alloc_registry), "local", 1, 31, NULL,
+	  "this registry's name in its allocations' records (not an imported registry's)" },
+	{ "alloc", "cc", CONF_STRING, FIELD(alloc_cc), "", 0, 2, NULL,
+	  "economy code (ISO 3166 alpha-2) of this registry's allocations; empty: none" },
+	{ "alloc", "ipv4_shortest_prefix", CONF_INT, FIELD(alloc_ipv4_shortest), "16", 1, 32, NULL,
+	  "largest IPv4 allocation, as a prefix length" },
+	{ "alloc", "ipv4_longest_prefix", CONF_INT, FIELD(alloc_ipv4_longest), "24", 1, 32, NULL,
+	  "smallest IPv4 allocation, as a prefix length" },
+	{ "alloc", "ipv6_shortest_prefix", CONF_INT, FIELD(alloc_ipv6_shortest), "24", 1, 128, NULL,
+	  "largest IPv6 allocation, as a prefix length" },
+	{ "alloc", "ipv6_longest_prefix", CONF_INT, FIELD(alloc_ipv6_longest), "48", 1, 128, NULL,
+	  "smallest IPv6 allocation, as a prefix length" },
+	{ "alloc", "asn_max_count", CONF_INT, FIELD(alloc_asn_max), "4", 1, 65536, NULL,
+	  "most AS numbers one request may get" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -65,6 +65,13 @@ struct idreg_config {
 	char *idn_restriction_level; /* [idn] restriction_level */
 	struct idreg_config_zone_key *idn_zone_keys; /* [idn.ZONE] sections, in file order */
 	size_t idn_zone_key_count;
+	char *alloc_registry;      /* [alloc] registry */
+	char *alloc_cc;            /* [alloc] cc */
+	long alloc_ipv4_shortest;  /* [alloc] ipv4_shortest_prefix */
+	long alloc_ipv4_longest;   /* [alloc] ipv4_longest_prefix */
+	long alloc_ipv6_shortest;  /* [alloc] ipv6_shortest_prefix */
+	long alloc_ipv6_longest;   /* [alloc] ipv6_longest_prefix */
+	long alloc_asn_max;        /* [alloc] asn_max_count */
 };
 
 /** Fill @cfg with every key's default. */
