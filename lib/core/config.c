@@ -125,6 +125,8 @@ static const struct conf_key config_keys[] = {
 	  confusables_choices, "a label whose skeleton is a held name's: refuse, flag or allow" },
 	{ "idn", "restriction_level", CONF_CHOICE, FIELD(idn_restriction_level), "highly-restrictive",
 	  0, 0, restriction_choices, "loosest UTS #39 restriction level a label may have" },
+	{ "stats", "economies", CONF_STRING, FIELD(stats_economies), "../shared/data/economies", 1, 0,
+	  NULL, "directory of the economy data (country-codes.csv, population.csv) for the statistics" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -53,6 +53,7 @@ struct idreg_config {
 	long idn_max_variants;     /* [idn] max_variants */
 	char *idn_confusables;     /* [idn] confusables */
 	char *idn_restriction_level; /* [idn] restriction_level */
+	char *stats_economies;     /* [stats] economies */
 };
 
 /** Fill @cfg with every key's default. */
