@@ -120,6 +120,21 @@ static const char *const words[L_COUNT][IDREG_STATS_LANG_COUNT] = {
 	[L_GAP] = { "no figure", "无数据" },
 };
 
+/* Table columns by their heading: the CSV's column names, in data-col. */
+static const char *const col_keys[L_COUNT] = {
+	[L_CODE] = "code", [L_NAME] = "name", [L_REGION] = "region", [L_DEV] = "groups",
+	[L_GROUP] = "group", [L_ECONOMIES] = "economies", [L_WITH_V6] = "economies_with_ipv6",
+	[L_V6_SHARE] = "economies_ipv6_share", [L_COL_IPV4] = "ipv4", [L_COL_V6_32] = "ipv6_32",
+	[L_COL_ASN] = "asn", [L_HOLDERS] = "holders", [L_HOLDERS_V6] = "holders_ipv6_share",
+	[L_V6_PER_V4] = "ipv6_48_per_ipv4_24", [L_POPULATION] = "population",
+	[L_V4_PC] = "ipv4_per_capita", [L_V6_PC] = "ipv6_48_per_capita",
+	[L_ASN_PM] = "asn_per_million", [L_RESOURCE] = "resource", [L_BASIS] = "basis",
+	[L_GINI] = "gini", [L_THEIL] = "theil", [L_WITHIN] = "theil_within_region",
+	[L_BETWEEN] = "theil_between_region", [L_REGISTRY] = "registry", [L_RECORDS] = "records",
+	[L_FILE] = "path", [L_SERIAL] = "serial", [L_HELD] = "held_records",
+	[L_NOT_HELD] = "not_held_records",
+};
+
 /* Names of groups and UN regions: long (tables) and short (chart legends). */
 struct group_name {
 	const char *key;
@@ -354,8 +369,8 @@ static void table_head(struct page *p, const char *id, bool sortable, const enum
 	     sortable ? " class=\"sortable\"" : "");
 	for (size_t i = 0; i < count; i++) {
 		bool text = i < text_cols;
-		putf(p, "<th scope=\"col\" data-type=\"%s\"%s>", text ? "text" : "num",
-		     text ? " class=\"text\"" : "");
+		putf(p, "<th scope=\"col\" data-col=\"%s\" data-type=\"%s\"%s>", col_keys[cols[i]],
+		     text ? "text" : "num", text ? " class=\"text\"" : "");
 		put(p, sortable ? "<button type=\"button\">" : "");
 		put(p, word(p, cols[i]));
 		put(p, sortable ? "</button></th>" : "</th>");
