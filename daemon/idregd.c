@@ -49,6 +49,7 @@ struct view {
 	struct idreg_snapshot *snap;
 	struct idreg_answer_cache *cache; /* answers rendered from snap with svc */
 	struct idreg_stats_pages *stats;  /* the report on snap's number resources */
+	char stats_problem[512];          /* why the report is not available, or "" */
 	struct idreg_service svc;
 	char base_url[512], port43[256], terms_of_use[1024], terms_url[512];
 	long search_max;
@@ -137,8 +138,7 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		return idreg_diag_set(diag, IDREG_ENOMEM, "%s", stats_diag.text);
 	}
 	if (no_stats) {
-		idreg_log_warn("statistics report not available (%s answers 503): %s",
-			       IDREG_STATS_PREFIX "/", stats_diag.text);
+		snprintf(v->stats_problem, sizeof(v->stats_problem), "%s", stats_diag.text);
 	}
 	v->search_max = cfg->rdap_search_max;
 	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
@@ -148,6 +148,15 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 	v->svc = (struct idreg_service){ v->base_url, v->port43, v->terms_of_use, v->terms_url, redact };
 	*out = v;
 	return IDREG_OK;
+}
+
+/* Said once the view serves: a daemon that fails to start says only why. */
+static void warn_stats_problem(const struct view *v)
+{
+	if (v->stats_problem[0]) {
+		idreg_log_warn("statistics report not available (%s answers 503): %s",
+			       IDREG_STATS_PREFIX "/", v->stats_problem);
+	}
 }
 
 /* ---- RDAP ---- */
@@ -429,6 +438,7 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	idreg_config_free(&srv->cfg);
 	srv->cfg = cfg;
 	idreg_log_info("reloaded: %zu number resources", fresh->snap->numbers.count);
+	warn_stats_problem(fresh);
 	sd_notify(0, "READY=1");
 }
 
@@ -562,6 +572,7 @@ int main(int argc, char **argv)
 	idreg_log_info("serving %zu number resources: RDAP on %s, WHOIS on %s, %ld threads",
 		       srv.view->snap->numbers.count, srv.cfg.rdap_listen, srv.cfg.whois_listen,
 		       idreg_server_threads(srv.net));
+	warn_stats_problem(srv.view);
 	sd_notify(0, "READY=1");
 
 	for (;;) {
