@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stats/stats_int.h"
@@ -25,7 +26,8 @@ enum label {
 	L_ECONOMIES, L_WITH_V6, L_V6_SHARE, L_COL_IPV4, L_COL_V6_32, L_COL_ASN, L_HOLDERS,
 	L_HOLDERS_V6, L_POPULATION, L_V4_PC, L_V6_PC, L_ASN_PM, L_V6_PER_V4, L_WORLD_TABLE,
 	L_WORLD_NOTE, L_CODE, L_NAME, L_DEV, L_UNKNOWN, L_UNKNOWN_NOTE, L_NONE, L_EMPTY_CODE,
-	L_REGISTRY, L_RECORDS, L_SOURCES, L_FILE, L_SERIAL, L_HELD, L_NOT_HELD, L_FOOTER, L_GAP,
+	L_REGISTRY, L_RECORDS, L_SOURCES, L_FILE, L_STORE, L_SERIAL, L_HELD, L_NOT_HELD, L_FOOTER,
+	L_GAP,
 	L_COUNT
 };
 
@@ -112,6 +114,8 @@ static const char *const words[L_COUNT][IDREG_STATS_LANG_COUNT] = {
 	[L_RECORDS] = { "Records", "记录数" },
 	[L_SOURCES] = { "Data counted", "统计所用数据" },
 	[L_FILE] = { "File", "文件" },
+	[L_STORE] = { "the registry's store (the newest file of each registry, as imported)",
+		      "注册数据库（各注册机构最新导入的文件）" },
 	[L_SERIAL] = { "Serial", "序列号" },
 	[L_HELD] = { "Held records", "已持有记录" },
 	[L_NOT_HELD] = { "Not held", "未持有记录" },
@@ -584,8 +588,11 @@ static void lorenz_chart(struct page *p, const char *id, enum label title, bool 
 
 /* ---- sections ---- */
 
-/* The views the report draws on. */
-struct report {
+/* The views every page of a report draws on, computed once. */
+struct idreg_stats_report {
+	const struct idreg_stats *s;
+	int year;
+	struct idreg_arena arena; /* the views' tables, and what pages draw from them */
 	struct idreg_stats_request by_req[3];
 	struct idreg_stats_view economy, region, group;
 };
@@ -641,7 +648,7 @@ static idreg_err adoption_charts(struct page *p, const struct idreg_stats_view *
 	return IDREG_OK;
 }
 
-static idreg_err adoption_section(struct page *p, const struct report *r)
+static idreg_err adoption_section(struct page *p, const struct idreg_stats_report *r)
 {
 	put(p, "<section id=\"adoption\"><h2>");
 	put(p, word(p, L_ADOPTION));
@@ -673,7 +680,7 @@ static idreg_err adoption_section(struct page *p, const struct report *r)
 	return err;
 }
 
-static idreg_err equity_section(struct page *p, const struct report *r)
+static idreg_err equity_section(struct page *p, const struct idreg_stats_report *r)
 {
 	const struct idreg_stats_view *v = &r->economy;
 	struct idreg_equity eq[2][RES_COUNT];
@@ -851,7 +858,7 @@ static void sources_section(struct page *p, const struct idreg_stats *s)
 		const struct file_note *f = &s->files[i];
 		put(p, "<tr>");
 		cell_text(p, f->registry);
-		cell_text(p, f->path);
+		cell_text(p, f->path[0] ? f->path : word(p, L_STORE));
 		cell_text(p, f->serial);
 		cell_num(p, (double)f->held, 0);
 		cell_num(p, (double)f->not_held, 0);
@@ -921,49 +928,68 @@ static void page_end(struct page *p, const struct idreg_stats_html_options *opts
 	put(p, "</body></html>\n");
 }
 
-idreg_err idreg_stats_write_html(struct idreg_stats *s, const struct idreg_stats_html_options *opts,
-				 struct idreg_buf *out, struct idreg_diag *diag)
+idreg_err idreg_stats_report_new(struct idreg_stats *s, int year, struct idreg_stats_report **out,
+				 struct idreg_diag *diag)
 {
-	struct idreg_arena arena;
-	idreg_arena_init(&arena, 256 * 1024, 0);
-	struct page p = { .out = out, .lang = opts->lang };
-	int year = opts->year ? opts->year : s->econ->last_year;
-	struct report r = {
-		.by_req = { { .by = IDREG_STATS_BY_ECONOMY, .year = year },
-			    { .by = IDREG_STATS_BY_REGION, .year = year },
-			    { .by = IDREG_STATS_BY_GROUP, .year = year } },
-	};
-	struct idreg_stats_view *views[3] = { &r.economy, &r.region, &r.group };
+	struct idreg_stats_report *r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "statistics report: out of memory");
+	}
+	idreg_arena_init(&r->arena, 256 * 1024, 0);
+	r->s = s;
+	r->year = year ? year : s->econ->last_year;
+	const enum idreg_stats_by by[3] = { IDREG_STATS_BY_ECONOMY, IDREG_STATS_BY_REGION,
+					    IDREG_STATS_BY_GROUP };
+	struct idreg_stats_view *views[3] = { &r->economy, &r->region, &r->group };
 	idreg_err err = IDREG_OK;
 	for (int i = 0; i < 3 && err == IDREG_OK; i++) {
-		*views[i] = (struct idreg_stats_view){ .s = s, .req = &r.by_req[i], .year = year,
-						       .arena = &arena };
+		r->by_req[i] = (struct idreg_stats_request){ .by = by[i], .year = r->year };
+		*views[i] = (struct idreg_stats_view){ .s = s, .req = &r->by_req[i], .year = r->year,
+						       .arena = &r->arena };
 		err = idreg_stats_view_compute(views[i]);
 	}
-	if (err == IDREG_OK) {
-		page_begin(&p, opts, year);
-		err = adoption_section(&p, &r);
+	if (err != IDREG_OK) {
+		idreg_stats_report_free(r);
+		return idreg_diag_set(diag, err, "statistics report: %s", idreg_strerror(err));
 	}
+	*out = r;
+	return IDREG_OK;
+}
+
+void idreg_stats_report_free(struct idreg_stats_report *r)
+{
+	if (r != NULL) {
+		idreg_arena_free(&r->arena);
+		free(r);
+	}
+}
+
+idreg_err idreg_stats_report_write(const struct idreg_stats_report *r,
+				   const struct idreg_stats_html_options *opts, struct idreg_buf *out,
+				   struct idreg_diag *diag)
+{
+	struct page p = { .out = out, .lang = opts->lang };
+	page_begin(&p, opts, r->year);
+	idreg_err err = adoption_section(&p, r);
 	if (err == IDREG_OK) {
-		err = equity_section(&p, &r);
+		err = equity_section(&p, r);
 	}
 	if (err == IDREG_OK) {
 		put(&p, "<section id=\"groups\"><h2>");
 		put(&p, word(&p, L_GROUPS));
 		put(&p, "</h2>");
-		groups_table(&p, &r.group, "group-table", L_GROUP);
+		groups_table(&p, &r->group, "group-table", L_GROUP);
 		put(&p, "<h2>");
 		put(&p, word(&p, L_REGIONS));
 		put(&p, "</h2>");
-		groups_table(&p, &r.region, "region-table", L_REGION);
+		groups_table(&p, &r->region, "region-table", L_REGION);
 		put(&p, "</section>");
-		world_section(&p, &r.economy);
-		unknown_section(&p, s);
-		sources_section(&p, s);
+		world_section(&p, &r->economy);
+		unknown_section(&p, r->s);
+		sources_section(&p, r->s);
 		page_end(&p, opts);
 		err = p.err;
 	}
-	idreg_arena_free(&arena);
 	if (err != IDREG_OK) {
 		return idreg_diag_set(diag, err, "statistics report: %s", idreg_strerror(err));
 	}

@@ -16,7 +16,6 @@
 
 struct idreg_stats_html_options {
 	enum idreg_stats_lang lang;
-	int year;                   /* population year; 0: the latest of the data */
 	/* NULL: the style and the script inline, a page that stands alone;
 	 * else the URL prefix of report.css, report.js and icon.svg (served
 	 * beside). */
@@ -30,9 +29,19 @@ extern const char idreg_stats_html_css[];
 extern const char idreg_stats_html_js[];
 extern const char idreg_stats_html_icon[];
 
-/** Write the report of @s as one HTML page into @out. */
-idreg_err idreg_stats_write_html(struct idreg_stats *s, const struct idreg_stats_html_options *opts,
-				 struct idreg_buf *out, struct idreg_diag *diag);
+/* The figures of a report, computed once for any number of pages. */
+struct idreg_stats_report;
+
+/** Compute the report of @s (kept by the caller) for population @year (0: the latest). */
+idreg_err idreg_stats_report_new(struct idreg_stats *s, int year, struct idreg_stats_report **out,
+				 struct idreg_diag *diag);
+
+/** Write the report as one HTML page, as @opts say, into @out. */
+idreg_err idreg_stats_report_write(const struct idreg_stats_report *r,
+				   const struct idreg_stats_html_options *opts, struct idreg_buf *out,
+				   struct idreg_diag *diag);
+
+void idreg_stats_report_free(struct idreg_stats_report *r);
 
 /** Put @text into @out with &, <, >, " and ' escaped (for text and attribute values). */
 idreg_err idreg_html_escape(struct idreg_buf *out, const char *text);

@@ -59,7 +59,7 @@ static void make_etag(struct stored_page *page)
 	snprintf(page->etag, sizeof(page->etag), "\"%016" PRIx64 "\"", hash);
 }
 
-/* Compute the statistics of @ix and write both report pages. */
+/* Compute the statistics of @ix once and write both report pages. */
 static idreg_err make_report(struct idreg_stats_pages *pages, const struct idreg_numindex *ix,
 			     const char *economies_dir, struct idreg_diag *diag)
 {
@@ -70,12 +70,16 @@ static idreg_err make_report(struct idreg_stats_pages *pages, const struct idreg
 	idreg_arena_init(&arena, 256 * 1024, 0);
 	struct idreg_economies economies;
 	struct idreg_stats *stats = NULL;
+	struct idreg_stats_report *report = NULL;
 	idreg_err err = idreg_economies_load(codes, population, &arena, &economies, diag);
 	if (err == IDREG_OK && (err = idreg_stats_new(&economies, &stats)) != IDREG_OK) {
 		idreg_diag_set(diag, err, "statistics: out of memory");
 	}
 	if (err == IDREG_OK) {
 		err = idreg_stats_add_numindex(stats, ix, diag);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_stats_report_new(stats, 0, &report, diag);
 	}
 	/* English at PREFIX/, Chinese at PREFIX/zh/: links are relative to each. */
 	static const char *const assets[IDREG_STATS_LANG_COUNT] = { "", "../" };
@@ -87,7 +91,7 @@ static idreg_err make_report(struct idreg_stats_pages *pages, const struct idreg
 			.lang = (enum idreg_stats_lang)lang, .assets = assets[lang],
 			.other_lang_url = other[lang],
 		};
-		err = idreg_stats_write_html(stats, &opts, &out, diag);
+		err = idreg_stats_report_write(report, &opts, &out, diag);
 		if (err == IDREG_OK) {
 			pages->html[lang] = out.data; /* the buffer's memory is the page's now */
 			pages->pages[lang].body = out.data;
@@ -96,6 +100,7 @@ static idreg_err make_report(struct idreg_stats_pages *pages, const struct idreg
 			idreg_buf_free(&out);
 		}
 	}
+	idreg_stats_report_free(report);
 	idreg_stats_free(stats);
 	idreg_arena_free(&arena);
 	return err;

@@ -192,7 +192,7 @@ idreg_err idreg_stats_add_numindex(struct idreg_stats *s, const struct idreg_num
 		while (n < s->file_count && strcmp(s->files[n].registry, source) != 0) {
 			n++;
 		}
-		if (n == s->file_count && note_new(s, "store", source, "") == NULL) {
+		if (n == s->file_count && note_new(s, "", source, "") == NULL) {
 			return idreg_diag_set(diag, IDREG_ENOMEM, "store: out of memory");
 		}
 		err = add_record(s, &s->files[n], &ix->records[i], "store", diag);
@@ -905,11 +905,16 @@ static idreg_err write_html(struct idreg_stats *s, const struct idreg_stats_requ
 {
 	struct idreg_buf page;
 	idreg_buf_init(&page, (size_t)1 << 30);
-	const struct idreg_stats_html_options opts = { .lang = req->lang, .year = req->year };
-	idreg_err err = idreg_stats_write_html(s, &opts, &page, diag);
+	const struct idreg_stats_html_options opts = { .lang = req->lang };
+	struct idreg_stats_report *report = NULL;
+	idreg_err err = idreg_stats_report_new(s, req->year, &report, diag);
+	if (err == IDREG_OK) {
+		err = idreg_stats_report_write(report, &opts, &page, diag);
+	}
 	if (err == IDREG_OK && (fwrite(page.data, 1, page.len, out) != page.len || ferror(out))) {
 		err = idreg_diag_set(diag, IDREG_EIO, "statistics: write error");
 	}
+	idreg_stats_report_free(report);
 	idreg_buf_free(&page);
 	return err;
 }

@@ -32,7 +32,7 @@ struct entry {
 
 /* Where held records came from: a file, or a registry's records in the store. */
 struct file_note {
-	const char *path, *registry, *serial;
+	const char *path, *registry, *serial; /* path and serial "" for the store */
 	size_t held, not_held;
 };
 
