@@ -216,7 +216,7 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	if (req->error_status == 0 && idreg_stats_pages_path(req->path)) {
 		on_stats_request(srv, v, req, resp);
 		view_put(v);
-		idreg_log_debug("stats %s %s %d", req->method, req->path, resp->status);
+		idreg_log_debug("stats %s %s %d", req->method, request_url, resp->status);
 		return;
 	}
 	resp->content_type = "application/rdap+json";
