@@ -202,8 +202,9 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "Exits with 1 if an address was invalid.\n" },
 	{ "stats", NULL, cli_cmd_stats,
-	  "[--economies DIR] [--codes FILE] [--population FILE] [--format csv|json]\n"
-	  "       [--by economy|rir|region|subregion|group] [--table NAME] [--year YEAR] PATH...",
+	  "[--economies DIR] [--codes FILE] [--population FILE] [--format csv|json|html]\n"
+	  "       [--by economy|rir|region|subregion|group] [--table NAME] [--year YEAR]\n"
+	  "       [--lang en|zh] PATH...",
 	  "IPv6 adoption and equity statistics from exchange files",
 	  "Reads the exchange files named (a directory: every exchange file under it)\n"
 	  "and, of each registry, counts the newest file's allocated and assigned\n"
@@ -217,13 +218,16 @@ static const struct cli_command commands[] = {
 	  "                     DIR/population.csv (default ../shared/data/economies)\n"
 	  "  --codes FILE       country-codes.csv elsewhere\n"
 	  "  --population FILE  population.csv elsewhere\n"
-	  "  --format FMT       csv (default: one table) or json (every table)\n"
+	  "  --format FMT       csv (default: one table), json (every table) or html\n"
+	  "                     (the report: charts and tables in one page that stands\n"
+	  "                     alone; --by and --table do not apply)\n"
 	  "  --by LEVEL         economy (default), rir, region, subregion or group\n"
 	  "                     (LDC, LLDC, SIDS, other); a world row ends each table\n"
 	  "  --table NAME       for CSV: figures (default), series (per year, new and\n"
 	  "                     cumulative), equity (Gini, Theil), lorenz (curve\n"
 	  "                     points) or unknown (codes that are no economy)\n"
 	  "  --year YEAR        population year (default: the latest in the data)\n"
+	  "  --lang LANG        language of the HTML report: en (default) or zh\n"
 	  "\n"
 	  "Gaps (no population, no holder ids, nothing to divide by) are empty CSV\n"
 	  "fields and JSON null.\n" },

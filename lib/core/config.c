@@ -145,6 +145,8 @@ static const struct conf_key config_keys[] = {
 	  "smallest IPv6 allocation, as a prefix length" },
 	{ "alloc", "asn_max_count", CONF_INT, FIELD(alloc_asn_max), "4", 1, 65536, NULL,
 	  "most AS numbers one request may get" },
+	{ "stats", "economies", CONF_STRING, FIELD(stats_economies), "../shared/data/economies", 1, 0,
+	  NULL, "directory of the economy data (country-codes.csv, population.csv) for the statistics" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -72,6 +72,7 @@ struct idreg_config {
 	long alloc_ipv6_shortest;  /* [alloc] ipv6_shortest_prefix */
 	long alloc_ipv6_longest;   /* [alloc] ipv6_longest_prefix */
 	long alloc_asn_max;        /* [alloc] asn_max_count */
+	char *stats_economies;     /* [stats] economies */
 };
 
 /** Fill @cfg with every key's default. */
