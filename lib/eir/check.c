@@ -187,6 +187,14 @@ idreg_err idreg_eir_register_load(struct idreg_eir_register *reg, struct idreg_s
 		idreg_eir_register_free(reg);
 		return err;
 	}
+	/* Few names: an insertion sort. */
+	for (size_t i = 0; i < reg->condition_count; i++) {
+		size_t j = i;
+		for (; j > 0 && strcmp(reg->conditions[reg->by_name[j - 1]], reg->conditions[i]) > 0; j--) {
+			reg->by_name[j] = reg->by_name[j - 1];
+		}
+		reg->by_name[j] = (uint8_t)i;
+	}
 	if (reg->golden_count > 0) {
 		qsort(reg->golden, reg->golden_count, sizeof(*reg->golden), cmp_u64);
 	}

@@ -48,6 +48,7 @@ struct idreg_eir_register {
 	size_t pairing_count;
 	char conditions[IDREG_EIR_MAX_CONDITIONS][IDREG_EIR_CONDITION_MAX];
 	size_t condition_count;
+	uint8_t by_name[IDREG_EIR_MAX_CONDITIONS]; /* condition indexes in name order */
 };
 
 #define IDREG_EIR_STATUS_LIST(X) X(WHITE, "white") X(GREY, "grey") X(BLACK, "black")

@@ -202,8 +202,8 @@ static void item_json(struct idreg_jsonw *w, const struct idreg_eir_register *re
 	idreg_jsonw_key(w, "reasons");
 	idreg_jsonw_array_begin(w);
 	for (size_t i = 0; i < reg->condition_count; i++) {
-		if (v.reasons & (1u << i)) {
-			idreg_jsonw_string(w, reg->conditions[i]);
+		if (v.reasons & (1u << reg->by_name[i])) {
+			idreg_jsonw_string(w, reg->conditions[reg->by_name[i]]);
 		}
 	}
 	idreg_jsonw_array_end(w);
