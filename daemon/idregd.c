@@ -405,7 +405,8 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	}
 	idreg_config_free(&srv->cfg);
 	srv->cfg = cfg;
-	idreg_log_info("reloaded: %zu number resources", fresh->snap->numbers.count);
+	idreg_log_info("reloaded: %zu number resources, %zu classified IMEIs",
+		       fresh->snap->numbers.count, fresh->snap->eir.count);
 	sd_notify(0, "READY=1");
 }
 
@@ -535,9 +536,9 @@ int main(int argc, char **argv)
 		idreg_log_error("%s", diag.text);
 		goto out_serving;
 	}
-	idreg_log_info("serving %zu number resources: RDAP on %s, WHOIS on %s, %ld threads",
-		       srv.view->snap->numbers.count, srv.cfg.rdap_listen, srv.cfg.whois_listen,
-		       idreg_server_threads(srv.net));
+	idreg_log_info("serving %zu number resources, %zu classified IMEIs: RDAP on %s, WHOIS on %s, "
+		       "%ld threads", srv.view->snap->numbers.count, srv.view->snap->eir.count,
+		       srv.cfg.rdap_listen, srv.cfg.whois_listen, idreg_server_threads(srv.net));
 	sd_notify(0, "READY=1");
 
 	for (;;) {
