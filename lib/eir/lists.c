@@ -246,6 +246,22 @@ struct builder {
 	struct idreg_diag *diag;
 };
 
+/* The tables: the block list first, then per operator its notifications and exceptions. */
+static struct table *blocklist(struct builder *b)
+{
+	return &b->tables[0];
+}
+
+static struct table *notifications(struct builder *b, size_t op)
+{
+	return &b->tables[1 + 2 * op];
+}
+
+static struct table *exceptions(struct builder *b, size_t op)
+{
+	return &b->tables[2 + 2 * op];
+}
+
 static idreg_err out_of_memory(struct builder *b)
 {
 	return idreg_diag_set(b->diag, IDREG_ENOMEM, "out of memory building the lists");
@@ -336,11 +352,11 @@ static bool is_golden(const struct builder *b, const char *imei)
 					      sizeof(*b->golden), compare_strings) != NULL;
 }
 
-/* Pairings are few: the exception tables hold them, sorted; a pairing is
- * found in the table of the IMSI's operator. */
-static bool is_paired(const struct builder *b, int op, const char *imei, const char *imsi)
+/* The exception tables hold the pairings, sorted: a subscriber's pairing is
+ * found by binary search in the table of its IMSI's operator. */
+static bool is_paired(struct builder *b, int op, const char *imei, const char *imsi)
 {
-	const struct table *t = &b->tables[1 + 2 * (size_t)op + 1];
+	const struct table *t = exceptions(b, (size_t)op);
 	struct row key = { { imei, imsi, "", "", "" } };
 	return t->count > 0 &&
 	       bsearch(&key, t->rows, t->count, sizeof(*t->rows), compare_rows) != NULL;
@@ -355,7 +371,7 @@ static idreg_err read_pairing(void *ctx, const struct idreg_eir_list_entry *e)
 	}
 	struct row row = { { keep(b, e->item), keep(b, e->imsi), "", "", "" } };
 	if (row.cell[0] == NULL || row.cell[1] == NULL ||
-	    table_add(&b->tables[1 + 2 * (size_t)op + 1], &row) != IDREG_OK) {
+	    table_add(exceptions(b, (size_t)op), &row) != IDREG_OK) {
 		return out_of_memory(b);
 	}
 	return IDREG_OK;
@@ -375,7 +391,7 @@ static idreg_err read_observation(void *ctx, const struct idreg_eir_observation 
 	struct row row = { { st->imei, keep(b, o->imsi), keep(b, o->msisdn), st->block_date,
 			     st->reasons } };
 	if (row.cell[1] == NULL || row.cell[2] == NULL ||
-	    table_add(&b->tables[1 + 2 * (size_t)op], &row) != IDREG_OK) {
+	    table_add(notifications(b, (size_t)op), &row) != IDREG_OK) {
 		return out_of_memory(b);
 	}
 	return IDREG_OK;
@@ -390,12 +406,11 @@ static idreg_err build_tables(struct builder *b)
 	if (b->tables == NULL) {
 		return out_of_memory(b);
 	}
-	table_init(&b->tables[0], "blocklist", NULL, blocklist_header, 3, 1);
+	table_init(blocklist(b), "blocklist", NULL, blocklist_header, 3, 1);
 	for (size_t i = 0; i < ops->count; i++) {
-		table_init(&b->tables[1 + 2 * i], "notifications", ops->list[i].name,
+		table_init(notifications(b, i), "notifications", ops->list[i].name,
 			   notifications_header, 5, 3);
-		table_init(&b->tables[2 + 2 * i], "exceptions", ops->list[i].name, exceptions_header,
-			   2, 2);
+		table_init(exceptions(b, i), "exceptions", ops->list[i].name, exceptions_header, 2, 2);
 	}
 	idreg_err err = s->ops->eir_class_each(s, false, NULL, read_class, b, b->diag);
 	if (err == IDREG_OK) {
@@ -411,7 +426,7 @@ static idreg_err build_tables(struct builder *b)
 		qsort(b->golden, b->golden_count, sizeof(*b->golden), compare_strings);
 	}
 	for (size_t i = 0; i < ops->count; i++) {
-		table_sort(&b->tables[2 + 2 * i]);
+		table_sort(exceptions(b, i));
 	}
 	for (size_t i = 0; err == IDREG_OK && i < b->state_count; i++) {
 		const struct imei_state *st = &b->states[i];
@@ -420,7 +435,7 @@ static idreg_err build_tables(struct builder *b)
 		}
 		if (strcmp(st->block_date, b->date) <= 0) {
 			struct row row = { { st->imei, st->block_date, st->reasons, "", "" } };
-			if (table_add(&b->tables[0], &row) != IDREG_OK) {
+			if (table_add(blocklist(b), &row) != IDREG_OK) {
 				return out_of_memory(b);
 			}
 		} else if (ops->count > 0) {
@@ -428,9 +443,9 @@ static idreg_err build_tables(struct builder *b)
 			err = s->ops->eir_observation_each(s, st->imei, read_observation, b, b->diag);
 		}
 	}
-	table_sort(&b->tables[0]);
+	table_sort(blocklist(b));
 	for (size_t i = 0; i < ops->count; i++) {
-		table_sort(&b->tables[1 + 2 * i]);
+		table_sort(notifications(b, i));
 	}
 	return err;
 }
