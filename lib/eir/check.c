@@ -70,25 +70,19 @@ struct loader {
 	struct idreg_diag *diag;
 };
 
-/* The bit of condition @name, interned on first sight. */
-static idreg_err condition_bit(struct loader *l, const char *name, uint32_t *bit)
+/* The index of condition @name, interned on first sight; -1 when there is no room. */
+static int condition_index(struct idreg_eir_register *reg, const char *name)
 {
-	struct idreg_eir_register *reg = l->reg;
 	for (size_t i = 0; i < reg->condition_count; i++) {
 		if (strcmp(reg->conditions[i], name) == 0) {
-			*bit = 1u << i;
-			return IDREG_OK;
+			return (int)i;
 		}
 	}
 	if (reg->condition_count == IDREG_EIR_MAX_CONDITIONS || strlen(name) >= IDREG_EIR_CONDITION_MAX) {
-		return idreg_diag_set(l->diag, IDREG_ETOOBIG,
-				      "the register's classification names more than %d conditions "
-				      "or one of over %d bytes ('%.40s')",
-				      IDREG_EIR_MAX_CONDITIONS, IDREG_EIR_CONDITION_MAX - 1, name);
+		return -1;
 	}
 	snprintf(reg->conditions[reg->condition_count], IDREG_EIR_CONDITION_MAX, "%s", name);
-	*bit = 1u << reg->condition_count++;
-	return IDREG_OK;
+	return (int)reg->condition_count++;
 }
 
 static idreg_err load_class(void *ctx, const struct idreg_eir_class *row)
@@ -99,10 +93,12 @@ static idreg_err load_class(void *ctx, const struct idreg_eir_class *row)
 	if (!imei_key(row->imei, &imei)) {
 		return IDREG_OK;
 	}
-	uint32_t bit;
-	idreg_err err = condition_bit(l, row->condition, &bit);
-	if (err != IDREG_OK) {
-		return err;
+	int index = condition_index(reg, row->condition);
+	if (index < 0) {
+		return idreg_diag_set(l->diag, IDREG_ETOOBIG,
+				      "the register's classification names more than %d conditions "
+				      "or one of over %d bytes ('%.40s')",
+				      IDREG_EIR_MAX_CONDITIONS, IDREG_EIR_CONDITION_MAX - 1, row->condition);
 	}
 	/* Rows come by IMEI: a new IMEI starts a new state. */
 	if (reg->count == 0 || reg->states[reg->count - 1].imei != imei) {
@@ -117,7 +113,7 @@ static idreg_err load_class(void *ctx, const struct idreg_eir_class *row)
 		reg->states[reg->count++] = (struct idreg_eir_state){ .imei = imei };
 	}
 	struct idreg_eir_state *st = &reg->states[reg->count - 1];
-	st->reasons |= bit;
+	st->reasons |= 1u << index;
 	if (row->blocking && strlen(row->block_date) == 10 &&
 	    (st->block_date[0] == '\0' || strcmp(row->block_date, st->block_date) < 0)) {
 		memcpy(st->block_date, row->block_date, sizeof(st->block_date));

@@ -25,6 +25,9 @@
 #define MAX_COLUMNS 5
 #define CURRENT_LINK "current"
 #define RUN_PREFIX "run-"
+/* Longest output directory path; every path under it then fits PATH_LEN. */
+#define DIR_MAX 3072
+#define PATH_LEN (DIR_MAX + 256)
 
 /* ---- operators ---- */
 
@@ -607,7 +610,7 @@ static unsigned long newest_run_number(const char *dir)
 
 static void remove_dir(const char *dir, const struct builder *b)
 {
-	char path[4096];
+	char path[PATH_LEN];
 	for (size_t i = 0; i < b->table_count; i++) {
 		snprintf(path, sizeof(path), "%s/%s.csv", dir, b->tables[i].name);
 		unlink(path);
@@ -636,7 +639,7 @@ static idreg_err write_tables(struct builder *b, const char *tmp,
 			      struct idreg_eir_lists_report *report)
 {
 	const char *dir = b->opts->out_dir;
-	char path[4096];
+	char path[PATH_LEN];
 	idreg_err err = IDREG_OK;
 	for (size_t i = 0; err == IDREG_OK && i < b->table_count; i++) {
 		const struct table *t = &b->tables[i];
@@ -664,7 +667,7 @@ static idreg_err switch_current(struct builder *b, const char *tmp,
 				struct idreg_eir_lists_report *report)
 {
 	const char *dir = b->opts->out_dir;
-	char run[4096], link[4096], current[4096];
+	char run[PATH_LEN], link[PATH_LEN], current[PATH_LEN];
 	snprintf(report->run_dir, sizeof(report->run_dir), RUN_PREFIX "%06lu",
 		 newest_run_number(dir) + 1);
 	snprintf(run, sizeof(run), "%s/%s", dir, report->run_dir);
@@ -704,12 +707,16 @@ idreg_err idreg_eir_lists_write(struct idreg_store *store, const struct idreg_ei
 					      "or give the date");
 		}
 	}
+	if (strlen(opts->out_dir) > DIR_MAX) {
+		return idreg_diag_set(diag, IDREG_EINVAL, "the output directory's path is over %d bytes",
+				      DIR_MAX);
+	}
 	if (mkdir(opts->out_dir, 0755) != 0 && errno != EEXIST) {
 		return io_error(diag, "cannot create", opts->out_dir);
 	}
 	struct builder b = { .store = store, .opts = opts, .date = report->date, .diag = diag };
 	idreg_arena_init(&b.arena, 1 << 20, 0);
-	char tmp[4096];
+	char tmp[DIR_MAX + 16];
 	snprintf(tmp, sizeof(tmp), "%s/.new-XXXXXX", opts->out_dir);
 	idreg_err err = build_tables(&b);
 	if (err == IDREG_OK && (mkdtemp(tmp) == NULL || chmod(tmp, 0755) != 0)) {

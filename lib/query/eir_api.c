@@ -104,8 +104,8 @@ static idreg_err parse_batch(const struct idreg_eir_api_input *in, struct idreg_
 	json_error_t jerr;
 	json_t *root = json_loadb(in->body, in->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		char where[200];
-		snprintf(where, sizeof(where), "line %d, column %d: %.140s", jerr.line, jerr.column,
+		char where[128];
+		snprintf(where, sizeof(where), "line %d, column %d: %.80s", jerr.line, jerr.column,
 			 jerr.text);
 		return refuse(err, 400, "the body is not JSON (%s)", where);
 	}
