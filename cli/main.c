@@ -248,6 +248,20 @@ static const struct cli_command commands[] = {
 	  "replace their list, or change it when the file has a change column (add\n"
 	  "or remove). A line that breaks the format refuses the file with its line.\n"
 	  "Prints what was counted and written.\n" },
+	{ "eir", "lists", cli_cmd_eir_lists, "--out DIR [--date YYYY-MM-DD]",
+	  "write the block, notification and exception lists and their deltas",
+	  "Writes, as of the date (default: the last classification run's), the\n"
+	  "lists an EIR acts on (docs/eir-formats.md) into a new directory\n"
+	  "DIR/run-N and then points DIR/current at it; a failure leaves the\n"
+	  "previous lists and DIR/current as they were. blocklist.csv: the IMEIs\n"
+	  "whose earliest blocking condition's block date has come (golden ones\n"
+	  "left out), with that date and their conditions. Per operator of\n"
+	  "eir.operators (NAME:MCC-MNC,...): notifications-OP.csv, the\n"
+	  "subscribers (IMSI, MSISDN) seen with an IMEI whose block date is still\n"
+	  "to come, routed by their IMSI (paired subscribers left out), and\n"
+	  "exceptions-OP.csv, the pairings routed the same way. Beside each list\n"
+	  "NAME-delta.csv: its rows added, removed and changed since the run\n"
+	  "DIR/current pointed to, with a change column.\n" },
 	{ "eir", "sample", cli_cmd_eir_sample,
 	  "--out DIR [--operators N] [--months M] [--seed S] [--subscribers N]",
 	  "write sample operator data, TAC database and lists for the EIR",

@@ -32,6 +32,7 @@ struct conf_key {
 	const char *help;
 };
 
+static const char *const on_off_choices[] = { "on", "off", NULL };
 static const char *const backend_choices[] = { "sqlite", NULL };
 static const char *const level_choices[] = { "error", "warn", "info", "debug", NULL };
 static const char *const format_choices[] = { "text", "json", NULL };
@@ -68,6 +69,10 @@ static const struct conf_key config_keys[] = {
 	{ "eir", "mnc3_mccs", CONF_STRING, FIELD(eir_mnc3_mccs),
 	  "302,310,311,312,313,314,315,316,334,338,342,344,346,348,352,354,356,358,360,365,376,722,732",
 	  0, 0, NULL, "mobile country codes whose network codes have 3 digits (others: 2)" },
+	{ "eir", "operators", CONF_STRING, FIELD(eir_operators), "", 0, 0, NULL,
+	  "operators and their networks, NAME:MCC-MNC[,MCC-MNC...] separated by spaces: where eir lists routes notifications and exceptions" },
+	{ "eir", "check", CONF_CHOICE, FIELD(eir_check), "on", 0, 0, on_off_choices,
+	  "idregd answers the real-time IMEI check (eir/v1/imei) from the register held in memory" },
 	{ "eir", "max_null_permille", CONF_INT, FIELD(eir_max_null), "50", 0, 1000, NULL,
 	  "operator file refused above this share (per mille) of empty IMEIs, IMSIs or MSISDNs" },
 	{ "eir", "max_non_numeric_permille", CONF_INT, FIELD(eir_max_non_numeric), "10", 0, 1000, NULL,

@@ -33,6 +33,8 @@ struct idreg_config {
 	char *eir_home_mccs;       /* [eir] home_mccs */
 	char *eir_home_cc;         /* [eir] home_cc */
 	char *eir_mnc3_mccs;       /* [eir] mnc3_mccs */
+	char *eir_operators;       /* [eir] operators */
+	char *eir_check;           /* [eir] check */
 	long eir_max_null;         /* [eir] max_null_permille */
 	long eir_max_non_numeric;  /* [eir] max_non_numeric_permille */
 	long eir_max_too_long;     /* [eir] max_too_long_permille */

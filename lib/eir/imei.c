@@ -3,6 +3,7 @@
  */
 #include "eir/imei.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define STATUS_NORMALIZED(name, norm, words) norm,
@@ -154,4 +155,31 @@ bool idreg_msisdn_parse(const char *raw, size_t len, char out[IDREG_MSISDN_MAX +
 	memcpy(out, raw, len);
 	out[len] = '\0';
 	return true;
+}
+
+static bool is_leap(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* With Howard Hinnant's days_from_civil. */
+int64_t idreg_eir_date_days(const char *s)
+{
+	unsigned y, m, d;
+	char tail;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 ||
+	    d < 1) {
+		return -1;
+	}
+	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (d > mdays[m - 1] + (m == 2 && is_leap(y))) {
+		return -1;
+	}
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = yy / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define IDREG_IMEI_DIGITS 14  /* TAC + serial: the normalized IMEI */
 #define IDREG_TAC_DIGITS 8
@@ -85,5 +86,8 @@ bool idreg_msisdn_parse(const char *raw, size_t len, char out[IDREG_MSISDN_MAX +
  * of a home country code.
  */
 bool idreg_digits_start_listed(const char *digits, const char *list);
+
+/** Days since 1970-01-01 of a valid date YYYY-MM-DD (the EIR files' dates), or -1. */
+int64_t idreg_eir_date_days(const char *s);
 
 #endif
