@@ -98,6 +98,12 @@ void cli_idn_policy_free(struct idreg_idn_policy *policy, struct idreg_idn_check
 int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_import(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_registrar.c. */
+int cli_cmd_registrar_add(struct cli *cli, int argc, char **argv);
+int cli_cmd_registrar_list(struct cli *cli, int argc, char **argv);
+int cli_cmd_registrar_passwd(struct cli *cli, int argc, char **argv);
+int cli_cmd_registrar_disable(struct cli *cli, int argc, char **argv);
+
 /* Commands, in cmd_stats.c. */
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 

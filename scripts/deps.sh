@@ -18,6 +18,9 @@ packages=(
   sqlite3 gawk util-linux time                   # integration tests, benchmarks (GNU time)
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
   groff-base                                     # docs test: man pages render without warnings
+  libssl-dev openssl                             # EPP over TLS; test and development certificates
+  libsodium-dev                                  # registrar passwords (argon2id)
+  libnet-epp-perl libxml2-utils                  # EPP tests: Net::EPP client, xmllint against the XSDs
 )
 
 case ${1:-} in
