@@ -482,6 +482,12 @@ enum idreg_epp_code idreg_epp_parse(const char *xml, size_t len,
 		if (e != NULL && e->message != NULL) {
 			snprintf(why, sizeof(why), "%s", e->message);
 			why[strcspn(why, "\n")] = '\0';
+			/* libxml2 quotes the input, which need not be UTF-8. */
+			for (char *p = why; *p; p++) {
+				if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+					*p = '?';
+				}
+			}
 		}
 		xmlFreeParserCtxt(ctxt);
 		return fail(res, IDREG_EPP_SYNTAX, "XML error at line %d: %s", line, why);
