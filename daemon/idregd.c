@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
+#include "domains/held.h"
 #include "epp/session.h"
 #include "net/http.h"
 #include "net/server.h"
@@ -66,13 +67,17 @@ struct server {
 	struct idreg_http_config http;
 	struct idreg_whois_config whois;
 	struct idreg_server *net;
-	/* EPP, when epp.cert is set: its settings, TLS context, and the store
-	 * logins read registrars from (one handle, one reader at a time). */
+	/* EPP, when epp.cert is set: its settings, TLS context, the store that
+	 * logins and checks read (one handle, one reader at a time), and the
+	 * IDN policy that decides a name's availability. */
 	bool epp_on;
 	struct idreg_epp_config epp;
 	struct ssl_ctx_st *tls;
-	pthread_mutex_t registrar_lock;
-	struct idreg_store *registrars;
+	pthread_mutex_t epp_lock;
+	struct idreg_store *epp_store;
+	struct idreg_idn_policy *idn_policy;
+	struct idreg_idn_checker *idn_checker;
+	struct idreg_idn_holdings held;
 };
 
 static struct view *view_get(struct server *srv)
@@ -249,13 +254,28 @@ static idreg_err find_registrar(void *ctx, const char *id, struct idreg_registra
 				struct idreg_diag *diag)
 {
 	struct server *srv = ctx;
-	pthread_mutex_lock(&srv->registrar_lock);
-	idreg_err err = srv->registrars->ops->registrar_get(srv->registrars, id, out, diag);
-	pthread_mutex_unlock(&srv->registrar_lock);
+	pthread_mutex_lock(&srv->epp_lock);
+	idreg_err err = srv->epp_store->ops->registrar_get(srv->epp_store, id, out, diag);
+	pthread_mutex_unlock(&srv->epp_lock);
 	return err;
 }
 
-/* The TLS context, the registrars' store and the session settings. */
+static idreg_err domain_avail(void *ctx, const char *name, struct idreg_epp_availability *out,
+			      struct idreg_diag *diag)
+{
+	struct server *srv = ctx;
+	char why[1024];
+	pthread_mutex_lock(&srv->epp_lock);
+	idreg_err err = idreg_epp_domain_avail_by_policy(srv->idn_checker, &srv->held, name, out,
+							 why, sizeof(why), diag);
+	pthread_mutex_unlock(&srv->epp_lock);
+	if (err == IDREG_OK && !out->avail) {
+		idreg_log_debug("EPP domain:check %s: %s", name, why);
+	}
+	return err;
+}
+
+/* The TLS context, the store, the IDN policy and the session settings. */
 static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 {
 	const struct idreg_config *cfg = &srv->cfg;
@@ -272,10 +292,23 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 	struct idreg_store_options opts = { .backend = cfg->store_backend, .path = cfg->store_path,
 					    .busy_timeout_ms = cfg->store_busy_timeout_ms,
 					    .no_migrate = true };
-	err = idreg_store_open(&opts, &srv->registrars, diag);
+	err = idreg_store_open(&opts, &srv->epp_store, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
+	struct idreg_idn_policy_settings settings[IDREG_IDN_MAX_ZONES + 1];
+	size_t zones;
+	err = idreg_idn_policy_settings(cfg, settings, &zones, diag);
+	if (err == IDREG_OK) {
+		err = idreg_idn_policy_load(settings, zones, &srv->idn_policy, diag);
+	}
+	if (err == IDREG_OK && idreg_idn_checker_new(srv->idn_policy, &srv->idn_checker) != IDREG_OK) {
+		err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	idreg_held_domains(srv->epp_store, &srv->held);
 	srv->epp = (struct idreg_epp_config){
 		.max_frame = (size_t)cfg->epp_max_frame,
 		.max_sessions_per_registrar = cfg->epp_max_sessions,
@@ -283,6 +316,8 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 		.limits = { EPP_MAX_DEPTH, EPP_MAX_ELEMENTS },
 		.find_registrar = find_registrar,
 		.find_ctx = srv,
+		.domain_avail = domain_avail,
+		.domain_ctx = srv,
 	};
 	err = idreg_epp_init(&srv->epp);
 	if (err != IDREG_OK) {
@@ -297,7 +332,9 @@ static void free_epp(struct server *srv)
 	if (srv->epp_on) {
 		idreg_epp_free(&srv->epp);
 	}
-	idreg_store_close(srv->registrars);
+	idreg_idn_checker_free(srv->idn_checker);
+	idreg_idn_policy_free(srv->idn_policy);
+	idreg_store_close(srv->epp_store);
 	idreg_tls_free(srv->tls);
 }
 
@@ -586,7 +623,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_mutex_init(&srv.view_lock, NULL);
-	pthread_mutex_init(&srv.registrar_lock, NULL);
+	pthread_mutex_init(&srv.epp_lock, NULL);
 	if (view_build(&srv.cfg, &srv.view, &diag) != IDREG_OK ||
 	    idreg_ratelimit_new((double)srv.cfg.rate_per_second, (double)srv.cfg.rate_burst,
 				&srv.limiter) != IDREG_OK) {
@@ -624,7 +661,7 @@ out_view:
 	view_put(srv.view);
 	idreg_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.view_lock);
-	pthread_mutex_destroy(&srv.registrar_lock);
+	pthread_mutex_destroy(&srv.epp_lock);
 out_config:
 	idreg_config_free(&srv.cfg);
 out_owned:

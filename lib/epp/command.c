@@ -108,10 +108,8 @@ static enum idreg_epp_code children(const xmlNode *parent, const xmlNode **out, 
 	return IDREG_EPP_OK;
 }
 
-/* An element's text as an XML token (blanks collapsed, ends trimmed) into
- * @out of @size bytes; its length in characters must be within [@min, @max]. */
-static enum idreg_epp_code token(const xmlNode *node, char *out, size_t size, size_t min,
-				 size_t max, struct idreg_epp_result *res)
+enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size, size_t min,
+				    size_t max, struct idreg_epp_result *res)
 {
 	size_t len = 0;
 	bool space = false;
@@ -182,7 +180,7 @@ static enum idreg_epp_code parse_svcs(const xmlNode *svcs, struct idreg_epp_logi
 	}
 	for (; i < count && is_epp(kids[i], "objURI"); i++) {
 		char uri[256];
-		if (token(kids[i], uri, sizeof(uri), 1, sizeof(uri) - 1, res) != IDREG_EPP_OK) {
+		if (idreg_epp_token(kids[i], uri, sizeof(uri), 1, sizeof(uri) - 1, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		enum idreg_epp_object o = 0;
@@ -213,7 +211,7 @@ static enum idreg_epp_code parse_svcs(const xmlNode *svcs, struct idreg_epp_logi
 				return fail(res, IDREG_EPP_SYNTAX, "<%s> in <svcExtension>",
 					    (const char *)ext[e]->name);
 			}
-			if (token(ext[e], uri, sizeof(uri), 1, sizeof(uri) - 1, res) != IDREG_EPP_OK) {
+			if (idreg_epp_token(ext[e], uri, sizeof(uri), 1, sizeof(uri) - 1, res) != IDREG_EPP_OK) {
 				return res->code;
 			}
 			size_t k = 0;
@@ -252,15 +250,15 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 		}
 	}
 	if (!is_epp(kids[i], "clID") ||
-	    token(kids[i++], login->clid, sizeof(login->clid), IDREG_EPP_CLID_MIN, IDREG_EPP_CLID_MAX, res) != IDREG_EPP_OK ||
+	    idreg_epp_token(kids[i++], login->clid, sizeof(login->clid), IDREG_EPP_CLID_MIN, IDREG_EPP_CLID_MAX, res) != IDREG_EPP_OK ||
 	    !is_epp(kids[i], "pw") ||
-	    token(kids[i++], login->pw, sizeof(login->pw), IDREG_EPP_PW_MIN, IDREG_EPP_PW_MAX, res) != IDREG_EPP_OK) {
+	    idreg_epp_token(kids[i++], login->pw, sizeof(login->pw), IDREG_EPP_PW_MIN, IDREG_EPP_PW_MAX, res) != IDREG_EPP_OK) {
 		return res->code != IDREG_EPP_OK ? res->code
 						 : fail(res, IDREG_EPP_SYNTAX,
 							"<login> must begin with <clID> and <pw>");
 	}
 	if (i < count && is_epp(kids[i], "newPW") &&
-	    token(kids[i++], login->new_pw, sizeof(login->new_pw), IDREG_EPP_PW_MIN, IDREG_EPP_PW_MAX, res) != IDREG_EPP_OK) {
+	    idreg_epp_token(kids[i++], login->new_pw, sizeof(login->new_pw), IDREG_EPP_PW_MIN, IDREG_EPP_PW_MAX, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (i + 2 != count || !is_epp(kids[i], "options") || !is_epp(kids[i + 1], "svcs")) {
@@ -277,14 +275,14 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 			    "<options> holds <version> and <lang>");
 	}
 	char version[16], lang[16];
-	if (token(opts[0], version, sizeof(version), 1, sizeof(version) - 1, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(opts[0], version, sizeof(version), 1, sizeof(version) - 1, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (strcmp(version, "1.0") != 0) {
 		return fail(res, IDREG_EPP_UNIMPL_VERSION, "protocol version %s is not offered (1.0 is)",
 			    version);
 	}
-	if (token(opts[1], lang, sizeof(lang), 1, sizeof(lang) - 1, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(opts[1], lang, sizeof(lang), 1, sizeof(lang) - 1, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (strcmp(lang, "en") != 0) {
@@ -399,7 +397,7 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 	/* The clTRID first, so that any error can echo it. */
 	size_t end = count;
 	if (end > 0 && is_epp(kids[end - 1], "clTRID")) {
-		if (token(kids[end - 1], cmd->cltrid, sizeof(cmd->cltrid), IDREG_EPP_TRID_MIN, IDREG_EPP_TRID_MAX, res) !=
+		if (idreg_epp_token(kids[end - 1], cmd->cltrid, sizeof(cmd->cltrid), IDREG_EPP_TRID_MIN, IDREG_EPP_TRID_MAX, res) !=
 		    IDREG_EPP_OK) {
 			cmd->cltrid[0] = '\0';
 			return res->code;

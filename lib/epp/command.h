@@ -40,6 +40,7 @@
 	X(UNIMPL_OPTION, 2102, "Unimplemented option")                                \
 	X(UNIMPL_EXTENSION, 2103, "Unimplemented extension")                          \
 	X(AUTH, 2200, "Authentication error")                                         \
+	X(POLICY, 2306, "Parameter value policy error")                               \
 	X(UNIMPL_SERVICE, 2307, "Unimplemented object service")                       \
 	X(FAILED, 2400, "Command failed")                                             \
 	X(FAILED_CLOSING, 2500, "Command failed; server closing connection")          \
@@ -147,5 +148,11 @@ enum idreg_epp_code idreg_epp_parse(const char *xml, size_t len,
 				    struct idreg_epp_command *cmd, struct idreg_epp_result *res);
 
 void idreg_epp_command_free(struct idreg_epp_command *cmd);
+
+/** An element's text as an XML token (blanks collapsed, ends trimmed) into
+ * @out of @size bytes; its length in characters must be within [@min, @max]
+ * (2005 otherwise; 2001 when it holds an element). */
+enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size, size_t min,
+				    size_t max, struct idreg_epp_result *res);
 
 #endif

@@ -87,7 +87,8 @@ idreg_err idreg_epp_write_greeting(struct idreg_buf *out, const char *sv_id, tim
 }
 
 idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code, const char *msg,
-				 const char *cltrid, const char *svtrid, size_t max_frame)
+				 const char *resdata, const char *cltrid, const char *svtrid,
+				 size_t max_frame)
 {
 	size_t start;
 	idreg_err err = idreg_epp_frame_begin(out, &start);
@@ -98,7 +99,13 @@ idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code
 		err = idreg_epp_escape(out, msg != NULL ? msg : idreg_epp_code_message(code));
 	}
 	if (err == IDREG_OK) {
-		err = idreg_buf_puts(out, "</msg></result><trID>");
+		err = idreg_buf_puts(out, "</msg></result>");
+	}
+	if (err == IDREG_OK && resdata != NULL) {
+		err = idreg_buf_printf(out, "<resData>%s</resData>", resdata);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, "<trID>");
 	}
 	if (err == IDREG_OK && cltrid[0] != '\0') {
 		err = idreg_buf_puts(out, "<clTRID>");

@@ -20,11 +20,12 @@ idreg_err idreg_epp_write_greeting(struct idreg_buf *out, const char *sv_id, tim
 
 /**
  * Append a framed <response> with one <result code=@code> and @msg (NULL:
- * RFC 5730's message for the code), then <trID> with @cltrid (omitted when
- * "") and @svtrid.
+ * RFC 5730's message for the code), <resData> holding @resdata (XML, NULL
+ * for none), then <trID> with @cltrid (omitted when "") and @svtrid.
  */
 idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code, const char *msg,
-				 const char *cltrid, const char *svtrid, size_t max_frame);
+				 const char *resdata, const char *cltrid, const char *svtrid,
+				 size_t max_frame);
 
 /** Append @text to @out with XML's special characters escaped. */
 idreg_err idreg_epp_escape(struct idreg_buf *out, const char *text);

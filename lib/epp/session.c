@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "epp/domain.h"
 #include "epp/frame.h"
 #include "epp/response.h"
 
@@ -23,19 +24,25 @@ static void next_svtrid(struct idreg_epp_config *cfg, char *out, size_t size)
 	snprintf(out, size, "%s-%llu", cfg->trid_prefix, (unsigned long long)n);
 }
 
-static void respond(struct idreg_conn *conn, enum idreg_epp_code code, const char *msg,
-		    const char *cltrid)
+static void respond_with(struct idreg_conn *conn, enum idreg_epp_code code, const char *msg,
+			 const char *resdata, const char *cltrid)
 {
 	struct idreg_epp_config *cfg = conn->ctx;
 	char svtrid[IDREG_EPP_TRID_MAX + 1];
 	next_svtrid(cfg, svtrid, sizeof(svtrid));
-	if (idreg_epp_write_result(&conn->out, code, msg, cltrid, svtrid, cfg->max_frame) !=
+	if (idreg_epp_write_result(&conn->out, code, msg, resdata, cltrid, svtrid, cfg->max_frame) !=
 	    IDREG_OK) {
 		conn->close_after_write = true; /* no room for an answer: nothing sane to say */
 	}
 	if (code >= IDREG_EPP_FAILED_CLOSING || code == IDREG_EPP_OK_ENDING) {
 		conn->close_after_write = true;
 	}
+}
+
+static void respond(struct idreg_conn *conn, enum idreg_epp_code code, const char *msg,
+		    const char *cltrid)
+{
+	respond_with(conn, code, msg, NULL, cltrid);
 }
 
 static void greet(struct idreg_conn *conn)
@@ -119,6 +126,21 @@ static void login(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
 	respond(conn, IDREG_EPP_OK, NULL, cmd->cltrid);
 }
 
+static void domain_check(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
+{
+	struct idreg_epp_config *cfg = conn->ctx;
+	struct idreg_buf resdata;
+	struct idreg_epp_result res;
+	idreg_buf_init(&resdata, cfg->max_frame);
+	if (idreg_epp_domain_check(cmd, cfg->domain_avail, cfg->domain_ctx, &resdata, &res) ==
+	    IDREG_EPP_OK) {
+		respond_with(conn, IDREG_EPP_OK, NULL, resdata.data, cmd->cltrid);
+	} else {
+		respond(conn, res.code, res.msg, cmd->cltrid);
+	}
+	idreg_buf_free(&resdata);
+}
+
 static void handle_frame(struct idreg_conn *conn, const char *xml, size_t len)
 {
 	struct idreg_epp_config *cfg = conn->ctx;
@@ -136,6 +158,9 @@ static void handle_frame(struct idreg_conn *conn, const char *xml, size_t len)
 			cmd.cltrid);
 	} else if (cmd.verb == IDREG_EPP_LOGOUT) {
 		respond(conn, IDREG_EPP_OK_ENDING, NULL, cmd.cltrid);
+	} else if (cmd.verb == IDREG_EPP_CHECK && cmd.object == IDREG_EPP_OBJ_DOMAIN &&
+		   cfg->domain_avail != NULL) {
+		domain_check(conn, &cmd);
 	} else {
 		respond(conn, IDREG_EPP_UNIMPL_COMMAND, NULL, cmd.cltrid);
 	}

@@ -6,7 +6,10 @@
 # missing or wrong pinned certificate (2200 each); login (1000) and a second
 # login (2002); an object command (2101, not implemented yet); an unknown
 # command (2000); XML that is not well-formed (2001); logout (1500, then
-# the server closes); frames over the size limit and shorter than 5 bytes
+# the server closes); <domain:check> answered from the domains held and the
+# IDN policy (held names, in any case or as A-labels, "In use"; a name
+# IDNA2008 refuses; free names available), other object commands 2101;
+# frames over the size limit and shorter than 5 bytes
 # (2500, then closed); the per-registrar session limit (2502, closed, and
 # the count given back on logout); the idle timeout; a session that goes on
 # answering through all of this; RDAP still served.  Every clTRID is
@@ -38,9 +41,14 @@ sign other registrar-x "extendedKeyUsage=clientAuth"
 pin=$(openssl x509 -in "$tls/client.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 pass
 
-# ---- registrars ----
+# ---- registrars, and two domains held ----
 DB="$WORK/reg.db"
 idreg_ok --db "$DB" init
+cat >"$WORK/held.jsonl" <<'JSONL'
+{"name":"taken.example","entities":[{"handle":"R-ONE","roles":["registrant"],"kind":"org","fn":"One Ltd"}]}
+{"name":"bücher.example","entities":[{"handle":"R-ONE","roles":["registrant"]}]}
+JSONL
+idreg_ok --db "$DB" import domains "$WORK/held.jsonl"
 add() { # ID PASSWORD [OPTIONS...]
   local id=$1 pw=$2
   shift 2
@@ -71,7 +79,11 @@ login login-D clientD pass-D-123 T-22
 login login-E clientE pass-E-123 T-40
 echo "$EPP<hello/></epp>" >"$x/hello"
 echo "$EPP<command><check><domain:check xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\"><domain:name>example.test</domain:name></domain:check></check><clTRID>T-01</clTRID></command></epp>" >"$x/check-early"
-sed 's/T-01/T-05/' "$x/check-early" >"$x/check"
+check_names=(taken.example TAKEN.Example xn--bcher-kva.example bücher.example free.example a_b.example)
+{ printf '%s' "$EPP<command><check><domain:check xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\">"
+  printf '<domain:name>%s</domain:name>' "${check_names[@]}"
+  echo "</domain:check></check><clTRID>T-05</clTRID></command></epp>"; } >"$x/check"
+echo "$EPP<command><check><host:check xmlns:host=\"urn:ietf:params:xml:ns:host-1.0\"><host:name>ns1.example.test</host:name></host:check></check><clTRID>T-09</clTRID></command></epp>" >"$x/check-host"
 echo "$EPP<command><frobnicate/><clTRID>T-06</clTRID></command></epp>" >"$x/unknown"
 echo "$EPP<command><logout/><clTRID>T-07" >"$x/garbage"
 echo "$EPP<command><logout/><clTRID>T-08</clTRID></command></epp>" >"$x/logout"
@@ -121,10 +133,22 @@ step "long session"
 long_pid=$!
 
 printf '%s\n' "send $x/check-early" "send $x/hello" "send $x/login-wrong" "send $x/login-A" \
-  "send $x/login-A2" "send $x/check" "send $x/unknown" "send $x/garbage" "send $x/logout" "eof" |
-  session main
-expect_answers main "2002 T-01" greeting "2200 T-02" "1000 T-03" "2002 T-04" "2101 T-05" \
-  "2000 T-06" 2001 "1500 T-08" eof
+  "send $x/login-A2" "send $x/check" "send $x/check-host" "send $x/unknown" "send $x/garbage" \
+  "send $x/logout" "eof" | session main
+expect_answers main "2002 T-01" greeting "2200 T-02" "1000 T-03" "2002 T-04" "1000 T-05" \
+  "2101 T-09" "2000 T-06" 2001 "1500 T-08" eof
+# The check's answers: held names (the same in upper case or as the
+# A-label) in use, the name with '_' refused by IDNA2008, the other free.
+answer=$(sed -n 7p "$WORK/main.log")
+got=$(for i in $(seq "${#check_names[@]}"); do
+  cd="(//*[local-name()='cd'])[$i]"
+  printf '%s|%s|%s\n' "$(xmllint --xpath "string($cd/*[local-name()='name'])" "$answer")" \
+    "$(xmllint --xpath "string($cd/*[local-name()='name']/@avail)" "$answer")" \
+    "$(xmllint --xpath "string($cd/*[local-name()='reason'])" "$answer")"
+done)
+want=$(printf '%s\n' "taken.example|0|In use" "TAKEN.Example|0|In use" "xn--bcher-kva.example|0|In use" \
+  "bücher.example|0|In use" "free.example|1|" "a_b.example|0|Not a valid IDNA2008 name")
+expect_eq "$got" "$want" "domain:check answers"
 
 printf '%s\n' "send $x/login-B" "send $x/login-C" "send $x/login-D" "send $x/logout-early" \
   "raw 00100000" "read" "eof" | session refusals
@@ -176,6 +200,8 @@ cat >"$WORK/epp-all.xsd" <<XSD
 <schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:idreg:test">
   <import namespace="urn:ietf:params:xml:ns:eppcom-1.0" schemaLocation="$XSD/eppcom-1.0.xsd"/>
   <import namespace="urn:ietf:params:xml:ns:epp-1.0" schemaLocation="$XSD/epp-1.0.xsd"/>
+  <import namespace="urn:ietf:params:xml:ns:domain-1.0" schemaLocation="$XSD/domain-1.0.xsd"/>
+  <import namespace="urn:ietf:params:xml:ns:host-1.0" schemaLocation="$XSD/host-1.0.xsd"/>
 </schema>
 XSD
 frames=("$WORK"/frames/*.xml)

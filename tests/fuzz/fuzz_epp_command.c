@@ -72,7 +72,7 @@ static void parse_and_answer(const char *xml, size_t len)
 	}
 	struct idreg_buf out;
 	idreg_buf_init(&out, 2 * MAX_FRAME);
-	check(idreg_epp_write_result(&out, code, res.msg, cmd.cltrid, "SV-1", 2 * MAX_FRAME) ==
+	check(idreg_epp_write_result(&out, code, res.msg, NULL, cmd.cltrid, "SV-1", 2 * MAX_FRAME) ==
 	      IDREG_OK);
 	xmlDocPtr doc = xmlReadMemory(out.data + IDREG_EPP_HEADER_BYTES,
 				      (int)(out.len - IDREG_EPP_HEADER_BYTES), NULL, NULL,

@@ -19,6 +19,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "epp/command.h"
+#include "epp/domain.h"
 #include "epp/frame.h"
 #include "epp/response.h"
 
@@ -219,7 +220,7 @@ static void test_result_text(void **state)
 	(void)state;
 	struct idreg_buf buf;
 	idreg_buf_init(&buf, 4096);
-	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_USE, "a <b> & \"c\"", "ABC-1",
+	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_USE, "a <b> & \"c\"", NULL, "ABC-1",
 						"SV-9", 65536), IDREG_OK);
 	const char *want =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
@@ -231,13 +232,13 @@ static void test_result_text(void **state)
 	assert_string_equal(buf.data + 4, want);
 	idreg_buf_clear(&buf);
 	/* No clTRID: none echoed; RFC 5730's message when none is given. */
-	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_OK_ENDING, NULL, "", "SV-10", 65536),
+	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_OK_ENDING, NULL, NULL, "", "SV-10", 65536),
 			 IDREG_OK);
 	assert_non_null(strstr(buf.data + 4, "<result code=\"1500\"><msg>Command completed "
 				"successfully; ending session</msg></result><trID><svTRID>SV-10<"));
 	/* Over the frame limit: nothing written. */
 	idreg_buf_clear(&buf);
-	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_OK, NULL, "", "SV-11", 100),
+	assert_int_equal(idreg_epp_write_result(&buf, IDREG_EPP_OK, NULL, NULL, "", "SV-11", 100),
 			 IDREG_ETOOBIG);
 	assert_int_equal(buf.len, 0);
 	idreg_buf_free(&buf);
@@ -288,13 +289,78 @@ static void test_schema_valid(void **state)
 						     IDREG_EPP_SESSION_LIMIT };
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		idreg_buf_clear(&buf);
-		assert_int_equal(idreg_epp_write_result(&buf, codes[i], NULL, i % 2 ? "CL-1" : "",
+		assert_int_equal(idreg_epp_write_result(&buf, codes[i], NULL, NULL, i % 2 ? "CL-1" : "",
 							"SV-1", 65536), IDREG_OK);
 		validate(schema, buf.data + 4, buf.len - 4);
 	}
 	idreg_buf_free(&buf);
 	xmlSchemaFree(schema);
 	xmlSchemaFreeParserCtxt(pctxt);
+}
+
+/* A registry holding names that start with "taken"; "fail.example" cannot be told. */
+static idreg_err fake_avail(void *ctx, const char *name, struct idreg_epp_availability *out,
+			    struct idreg_diag *diag)
+{
+	(void)ctx;
+	if (strcmp(name, "fail.example") == 0) {
+		return idreg_diag_set(diag, IDREG_ESTORE, "store down");
+	}
+	out->avail = strncmp(name, "taken", 5) != 0;
+	snprintf(out->reason, sizeof(out->reason), "%s", out->avail ? "" : "In use");
+	return IDREG_OK;
+}
+
+#define DOMAIN_CHECK(names) CMD("<check><domain:check xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\">" \
+				names "</domain:check></check>", "T-30")
+
+/* Parse @xml and answer its domain:check; the code, and the resData in @out. */
+static enum idreg_epp_code domain_check(const char *xml, struct idreg_buf *out)
+{
+	struct idreg_epp_command cmd;
+	struct idreg_epp_result res;
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
+	idreg_buf_clear(out);
+	enum idreg_epp_code code = idreg_epp_domain_check(&cmd, fake_avail, NULL, out, &res);
+	assert_int_equal(code, res.code);
+	idreg_epp_command_free(&cmd);
+	return code;
+}
+
+static void test_domain_check(void **state)
+{
+	(void)state;
+	struct idreg_buf out;
+	idreg_buf_init(&out, 65536);
+	assert_int_equal(domain_check(DOMAIN_CHECK("<domain:name> taken.example </domain:name>"
+						   "<domain:name>a&amp;b.example</domain:name>"), &out),
+			 IDREG_EPP_OK);
+	assert_string_equal(out.data,
+			    "<domain:chkData xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\">"
+			    "<domain:cd><domain:name avail=\"0\">taken.example</domain:name>"
+			    "<domain:reason>In use</domain:reason></domain:cd>"
+			    "<domain:cd><domain:name avail=\"1\">a&amp;b.example</domain:name></domain:cd>"
+			    "</domain:chkData>");
+	assert_int_equal(domain_check(DOMAIN_CHECK(""), &out), IDREG_EPP_MISSING_PARAM);
+	assert_int_equal(domain_check(DOMAIN_CHECK("<domain:authInfo/>"), &out), IDREG_EPP_SYNTAX);
+	assert_int_equal(domain_check(DOMAIN_CHECK("<domain:name></domain:name>"), &out),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(domain_check(DOMAIN_CHECK("<domain:name>fail.example</domain:name>"), &out),
+			 IDREG_EPP_FAILED);
+	/* 32 names are answered, 33 are too many. */
+	char names[40 * 40] = "", xml[4096];
+	for (int i = 0; i < 33; i++) {
+		char one[40];
+		snprintf(one, sizeof(one), "<domain:name>n%d.example</domain:name>", i);
+		strcat(names, one);
+		if (i == 31) {
+			snprintf(xml, sizeof(xml), DOMAIN_CHECK("%s"), names);
+			assert_int_equal(domain_check(xml, &out), IDREG_EPP_OK);
+		}
+	}
+	snprintf(xml, sizeof(xml), DOMAIN_CHECK("%s"), names);
+	assert_int_equal(domain_check(xml, &out), IDREG_EPP_POLICY);
+	idreg_buf_free(&out);
 }
 
 int main(void)
@@ -307,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_parse_object_commands),
 		cmocka_unit_test(test_result_text),
 		cmocka_unit_test(test_schema_valid),
+		cmocka_unit_test(test_domain_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
