@@ -63,6 +63,28 @@ add clientD pass-D-123 --cert-sha256 "$pin"
 add clientE pass-E-123
 idreg_ok --db "$DB" registrar disable clientB
 
+# ---- configuration refused: values, a certificate without its key, a missing file ----
+step "configuration"
+refused() { # WHAT REGEX IDREGD-ARGS...
+  local what=$1 re=$2 status=0
+  shift 2
+  "$IDREGD" --db "$DB" "$@" >/dev/null 2>"$WORK/refused.err" || status=$?
+  expect_eq "$status" 1 "$what: exit status"
+  expect_match "$(cat "$WORK/refused.err")" "$re" "$what: message"
+  check_stderr "$WORK/refused.err" "$what"
+}
+refused "client_cert value" "epp.client_cert: 'maybe' is not one of the allowed values" \
+  -o epp.client_cert=maybe --check-config
+refused "frame size" "epp.max_frame_bytes.*not an integer in 1024..16777216" \
+  -o epp.max_frame_bytes=100 --check-config
+read -r p1 p2 p3 < <(free_ports 3)
+refused "certificate without key" "epp.cert is set: set epp.key too" --rdap "127.0.0.1:$p1" \
+  --whois "127.0.0.1:$p2" --epp "127.0.0.1:$p3" -o epp.cert="$tls/server.pem"
+refused "missing certificate" "$WORK/none.pem: cannot use as TLS certificate" --rdap "127.0.0.1:$p1" \
+  --whois "127.0.0.1:$p2" --epp "127.0.0.1:$p3" -o epp.cert="$WORK/none.pem" -o epp.key="$tls/server.key"
+refused "client certificates without CAs" "set epp.ca" --rdap "127.0.0.1:$p1" --whois "127.0.0.1:$p2" \
+  --epp "127.0.0.1:$p3" -o epp.cert="$tls/server.pem" -o epp.key="$tls/server.key" -o epp.client_cert=required
+
 # ---- commands ----
 x="$WORK/xml"
 mkdir -p "$x"
