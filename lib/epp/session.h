@@ -7,9 +7,10 @@
  * (2502 and close over the limit); a second login is 2002; logout answers
  * 1500 and closes.  A frame shorter than 5 bytes or over the size limit
  * is answered 2500 and the connection closed: its end cannot be known.
- * <domain:check> answers each name's availability by the IDN policy;
- * the other object commands answer 2101 until lib/ implements them.  Every response
- * echoes the clTRID and carries an svTRID unique to this server's run.
+ * <domain:check> answers each name's availability by the IDN policy; the
+ * other object commands answer 2101 until lib/ implements them.  Every
+ * response echoes the clTRID and carries an svTRID unique to this server's
+ * run.
  */
 #ifndef IDREG_EPP_SESSION_H
 #define IDREG_EPP_SESSION_H
