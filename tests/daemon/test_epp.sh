@@ -12,7 +12,8 @@
 # frames over the size limit and shorter than 5 bytes
 # (2500, then closed); the per-registrar session limit (2502, closed, and
 # the count given back on logout); the idle timeout; a session that goes on
-# answering through all of this; RDAP still served.  Every clTRID is
+# answering through all of this; RDAP still served; with client certificates
+# required, no session without one.  Every clTRID is
 # echoed, every svTRID differs, and every frame the server sent is valid
 # against the EPP schemas of $SHARED/data/epp-xsd (xmllint).
 set -euo pipefail
@@ -214,6 +215,22 @@ expect_eq "$STATUS" 200 "RDAP answers beside EPP"
 expect_match "$(cat "$DERR")" "EPP login refused from 127.0.0.1: registrar clientB is disabled" "log: disabled"
 expect_match "$(cat "$DERR")" "registrar clientC may not connect from 127.0.0.1" "log: allow-list"
 expect_match "$(cat "$DERR")" "registrar clientD presented no client certificate" "log: no certificate"
+stop_daemon
+
+# ---- client certificates required: none, no handshake; the CA's, a greeting ----
+start_daemon required -o epp.cert="$tls/server.pem" -o epp.key="$tls/server.key" \
+  -o epp.client_cert=required -o epp.ca="$tls/ca.pem"
+if perl "$CLIENT" "$EPP_PORT" "$tls/ca.pem" "$WORK/frames/nocert" </dev/null >"$WORK/nocert.log" 2>&1; then
+  fail "a client without a certificate got through: $(cat "$WORK/nocert.log")"
+fi
+pass
+# TLS 1.3 ends the handshake on the client's side first: the server's
+# refusal shows as the connection closed before a greeting.
+expect_match "$(cat "$WORK/nocert.log")" "connection closed|SSL connect attempt failed" "no greeting without a certificate"
+[ ! -e "$WORK/frames/nocert-1.xml" ] || fail "a greeting without a certificate"
+pass
+printf '%s\n' "send $x/login-D" "send $x/logout" "eof" | session required "$tls/client.pem" "$tls/client.key"
+expect_answers required "1000 T-22" "1500 T-08" eof
 stop_daemon
 
 # ---- every frame: valid EPP; every svTRID different ----
