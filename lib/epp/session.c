@@ -12,8 +12,12 @@
 #include "epp/frame.h"
 #include "epp/response.h"
 
+/* Failed logins a session may make; the last one is answered 2501 and closed. */
+#define MAX_LOGIN_FAILURES 3
+
 struct session {
 	bool logged_in;
+	unsigned login_failures;
 	char clid[IDREG_EPP_CLID_MAX + 1];
 };
 
@@ -105,7 +109,9 @@ static void login(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
 	    !idreg_registrar_authenticate(&r, cred->pw, &conn->peer, has_cert ? pin : NULL, why,
 					  sizeof(why))) {
 		idreg_log_warn("EPP login refused from %s: %s", peer, why);
-		respond(conn, IDREG_EPP_AUTH, NULL, cmd->cltrid);
+		respond(conn, ++ses->login_failures < MAX_LOGIN_FAILURES ? IDREG_EPP_AUTH
+									 : IDREG_EPP_AUTH_CLOSING,
+			NULL, cmd->cltrid);
 		return;
 	}
 	if (cred->new_pw[0] != '\0') {

@@ -3,7 +3,8 @@
  * event-loop server: the greeting when a client connects and on <hello>;
  * nothing but <hello> and <login> before login (2002); login checks the
  * registrar's password, allow-list and certificate pin (2200 for any
- * refusal, a disabled registrar too) and its number of open sessions
+ * refusal, a disabled registrar too; the third in a session is 2501 and
+ * closes it) and its number of open sessions
  * (2502 and close over the limit); a second login is 2002; logout answers
  * 1500 and closes.  A frame shorter than 5 bytes or over the size limit
  * is answered 2500 and the connection closed: its end cannot be known.

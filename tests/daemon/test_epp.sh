@@ -3,7 +3,8 @@
 # (epp_client.pl), against idregd with certificates made here by openssl:
 # the greeting on connect and on <hello>; a command before login (2002); a
 # wrong password, a disabled registrar, an address off the allow-list and a
-# missing or wrong pinned certificate (2200 each); login (1000) and a second
+# missing or wrong pinned certificate (2200 each; the third failure in a
+# session 2501 and closed); login (1000) and a second
 # login (2002); an object command (2101, not implemented yet); an unknown
 # command (2000); XML that is not well-formed (2001); logout (1500, then
 # the server closes); <domain:check> answered from the domains held and the
@@ -173,13 +174,16 @@ want=$(printf '%s\n' "taken.example|0|In use" "TAKEN.Example|0|In use" "xn--bche
   "bücher.example|0|In use" "free.example|1|" "a_b.example|0|Not a valid IDNA2008 name")
 expect_eq "$got" "$want" "domain:check answers"
 
-printf '%s\n' "send $x/login-B" "send $x/login-C" "send $x/login-D" "send $x/logout-early" \
+printf '%s\n' "send $x/login-B" "send $x/login-C" "send $x/logout-early" \
   "raw 00100000" "read" "eof" | session refusals
-expect_answers refusals "2200 T-20" "2200 T-21" "2200 T-22" "2002 T-23" 2500 eof
-expect_match "$(xmllint --xpath 'string(//*[local-name()="msg"])' "$(sed -n 6p "$WORK/refusals.log")")" \
+expect_answers refusals "2200 T-20" "2200 T-21" "2002 T-23" 2500 eof
+expect_match "$(xmllint --xpath 'string(//*[local-name()="msg"])' "$(sed -n 5p "$WORK/refusals.log")")" \
   "1048576 bytes is over the limit of 4096" "frame over the limit: the message says so"
 printf '%s\n' "raw 0000000341" "read" "eof" | session short
 expect_answers short 2500 eof
+# The third failed login of a session: 2501, and closed.
+printf '%s\n' "send $x/login-D" "send $x/login-wrong" "send $x/login-wrong" "eof" | session guessing
+expect_answers guessing "2200 T-22" "2200 T-02" "2501 T-02" eof
 # A certificate of the CA, but not the one pinned, then the pinned one.
 printf '%s\n' "send $x/login-D" | session other-cert "$tls/other.pem" "$tls/other.key"
 expect_answers other-cert "2200 T-22"
