@@ -352,6 +352,32 @@ static const struct cli_command commands[] = {
 	  "               while the first one left fits (a request that does not\n"
 	  "               fit keeps those behind it waiting)\n"
 	  "  --cancel ID  take the request ID off the list\n" },
+	{ "registrar", "add", cli_cmd_registrar_add,
+	  "ID --name NAME [--password-file FILE] [--cert-sha256 HEX] [--allow LIST]",
+	  "add a registrar: an account EPP clients log in with",
+	  "Adds registrar ID (its EPP client id: 3 to 16 printable ASCII characters,\n"
+	  "no blanks), enabled. The password (6 to 16 characters, RFC 5730) is the\n"
+	  "first line of FILE, or of standard input without --password-file (or with\n"
+	  "FILE -); never give it on the command line. It is kept as an argon2id\n"
+	  "hash only.\n"
+	  "\n"
+	  "  --name NAME          the registrar's name\n"
+	  "  --cert-sha256 HEX    log in only with the TLS client certificate of this\n"
+	  "                       SHA-256 fingerprint (64 hex digits, colons allowed)\n"
+	  "  --allow LIST         log in only from these addresses and prefixes,\n"
+	  "                       separated by commas (192.0.2.0/24,2001:db8::/32)\n" },
+	{ "registrar", "list", cli_cmd_registrar_list, "", "list the registrars",
+	  "Writes one tab-separated line per registrar: id, name, enabled or\n"
+	  "disabled, certificate pin (\"-\": none), allow-list (\"-\": any address) and\n"
+	  "when it last changed.\n" },
+	{ "registrar", "passwd", cli_cmd_registrar_passwd, "ID [--password-file FILE]",
+	  "set a registrar's password",
+	  "Replaces registrar ID's password with the first line of FILE, or of\n"
+	  "standard input. Sessions already logged in stay open.\n" },
+	{ "registrar", "disable", cli_cmd_registrar_disable, "ID",
+	  "disable a registrar: it can no longer log in",
+	  "Disables registrar ID: a login is refused (2200) as for a wrong password.\n"
+	  "Sessions already logged in stay open.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

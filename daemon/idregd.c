@@ -1,12 +1,14 @@
 /*
- * idregd: the registry's query daemon.  It answers RDAP over HTTP and WHOIS
+ * idregd: the registry's daemon.  It answers RDAP over HTTP and WHOIS
  * (RFC 3912), both served by the event-loop server in lib/net (one worker
  * thread per core) and both through the same pipeline in lib/query: parse,
  * look up in the current snapshot, render.  Beside RDAP, the HTTP server
  * hands out the statistics report (lib/stats/report_pages.h) under /stats/,
  * made from the same snapshot when it is loaded, and the equipment identity
  * register's real-time check (eir/v1/...), which shares RDAP's listener,
- * limits, rate limiting and error bodies (lib/query/eir_api.c).
+ * limits, rate limiting and error bodies (lib/query/eir_api.c).  With a
+ * certificate configured it also serves EPP over TLS (lib/epp), whose
+ * logins read the registrars from the store as they are at that moment.
  * SIGHUP re-reads the configuration and the data; SIGTERM stops taking
  * connections, lets those in flight finish, and exits.
  */
@@ -24,8 +26,11 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
+#include "domains/held.h"
+#include "epp/session.h"
 #include "net/http.h"
 #include "net/server.h"
+#include "net/tls.h"
 #include "net/whois.h"
 #include "query/answer.h"
 #include "query/cache.h"
@@ -45,6 +50,9 @@
 /* RDAP requests have no body (one is read and ignored); the check API's
  * batches have one of up to this size. */
 #define MAX_BODY IDREG_EIR_BODY_MAX
+/* An EPP command is a few levels deep; elements are bounded by the frame too. */
+#define EPP_MAX_DEPTH 32
+#define EPP_MAX_ELEMENTS 10000
 
 /* What requests answer from: the data and what the service says of itself,
  * swapped together on reload. */
@@ -69,6 +77,17 @@ struct server {
 	struct idreg_http_config http;
 	struct idreg_whois_config whois;
 	struct idreg_server *net;
+	/* EPP, when epp.cert is set: its settings, TLS context, the store that
+	 * logins and checks read (one handle, one reader at a time), and the
+	 * IDN policy that decides a name's availability. */
+	bool epp_on;
+	struct idreg_epp_config epp;
+	struct ssl_ctx_st *tls;
+	pthread_mutex_t epp_lock;
+	struct idreg_store *epp_store;
+	struct idreg_idn_policy *idn_policy;
+	struct idreg_idn_checker *idn_checker;
+	struct idreg_idn_holdings held;
 };
 
 static struct view *view_get(struct server *srv)
@@ -345,6 +364,96 @@ static void on_whois_query(void *ctx, const struct idreg_whois_request *req, str
 	idreg_log_debug("whois %d", answer.status);
 }
 
+/* ---- EPP ---- */
+
+static idreg_err find_registrar(void *ctx, const char *id, struct idreg_registrar *out,
+				struct idreg_diag *diag)
+{
+	struct server *srv = ctx;
+	pthread_mutex_lock(&srv->epp_lock);
+	idreg_err err = srv->epp_store->ops->registrar_get(srv->epp_store, id, out, diag);
+	pthread_mutex_unlock(&srv->epp_lock);
+	return err;
+}
+
+static idreg_err domain_avail(void *ctx, const char *name, struct idreg_epp_availability *out,
+			      struct idreg_diag *diag)
+{
+	struct server *srv = ctx;
+	char why[1024];
+	pthread_mutex_lock(&srv->epp_lock);
+	idreg_err err = idreg_epp_domain_avail_by_policy(srv->idn_checker, &srv->held, name, out,
+							 why, sizeof(why), diag);
+	pthread_mutex_unlock(&srv->epp_lock);
+	if (err == IDREG_OK && !out->avail) {
+		idreg_log_debug("EPP domain:check %s: %s", name, why);
+	}
+	return err;
+}
+
+/* The TLS context, the store, the IDN policy and the session settings. */
+static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
+{
+	const struct idreg_config *cfg = &srv->cfg;
+	enum idreg_tls_client_cert client;
+	idreg_tls_client_cert_parse(cfg->epp_client_cert, &client); /* a checked choice */
+	if (cfg->epp_key[0] == '\0') {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "epp.cert is set: set epp.key too");
+	}
+	idreg_err err = idreg_tls_server_new(cfg->epp_cert, cfg->epp_key, cfg->epp_ca, client,
+					     &srv->tls, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_store_options opts = { .backend = cfg->store_backend, .path = cfg->store_path,
+					    .busy_timeout_ms = cfg->store_busy_timeout_ms,
+					    .no_migrate = true };
+	err = idreg_store_open(&opts, &srv->epp_store, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_idn_policy_settings settings[IDREG_IDN_MAX_ZONES + 1];
+	size_t zones;
+	err = idreg_idn_policy_settings(cfg, settings, &zones, diag);
+	if (err == IDREG_OK) {
+		err = idreg_idn_policy_load(settings, zones, &srv->idn_policy, diag);
+	}
+	if (err == IDREG_OK && idreg_idn_checker_new(srv->idn_policy, &srv->idn_checker) != IDREG_OK) {
+		err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	idreg_held_domains(srv->epp_store, &srv->held);
+	srv->epp = (struct idreg_epp_config){
+		.max_frame = (size_t)cfg->epp_max_frame,
+		.max_sessions_per_registrar = cfg->epp_max_sessions,
+		.server_id = "idreg",
+		.limits = { EPP_MAX_DEPTH, EPP_MAX_ELEMENTS },
+		.find_registrar = find_registrar,
+		.find_ctx = srv,
+		.domain_avail = domain_avail,
+		.domain_ctx = srv,
+	};
+	err = idreg_epp_init(&srv->epp);
+	if (err != IDREG_OK) {
+		return idreg_diag_set(diag, err, "cannot set up EPP sessions");
+	}
+	srv->epp_on = true;
+	return IDREG_OK;
+}
+
+static void free_epp(struct server *srv)
+{
+	if (srv->epp_on) {
+		idreg_epp_free(&srv->epp);
+	}
+	idreg_idn_checker_free(srv->idn_checker);
+	idreg_idn_policy_free(srv->idn_policy);
+	idreg_store_close(srv->epp_store);
+	idreg_tls_free(srv->tls);
+}
+
 /* ---- serving ---- */
 
 static idreg_err start_serving(struct server *srv, struct idreg_diag *diag)
@@ -375,6 +484,18 @@ static idreg_err start_serving(struct server *srv, struct idreg_diag *diag)
 	err = idreg_server_listen(srv->net, &rdap, diag);
 	if (err == IDREG_OK) {
 		err = idreg_server_listen(srv->net, &whois, diag);
+	}
+	if (err == IDREG_OK && cfg->epp_cert[0] != '\0') {
+		err = setup_epp(srv, diag);
+		const struct idreg_listener_config epp = {
+			.name = "EPP", .key = "epp", .address = cfg->epp_listen,
+			.protocol = &srv->epp.protocol, .ctx = &srv->epp,
+			.max_connections = cfg->epp_max_connections,
+			.timeout_ms = cfg->epp_idle_timeout * 1000, .tls = srv->tls,
+		};
+		if (err == IDREG_OK) {
+			err = idreg_server_listen(srv->net, &epp, diag);
+		}
 	}
 	if (err == IDREG_OK) {
 		err = idreg_server_start(srv->net, cfg->service_threads, diag);
@@ -425,6 +546,11 @@ static bool keep_restart_settings(struct idreg_config *fresh, struct idreg_confi
 	char **addresses[][2] = {
 		{ &fresh->rdap_listen, &running->rdap_listen },
 		{ &fresh->whois_listen, &running->whois_listen },
+		{ &fresh->epp_listen, &running->epp_listen },
+		{ &fresh->epp_cert, &running->epp_cert },
+		{ &fresh->epp_key, &running->epp_key },
+		{ &fresh->epp_client_cert, &running->epp_client_cert },
+		{ &fresh->epp_ca, &running->epp_ca },
 	};
 	long *numbers[][2] = {
 		{ &fresh->service_threads, &running->service_threads },
@@ -433,6 +559,10 @@ static bool keep_restart_settings(struct idreg_config *fresh, struct idreg_confi
 		{ &fresh->rdap_max_request, &running->rdap_max_request },
 		{ &fresh->whois_max_connections, &running->whois_max_connections },
 		{ &fresh->whois_timeout_ms, &running->whois_timeout_ms },
+		{ &fresh->epp_max_frame, &running->epp_max_frame },
+		{ &fresh->epp_idle_timeout, &running->epp_idle_timeout },
+		{ &fresh->epp_max_sessions, &running->epp_max_sessions },
+		{ &fresh->epp_max_connections, &running->epp_max_connections },
 	};
 	bool changed = false;
 	for (size_t i = 0; i < sizeof(addresses) / sizeof(addresses[0]); i++) {
@@ -475,7 +605,8 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	apply_logging(&cfg);
 	if (keep_restart_settings(&cfg, &srv->cfg)) {
 		idreg_log_warn("reload: listening addresses, threads, connection limits, timeouts "
-			       "and request sizes change only at a restart");
+			       "and request sizes change only at a restart (EPP's certificates and "
+			       "session settings too)");
 	}
 	idreg_config_free(&srv->cfg);
 	srv->cfg = cfg;
@@ -490,13 +621,15 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: idregd [OPTIONS]\n"
 		"\n"
-		"Serves the registry over RDAP (HTTP) and WHOIS, and its statistics\n"
-		"report at /stats/ (English) and /stats/zh/ (Chinese) over the same HTTP.\n"
+		"Serves the registry over RDAP (HTTP) and WHOIS, its statistics report at\n"
+		"/stats/ (English) and /stats/zh/ (Chinese) over the same HTTP, and EPP\n"
+		"over TLS when epp.cert is set.\n"
 		"\n"
 		"  -c, --config FILE     configuration (INI; see idreg.conf(5))\n"
 		"  --db PATH             registry database (store.path)\n"
 		"  --rdap ADDR:PORT      RDAP listening address (rdap.listen)\n"
 		"  --whois ADDR:PORT     WHOIS listening address (whois.listen)\n"
+		"  --epp ADDR:PORT       EPP listening address (epp.listen)\n"
 		"  -o, --set KEY=VALUE   any configuration key, e.g. ratelimit.per_second=5\n"
 		"  --log-level LEVEL     error, warn, info or debug\n"
 		"  --log-format FMT      text or json\n"
@@ -508,12 +641,13 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_DB = 256, OPT_RDAP, OPT_WHOIS, OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_CHECK, OPT_VERSION };
+	enum { OPT_DB = 256, OPT_RDAP, OPT_WHOIS, OPT_EPP, OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_CHECK, OPT_VERSION };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "rdap", required_argument, NULL, OPT_RDAP },
 		{ "whois", required_argument, NULL, OPT_WHOIS },
+		{ "epp", required_argument, NULL, OPT_EPP },
 		{ "set", required_argument, NULL, 'o' },
 		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
@@ -539,6 +673,7 @@ int main(int argc, char **argv)
 		case OPT_DB: overrides[count++] = (struct override){ "store.path", optarg }; break;
 		case OPT_RDAP: overrides[count++] = (struct override){ "rdap.listen", optarg }; break;
 		case OPT_WHOIS: overrides[count++] = (struct override){ "whois.listen", optarg }; break;
+		case OPT_EPP: overrides[count++] = (struct override){ "epp.listen", optarg }; break;
 		case OPT_LOG_LEVEL: overrides[count++] = (struct override){ "log.level", optarg }; break;
 		case OPT_LOG_FORMAT: overrides[count++] = (struct override){ "log.format", optarg }; break;
 		case 'o': {
@@ -583,6 +718,11 @@ int main(int argc, char **argv)
 				srv.cfg.whois_listen);
 			goto out_config;
 		}
+		if (!idreg_net_parse_address(srv.cfg.epp_listen, &addr, &len)) {
+			fprintf(stderr, "idregd: epp.listen: '%s' is not ADDRESS:PORT\n",
+				srv.cfg.epp_listen);
+			goto out_config;
+		}
 		if (idreg_redaction_parse(srv.cfg.privacy_redact, &redact, &diag) != IDREG_OK) {
 			fprintf(stderr, "idregd: %s\n", diag.text);
 			goto out_config;
@@ -602,6 +742,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_mutex_init(&srv.view_lock, NULL);
+	pthread_mutex_init(&srv.epp_lock, NULL);
 	if (view_build(&srv.cfg, &srv.view, &diag) != IDREG_OK ||
 	    idreg_ratelimit_new((double)srv.cfg.rate_per_second, (double)srv.cfg.rate_burst,
 				&srv.limiter) != IDREG_OK) {
@@ -613,8 +754,10 @@ int main(int argc, char **argv)
 		goto out_serving;
 	}
 	idreg_log_info("serving %zu number resources, %zu classified IMEIs: RDAP on %s, WHOIS on %s, "
-		       "%ld threads", srv.view->snap->numbers.count, srv.view->snap->eir.count,
-		       srv.cfg.rdap_listen, srv.cfg.whois_listen, idreg_server_threads(srv.net));
+		       "EPP %s%s, %ld threads", srv.view->snap->numbers.count, srv.view->snap->eir.count,
+		       srv.cfg.rdap_listen, srv.cfg.whois_listen,
+		       srv.epp_on ? "on " : "off (no epp.cert)", srv.epp_on ? srv.cfg.epp_listen : "",
+		       idreg_server_threads(srv.net));
 	warn_stats_problem(srv.view);
 	sd_notify(0, "READY=1");
 
@@ -634,10 +777,12 @@ int main(int argc, char **argv)
 	status = 0;
 out_serving:
 	idreg_server_free(srv.net); /* drains: requests in flight are answered */
+	free_epp(&srv);
 out_view:
 	view_put(srv.view);
 	idreg_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.view_lock);
+	pthread_mutex_destroy(&srv.epp_lock);
 out_config:
 	idreg_config_free(&srv.cfg);
 out_owned:

@@ -22,6 +22,9 @@ packages=(
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
   groff-base                                     # docs test: man pages render without warnings
   chromium nodejs                                # browser tests: headless Chromium, Playwright
+  libssl-dev openssl                             # EPP over TLS; test and development certificates
+  libsodium-dev                                  # registrar passwords (argon2id)
+  libnet-epp-perl libxml2-utils                  # EPP tests: Net::EPP client, xmllint against the XSDs
 )
 # npm comes with some builds of nodejs (NodeSource's); Debian's is a package.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

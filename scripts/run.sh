@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: a registry on the embedded SQLite store, filled with the RIR
 # statistics files found under $IDREG_DATA, a first look at it, and -- when
-# $IDREGD names the daemon -- idregd serving it over RDAP and WHOIS until
-# interrupted.
+# $IDREGD names the daemon -- idregd serving it over RDAP, WHOIS and EPP
+# until interrupted.  EPP runs on a self-signed development certificate made
+# with openssl next to the database, for a development registrar (devreg).
 set -euo pipefail
 
 : "${IDREG:?}" "${DB:?}"
@@ -35,6 +36,16 @@ HELP
 if [ -n "${IDREGD:-}" ]; then
   RDAP=${RDAP:-127.0.0.1:8080}
   WHOIS=${WHOIS:-127.0.0.1:4343}
+  EPP=${EPP:-127.0.0.1:7000}
+  var=$(dirname "$DB")
+  if [ ! -s "$var/epp-dev.pem" ] || [ ! -s "$var/epp-dev.key" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$var/epp-dev.key" -out "$var/epp-dev.pem" 2>/dev/null
+  fi
+  if ! "$IDREG" --db "$DB" registrar list | grep -q '^devreg'$'\t'; then
+    echo 'dev-pass-1' | "$IDREG" --db "$DB" registrar add devreg --name "Development registrar"
+  fi
   cat <<URLS
 
 == idregd is serving this registry (Ctrl-C stops it)
@@ -47,6 +58,13 @@ if [ -n "${IDREGD:-}" ]; then
 == the statistics report (IPv6 adoption, equity), in a browser
   http://$RDAP/stats/
   http://$RDAP/stats/zh/
+
+== EPP
+  # EPP over TLS on $EPP: registrar devreg, password dev-pass-1 (docs/epp.md)
+  perl -MNet::EPP::Client -e 'my \$c = Net::EPP::Client->new(host => "${EPP%:*}", port => ${EPP##*:}, ssl => 1);
+    print \$c->connect(SSL_ca_file => "$var/epp-dev.pem", SSL_verifycn_name => "localhost")'
+  sleep 1 | openssl s_client -connect $EPP -CAfile $var/epp-dev.pem -quiet -no_ign_eof | tail -c +5
 URLS
-  exec "$IDREGD" --db "$DB" --rdap "$RDAP" --whois "$WHOIS" --log-level info
+  exec "$IDREGD" --db "$DB" --rdap "$RDAP" --whois "$WHOIS" --epp "$EPP" \
+    -o epp.cert="$var/epp-dev.pem" -o epp.key="$var/epp-dev.key" --log-level info
 fi

@@ -37,6 +37,7 @@ static const char *const backend_choices[] = { "sqlite", NULL };
 static const char *const level_choices[] = { "error", "warn", "info", "debug", NULL };
 static const char *const format_choices[] = { "text", "json", NULL };
 static const char *const variants_choices[] = { "reserve", "activate", "block", NULL };
+static const char *const client_cert_choices[] = { "none", "optional", "required", NULL };
 static const char *const confusables_choices[] = { "refuse", "flag", "allow", NULL };
 /* The restriction levels of UTS #39 section 5.2, as lib/idn/confusable.h names them. */
 static const char *const restriction_choices[] = { "ascii", "single-script", "highly-restrictive",
@@ -107,6 +108,24 @@ static const struct conf_key config_keys[] = {
 	  NULL, "open WHOIS connections at most" },
 	{ "whois", "timeout_ms", CONF_INT, FIELD(whois_timeout_ms), "10000", 100, 600000, NULL,
 	  "how long a WHOIS client may take to send its query" },
+	{ "epp", "listen", CONF_STRING, FIELD(epp_listen), "127.0.0.1:7000", 1, 0, NULL,
+	  "address:port (or [v6]:port) idregd serves EPP over TLS on, when epp.cert is set" },
+	{ "epp", "cert", CONF_STRING, FIELD(epp_cert), "", 0, 0, NULL,
+	  "PEM certificate chain of the EPP server; empty: no EPP" },
+	{ "epp", "key", CONF_STRING, FIELD(epp_key), "", 0, 0, NULL,
+	  "PEM private key of epp.cert" },
+	{ "epp", "client_cert", CONF_CHOICE, FIELD(epp_client_cert), "none", 0, 0,
+	  client_cert_choices, "TLS client certificates: none asked, optional (checked when sent) or required" },
+	{ "epp", "ca", CONF_STRING, FIELD(epp_ca), "", 0, 0, NULL,
+	  "PEM CA certificates client certificates are checked against" },
+	{ "epp", "max_frame_bytes", CONF_INT, FIELD(epp_max_frame), "65536", 1024, 16777216, NULL,
+	  "largest EPP frame (RFC 5734 length, header included); a larger one closes the session" },
+	{ "epp", "idle_timeout_s", CONF_INT, FIELD(epp_idle_timeout), "600", 1, 86400, NULL,
+	  "seconds an EPP session may stay silent before it is closed" },
+	{ "epp", "max_sessions_per_registrar", CONF_INT, FIELD(epp_max_sessions), "8", 1, 10000,
+	  NULL, "EPP sessions a registrar may have logged in at once; one more login is 2502" },
+	{ "epp", "max_connections", CONF_INT, FIELD(epp_max_connections), "256", 1, 100000, NULL,
+	  "open EPP connections at most, logged in or not" },
 	{ "ratelimit", "per_second", CONF_INT, FIELD(rate_per_second), "20", 0, 1000000, NULL,
 	  "queries a second per client address, RDAP and WHOIS together; 0: no limit" },
 	{ "ratelimit", "burst", CONF_INT, FIELD(rate_burst), "100", 1, 1000000, NULL,

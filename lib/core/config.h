@@ -51,6 +51,15 @@ struct idreg_config {
 	char *whois_listen;        /* [whois] listen */
 	long whois_max_connections; /* [whois] max_connections */
 	long whois_timeout_ms;     /* [whois] timeout_ms */
+	char *epp_listen;          /* [epp] listen */
+	char *epp_cert;            /* [epp] cert */
+	char *epp_key;             /* [epp] key */
+	char *epp_client_cert;     /* [epp] client_cert */
+	char *epp_ca;              /* [epp] ca */
+	long epp_max_frame;        /* [epp] max_frame_bytes */
+	long epp_idle_timeout;     /* [epp] idle_timeout_s */
+	long epp_max_sessions;     /* [epp] max_sessions_per_registrar */
+	long epp_max_connections;  /* [epp] max_connections */
 	long rate_per_second;      /* [ratelimit] per_second */
 	long rate_burst;           /* [ratelimit] burst */
 	long service_threads;      /* [service] threads */

@@ -9,6 +9,14 @@
  * more progress.  Timeouts: each worker keeps one list per listener ordered
  * by last activity (accepting, an answer written whole), so the first entry
  * is always the next to expire.
+ *
+ * A listener may speak TLS: its connections then read and write through
+ * OpenSSL in non-blocking mode.  An SSL call that would block says whether
+ * it waits for the socket to become readable or writable (a handshake, or
+ * TLS 1.3 key updates, can make a write wait for input and a read wait for
+ * output); the connection is watched for that, and the call is made again.
+ * Bytes OpenSSL has decrypted but the connection has not yet taken are no
+ * epoll event: they are taken as soon as there is room.
  */
 #include "net/server.h"
 
@@ -29,6 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "core/log.h"
 
 #define MAX_LISTENERS 4
@@ -48,6 +60,7 @@ struct listener {
 	void *ctx;
 	long max_connections;
 	long timeout_ms;
+	SSL_CTX *tls; /* NULL: plain TCP */
 	atomic_long connections;
 };
 
@@ -65,7 +78,7 @@ struct worker {
 	bool draining;
 	int64_t drain_deadline;
 	int64_t last_shed_warning;
-	int64_t now; /* the clock, read once per wake */
+	int64_t now; /* the clock, read once per event handled */
 };
 
 struct conn {
@@ -78,6 +91,9 @@ struct conn {
 	struct conn *prev, *next;
 	int64_t last_active;
 	size_t out_off;
+	SSL *ssl;        /* TLS listeners */
+	int ssl_wait;    /* 0, or SSL_ERROR_WANT_READ/WRITE: what the last SSL call waits for */
+	uint32_t events; /* watched in the epoll set */
 	bool registered; /* in the worker's epoll set */
 	bool drained;    /* the last read emptied the socket's receive queue */
 	bool eof, writing, lingering, expired;
@@ -97,6 +113,15 @@ static int64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool idreg_conn_peer_cert_sha256(const struct idreg_conn *conn, unsigned char out[32])
+{
+	const struct conn *c = (const struct conn *)(const void *)((const char *)conn -
+								   offsetof(struct conn, pub));
+	X509 *cert = c->ssl != NULL ? SSL_get0_peer_certificate(c->ssl) : NULL;
+	unsigned int len = 0;
+	return cert != NULL && X509_digest(cert, EVP_sha256(), out, &len) == 1 && len == 32;
 }
 
 void idreg_conn_consume(struct idreg_conn *conn, size_t n)
@@ -219,6 +244,7 @@ static void conn_close(struct conn *c)
 		c->listener->protocol->close(&c->pub);
 	}
 	list_remove(c);
+	SSL_free(c->ssl);
 	close(c->fd); /* also takes it out of the epoll set */
 	idreg_buf_free(&c->pub.out);
 	atomic_fetch_sub(&c->listener->connections, 1);
@@ -230,11 +256,12 @@ static void conn_close(struct conn *c)
  * false if it could not be watched and was closed. */
 static bool conn_watch(struct conn *c, bool writing)
 {
-	if (c->registered && c->writing == writing) {
+	bool out = c->ssl_wait != 0 ? c->ssl_wait == SSL_ERROR_WANT_WRITE : writing;
+	uint32_t events = out ? EPOLLOUT : EPOLLIN | EPOLLRDHUP;
+	if (c->registered && c->writing == writing && c->events == events) {
 		return true;
 	}
-	struct epoll_event ev = { .events = writing ? EPOLLOUT : EPOLLIN | EPOLLRDHUP,
-				  .data.ptr = c };
+	struct epoll_event ev = { .events = events, .data.ptr = c };
 	if (epoll_ctl(c->worker->epfd, c->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd,
 		      &ev) != 0) {
 		conn_close(c);
@@ -242,7 +269,27 @@ static bool conn_watch(struct conn *c, bool writing)
 	}
 	c->registered = true;
 	c->writing = writing;
+	c->events = events;
 	return true;
+}
+
+/* The outcome of an SSL call that moved @n bytes: @n, or 0 when it would
+ * block (c->ssl_wait says on what), or -1 when the connection failed; a
+ * clean end of the peer's side is -2. */
+static ssize_t tls_outcome(struct conn *c, int n)
+{
+	if (n > 0) {
+		c->ssl_wait = 0;
+		return n;
+	}
+	int e = SSL_get_error(c->ssl, n);
+	ERR_clear_error();
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		c->ssl_wait = e;
+		return 0;
+	}
+	c->ssl_wait = 0;
+	return e == SSL_ERROR_ZERO_RETURN ? -2 : -1;
 }
 
 /* The answer is out: close, first waiting for the client's end when it has
@@ -254,6 +301,10 @@ static void conn_finish(struct conn *c)
 	if (c->eof || c->drained || ioctl(c->fd, FIONREAD, &unread) != 0 || unread == 0) {
 		conn_close(c);
 		return;
+	}
+	if (c->ssl != NULL && SSL_is_init_finished(c->ssl)) {
+		SSL_shutdown(c->ssl); /* close_notify, if the socket takes it now */
+		ERR_clear_error();
 	}
 	shutdown(c->fd, SHUT_WR);
 	c->lingering = true;
@@ -267,6 +318,15 @@ static int conn_write(struct conn *c)
 {
 	struct idreg_buf *out = &c->pub.out;
 	while (c->out_off < out->len) {
+		if (c->ssl != NULL) {
+			ssize_t n = tls_outcome(c, SSL_write(c->ssl, out->data + c->out_off,
+							     (int)(out->len - c->out_off)));
+			if (n <= 0) {
+				return n == 0 ? 0 : -1;
+			}
+			c->out_off += (size_t)n;
+			continue;
+		}
 		ssize_t n = send(c->fd, out->data + c->out_off, out->len - c->out_off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR) {
 			continue;
@@ -286,6 +346,8 @@ static int conn_write(struct conn *c)
 	conn_touch(c);
 	return 1;
 }
+
+static void conn_readable(struct conn *c);
 
 /* Take the connection as far as it goes without blocking: write what is
  * queued, give the protocol the input while it makes progress, close when
@@ -323,7 +385,10 @@ static void conn_run(struct conn *c)
 		if (c->pub.close_after_write || c->eof ||
 		    (c->pub.draining && !c->pub.midway && c->pub.in_len == 0)) {
 			conn_finish(c);
-		} else if (!c->registered) {
+		} else if (c->ssl != NULL && SSL_pending(c->ssl) > 0 &&
+			   c->pub.in_len < proto->input_max) {
+			conn_readable(c); /* decrypted already: no event will say so */
+		} else if (!c->registered || c->events != (EPOLLIN | EPOLLRDHUP)) {
 			conn_watch(c, false); /* for more input */
 		}
 		return;
@@ -341,7 +406,22 @@ static void conn_readable(struct conn *c)
 		return;
 	}
 	size_t room = c->listener->protocol->input_max - c->pub.in_len;
-	ssize_t n = recv(c->fd, c->pub.in + c->pub.in_len, room, 0);
+	ssize_t n;
+	if (c->ssl != NULL) {
+		n = tls_outcome(c, SSL_read(c->ssl, c->pub.in + c->pub.in_len, (int)room));
+		if (n == 0) {
+			conn_watch(c, false); /* on what the read waits for */
+			return;
+		}
+		if (n == -2) {
+			n = 0; /* the peer's close_notify: the end of its input */
+		} else if (n < 0) {
+			conn_close(c);
+			return;
+		}
+	} else {
+		n = recv(c->fd, c->pub.in + c->pub.in_len, room, 0);
+	}
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR) {
 			conn_close(c);
@@ -353,7 +433,7 @@ static void conn_readable(struct conn *c)
 	if (n == 0) {
 		c->eof = true;
 	}
-	c->drained = (size_t)n < room;
+	c->drained = (size_t)n < room && (c->ssl == NULL || SSL_pending(c->ssl) == 0);
 	c->pub.in_len += (size_t)n;
 	conn_run(c);
 }
@@ -379,6 +459,17 @@ static void conn_open(struct worker *w, struct listener *l, int fd,
 	c->pub.peer = peer_address(peer);
 	c->pub.draining = w->draining;
 	idreg_buf_init(&c->pub.out, proto->output_max);
+	if (l->tls != NULL) {
+		c->ssl = SSL_new(l->tls);
+		if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1) {
+			ERR_clear_error();
+			SSL_free(c->ssl);
+			close(fd);
+			free(c);
+			return;
+		}
+		SSL_set_accept_state(c->ssl);
+	}
 	c->last_active = w->now;
 	list_append(c);
 	w->conn_count++;
@@ -399,6 +490,8 @@ static void conn_open(struct worker *w, struct listener *l, int fd,
 		/* The listener deferred the accept until data came: read it now,
 		 * and a short exchange is over before epoll ever sees it. */
 		conn_readable(c);
+	} else if (c->pub.out.len > 0) {
+		conn_run(c); /* the server speaks first */
 	} else {
 		conn_watch(c, false);
 	}
@@ -474,6 +567,13 @@ static void worker_expire(struct worker *w, int64_t now)
 				conn_close(c); /* a second timeout, or no last answer wanted */
 				continue;
 			}
+			int unread = 0;
+			if (!c->writing && ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0) {
+				/* The client spoke while this worker was busy (a long
+				 * protocol step): its input is read next, not timed out. */
+				conn_touch(c);
+				continue;
+			}
 			conn_touch(c); /* one more period to write a last answer */
 			c->expired = true;
 			if (c->listener->protocol->timeout != NULL) {
@@ -514,8 +614,10 @@ static void *worker_main(void *arg)
 			idreg_log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		w->now = now_ms();
 		for (int i = 0; i < n; i++) {
+			/* Per event: a protocol may take long (an EPP login's password
+			 * hash), and an answer's time starts the next timeout. */
+			w->now = now_ms();
 			enum watch_kind *kind = events[i].data.ptr;
 			if (*kind == WATCH_LISTENER) {
 				if (!w->draining) {
@@ -601,6 +703,7 @@ idreg_err idreg_server_listen(struct idreg_server *srv, const struct idreg_liste
 	l->ctx = cfg->ctx;
 	l->max_connections = cfg->max_connections;
 	l->timeout_ms = cfg->timeout_ms;
+	l->tls = cfg->tls;
 	atomic_init(&l->connections, 0);
 	return IDREG_OK;
 }

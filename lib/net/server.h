@@ -7,7 +7,7 @@
  * input, writes what the protocol queued, and enforces what every protocol
  * needs: a connection limit per listener, an idle and slow-client timeout,
  * bounded buffers, and a lingering close so that an answer is not lost to a
- * reset.  Stopping drains: no new connections, requests already started are
+ * reset.  A listener may speak TLS (OpenSSL, non-blocking).  Stopping drains: no new connections, requests already started are
  * answered, idle connections are closed, then the workers exit.
  */
 #ifndef IDREG_NET_SERVER_H
@@ -55,6 +55,10 @@ struct idreg_conn {
 	bool draining;         /* set by the server: it is stopping; answer and close */
 };
 
+/** The SHA-256 of the client's TLS certificate into @out; false when it sent none
+ * (or the listener is plain TCP). */
+bool idreg_conn_peer_cert_sha256(const struct idreg_conn *conn, unsigned char out[32]);
+
 /** Drop the first @n bytes of conn->in. */
 void idreg_conn_consume(struct idreg_conn *conn, size_t n);
 
@@ -66,6 +70,7 @@ struct idreg_listener_config {
 	void *ctx;
 	long max_connections;
 	long timeout_ms;            /* idle and slow-client timeout */
+	struct ssl_ctx_st *tls;     /* an OpenSSL SSL_CTX: connections speak TLS; NULL: plain TCP */
 };
 
 struct idreg_server;

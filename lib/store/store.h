@@ -17,6 +17,7 @@
 #include "domains/domain.h"
 #include "formats/rir.h"
 #include "numres/numres.h"
+#include "registrar/registrar.h"
 
 /** The file a registry's records last came from. */
 struct idreg_source {
@@ -236,6 +237,8 @@ typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *ro
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
+typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
+
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
 typedef idreg_err (*idreg_count_cb)(void *ctx, const struct idreg_count_row *row);
@@ -382,6 +385,16 @@ struct idreg_store_ops {
 					   void *ctx, struct idreg_diag *diag);
 	idreg_err (*alloc_assignment_delete)(struct idreg_store *s, int64_t id,
 					     struct idreg_diag *diag);
+	/* Registrars (lib/registrar).  put: with @create a new one (EEXIST if
+	 * its id is taken), else the one of @r->id replaced (ENOTFOUND if
+	 * none); the store sets the times.  get: ENOTFOUND when none.  each:
+	 * by id. */
+	idreg_err (*registrar_put)(struct idreg_store *s, const struct idreg_registrar *r,
+				   bool create, struct idreg_diag *diag);
+	idreg_err (*registrar_get)(struct idreg_store *s, const char *id,
+				   struct idreg_registrar *out, struct idreg_diag *diag);
+	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
+				    struct idreg_diag *diag);
 };
 
 struct idreg_store {

@@ -271,6 +271,18 @@ static const char *const migrations[] = {
 	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_pool', 1);"
 	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_waiting', 1);"
 	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_assignment', 1);",
+	/* 7: registrars, the accounts EPP clients log in with (lib/registrar):
+	 * an argon2id hash of the password, never the password; an optional
+	 * certificate pin (SHA-256, hex) and address allow-list ('' when none). */
+	"CREATE TABLE registrar ("
+	"  id TEXT PRIMARY KEY CHECK (length(id) >= 3 AND length(id) <= 16),"
+	"  name TEXT NOT NULL,"
+	"  password_hash TEXT NOT NULL,"
+	"  enabled INTEGER NOT NULL CHECK (enabled = 0 OR enabled = 1),"
+	"  cert_sha256 TEXT NOT NULL CHECK (cert_sha256 = '' OR length(cert_sha256) = 64),"
+	"  allow TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -361,6 +373,10 @@ enum stmt_id {
 	ST_ALLOC_ASSIGNMENT_ADD,
 	ST_ALLOC_ASSIGNMENT_ALL,
 	ST_ALLOC_ASSIGNMENT_DELETE,
+	ST_REGISTRAR_INSERT,
+	ST_REGISTRAR_UPDATE,
+	ST_REGISTRAR_GET,
+	ST_REGISTRAR_ALL,
 	ST_COUNT
 };
 
@@ -423,6 +439,9 @@ enum stmt_id {
 	"(SELECT e.handle FROM domain_entity de JOIN entity e ON e.id = de.entity_id "      \
 	"WHERE de.domain_id = d.id AND de.role = 'registrant' ORDER BY de.position LIMIT 1) " \
 	"FROM domain d "
+
+#define REGISTRAR_COLUMNS                                                                   \
+	"id, name, password_hash, enabled, cert_sha256, allow, created_at, changed_at"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -572,6 +591,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ALLOC_ASSIGNMENT_ALL] = "SELECT id, allocation_id, type, first, last, assigned_at "
 				    "FROM alloc_assignment ORDER BY id",
 	[ST_ALLOC_ASSIGNMENT_DELETE] = "DELETE FROM alloc_assignment WHERE id = ?1",
+	[ST_REGISTRAR_INSERT] = "INSERT INTO registrar (" REGISTRAR_COLUMNS ") "
+				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_REGISTRAR_UPDATE] = "UPDATE registrar SET name = ?2, password_hash = ?3, enabled = ?4, "
+				"cert_sha256 = ?5, allow = ?6, changed_at = ?8 WHERE id = ?1",
+	[ST_REGISTRAR_GET] = "SELECT " REGISTRAR_COLUMNS " FROM registrar WHERE id = ?1",
+	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -2863,6 +2888,95 @@ static idreg_err migrate(struct sqlite_store *s, bool create, struct idreg_diag 
 	return IDREG_OK;
 }
 
+/* ---- registrars ---- */
+
+static void read_registrar(sqlite3_stmt *st, struct idreg_registrar *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", column_text(st, 0));
+	snprintf(r->name, sizeof(r->name), "%s", column_text(st, 1));
+	snprintf(r->password_hash, sizeof(r->password_hash), "%s", column_text(st, 2));
+	r->enabled = sqlite3_column_int(st, 3) != 0;
+	snprintf(r->cert_sha256, sizeof(r->cert_sha256), "%s", column_text(st, 4));
+	snprintf(r->allow, sizeof(r->allow), "%s", column_text(st, 5));
+	snprintf(r->created_at, sizeof(r->created_at), "%s", column_text(st, 6));
+	snprintf(r->changed_at, sizeof(r->changed_at), "%s", column_text(st, 7));
+}
+
+static idreg_err sq_registrar_put(struct idreg_store *base, const struct idreg_registrar *r,
+				  bool create, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, create ? ST_REGISTRAR_INSERT : ST_REGISTRAR_UPDATE, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	char now[32];
+	idreg_store_now(now, sizeof(now));
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, r->enabled ? 1 : 0);
+	sqlite3_bind_text(st, 5, r->cert_sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->allow, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		sqlite3_reset(st);
+		return idreg_diag_set(diag, IDREG_EEXIST, "registrar %s already exists", r->id);
+	}
+	err = rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "writing a registrar", diag);
+	sqlite3_reset(st);
+	if (err == IDREG_OK && !create && sqlite3_changes(s->db) == 0) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "no registrar %s", r->id);
+	}
+	return err;
+}
+
+static idreg_err sq_registrar_get(struct idreg_store *base, const char *id,
+				  struct idreg_registrar *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_REGISTRAR_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_registrar(st, out);
+	}
+	err = rc == SQLITE_ROW ? IDREG_OK
+	      : rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no registrar %s", id)
+				  : fail(s, rc, "reading a registrar", diag);
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_registrar_each(struct idreg_store *base, idreg_registrar_cb cb, void *ctx,
+				   struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_REGISTRAR_ALL, &st, diag);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_registrar r;
+		read_registrar(st, &r);
+		err = cb(ctx, &r);
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading registrars", diag);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	return err;
+}
+
 static const struct idreg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2914,6 +3028,9 @@ static const struct idreg_store_ops sqlite_ops = {
 	.alloc_assignment_add = sq_alloc_assignment_add,
 	.alloc_assignment_each = sq_alloc_assignment_each,
 	.alloc_assignment_delete = sq_alloc_assignment_delete,
+	.registrar_put = sq_registrar_put,
+	.registrar_get = sq_registrar_get,
+	.registrar_each = sq_registrar_each,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,

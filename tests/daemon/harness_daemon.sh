@@ -265,8 +265,9 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 # start_daemon NAME [IDREGD ARGS...]: start idregd on the registry $DB
 # (none when DB is empty: the configuration names it) with fresh ports,
 # and wait until both
-# services answer.  Sets DPID, RDAP_PORT, WHOIS_PORT, BASE (the RDAP base
-# URL) and DERR (its stderr file, $WORK/NAME.err).  Readiness is probed
+# services answer.  Sets DPID, RDAP_PORT, WHOIS_PORT, EPP_PORT (EPP listens
+# there when the ARGS set epp.cert), BASE (the RDAP base URL) and DERR (its
+# stderr file, $WORK/NAME.err).  Readiness is probed
 # with POST (a 405 that costs no rate-limit token) and a WHOIS connection
 # closed at once (no query, so no token either).
 start_daemon() {
@@ -275,9 +276,9 @@ start_daemon() {
   step "start daemon $name"
   DERR="$WORK/$name.err"
   for _ in 1 2 3; do
-    read -r RDAP_PORT WHOIS_PORT < <(free_ports 2)
+    read -r RDAP_PORT WHOIS_PORT EPP_PORT < <(free_ports 3)
     "$IDREGD" ${DB:+--db "$DB"} --rdap "127.0.0.1:$RDAP_PORT" \
-      --whois "127.0.0.1:$WHOIS_PORT" "$@" >"$WORK/$name.out" 2>"$DERR" &
+      --whois "127.0.0.1:$WHOIS_PORT" --epp "127.0.0.1:$EPP_PORT" "$@" >"$WORK/$name.out" 2>"$DERR" &
     DPID=$!
     DAEMON_PIDS+=("$DPID")
     BASE="http://127.0.0.1:$RDAP_PORT"
