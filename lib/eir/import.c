@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/array.h"
+#include "core/date.h"
 #include "core/file.h"
 #include "core/strmap.h"
 #include "formats/csv.h"
@@ -117,37 +118,10 @@ static const char *field(const struct reader *r, int which)
 	return r->row.fields[r->col[which]];
 }
 
-static bool is_leap(unsigned y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days since 1970-01-01 of a valid YYYY-MM-DD, or -1 (with Howard Hinnant's days_from_civil). */
-static int64_t date_days(const char *s)
-{
-	unsigned y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1900 || m < 1 || m > 12 ||
-	    d < 1) {
-		return -1;
-	}
-	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (d > mdays[m - 1] + (m == 2 && is_leap(y))) {
-		return -1;
-	}
-	int64_t yy = (int64_t)y - (m <= 2);
-	int64_t era = yy / 400;
-	int64_t yoe = yy - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static idreg_err read_date(struct reader *r, int which, const char *what, int64_t *days)
 {
 	const char *text = field(r, which);
-	*days = date_days(text);
+	*days = idreg_date_days(text);
 	return *days < 0 ? line_error(r, "%s '%s' is not a date YYYY-MM-DD", what, text) : IDREG_OK;
 }
 

@@ -269,10 +269,14 @@ struct idreg_store_ops {
 	 * for the same (imei, condition, start_date) replace it.  class_each:
 	 * with @current only rows whose end_date is "", of @imei or with NULL
 	 * all, by IMEI, condition and start date.  class_run_add: record a run
-	 * (@run->id ignored), its id in @id.  class_run_each: newest first. */
+	 * (@run->id ignored), its id in @id.  class_run_each: newest first.
+	 * observation_scan: every observation in the order the store keeps
+	 * them, its fastest read (the classification sorts them itself). */
 	idreg_err (*eir_observation_each)(struct idreg_store *s, const char *imei,
 					  idreg_eir_observation_cb cb, void *ctx,
 					  struct idreg_diag *diag);
+	idreg_err (*eir_observation_scan)(struct idreg_store *s, idreg_eir_observation_cb cb,
+					  void *ctx, struct idreg_diag *diag);
 	idreg_err (*eir_tac_each)(struct idreg_store *s, idreg_eir_tac_cb cb, void *ctx,
 				  struct idreg_diag *diag);
 	idreg_err (*eir_list_each)(struct idreg_store *s, const char *list, idreg_eir_list_cb cb,

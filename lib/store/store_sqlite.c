@@ -275,6 +275,7 @@ enum stmt_id {
 	ST_EIR_IMPORTS_OF,
 	ST_EIR_OBSERVATIONS_ALL,
 	ST_EIR_OBSERVATIONS_OF,
+	ST_EIR_OBSERVATIONS_SCAN,
 	ST_EIR_TAC_EACH,
 	ST_EIR_LIST_EACH,
 	ST_EIR_CLASS_PUT,
@@ -445,6 +446,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 #define EIR_OBSERVATION_ORDER " ORDER BY imei, operator, month, imsi, msisdn"
 	[ST_EIR_OBSERVATIONS_ALL] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation"
 				    EIR_OBSERVATION_ORDER,
+	[ST_EIR_OBSERVATIONS_SCAN] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation",
 	[ST_EIR_OBSERVATIONS_OF] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation "
 				   "WHERE imei = ?1" EIR_OBSERVATION_ORDER,
 	[ST_EIR_TAC_EACH] = "SELECT tac, manufacturer, model, rats, allocated, device_type FROM eir_tac "
@@ -1467,6 +1469,17 @@ static idreg_err sq_eir_observation_each(struct idreg_store *base, const char *i
 		sqlite3_bind_text(st, 1, imei, -1, SQLITE_STATIC);
 	}
 	return eir_rows(s, st, observation_row, (void *)cb, ctx, "reading observations", diag);
+}
+
+static idreg_err sq_eir_observation_scan(struct idreg_store *base, idreg_eir_observation_cb cb,
+					 void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_OBSERVATIONS_SCAN, &st, diag);
+	return err != IDREG_OK ? err
+			       : eir_rows(s, st, observation_row, (void *)cb, ctx,
+					  "reading observations", diag);
 }
 
 static idreg_err tac_row(sqlite3_stmt *st, void *cb, void *ctx)
@@ -2630,6 +2643,7 @@ static const struct idreg_store_ops sqlite_ops = {
 	.eir_import_put = sq_eir_import_put,
 	.eir_import_each = sq_eir_import_each,
 	.eir_observation_each = sq_eir_observation_each,
+	.eir_observation_scan = sq_eir_observation_scan,
 	.eir_tac_each = sq_eir_tac_each,
 	.eir_list_each = sq_eir_list_each,
 	.eir_class_put = sq_eir_class_put,
