@@ -360,6 +360,20 @@ static idreg_err take_list_entry(void *ctx, const struct idreg_eir_list_entry *e
 	return IDREG_OK;
 }
 
+/* qsort and bsearch, which may not be given a NULL array even when it is empty. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1) {
+		qsort(base, n, size, cmp);
+	}
+}
+
+static void *find(const void *key, const void *base, size_t n, size_t size,
+		  int (*cmp)(const void *, const void *))
+{
+	return n > 0 ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
 static int cmp_listed(const void *a, const void *b)
 {
 	uint64_t x = ((const struct listed *)a)->imei, y = ((const struct listed *)b)->imei;
@@ -375,13 +389,13 @@ static int cmp_tac(const void *a, const void *b)
 static const struct listed *list_find(const struct classify *c, int which, uint64_t key)
 {
 	struct listed probe = { key, 0 };
-	return bsearch(&probe, c->lists[which], c->n_list[which], sizeof(probe), cmp_listed);
+	return find(&probe, c->lists[which], c->n_list[which], sizeof(probe), cmp_listed);
 }
 
 static const struct tac_entry *tac_find(const struct classify *c, uint32_t tac)
 {
 	struct tac_entry probe = { tac, 0, 0 };
-	return bsearch(&probe, c->tacs, c->n_tacs, sizeof(probe), cmp_tac);
+	return find(&probe, c->tacs, c->n_tacs, sizeof(probe), cmp_tac);
 }
 
 static idreg_err load(struct classify *c, struct idreg_store *store)
@@ -394,9 +408,9 @@ static idreg_err load(struct classify *c, struct idreg_store *store)
 	for (int l = 0; l < 3 && err == IDREG_OK; l++) {
 		struct list_reader lr = { c, l };
 		err = store->ops->eir_list_each(store, list_names[l], take_list_entry, &lr, c->diag);
-		qsort(c->lists[l], c->n_list[l], sizeof(struct listed), cmp_listed);
+		sort(c->lists[l], c->n_list[l], sizeof(struct listed), cmp_listed);
 	}
-	qsort(c->tacs, c->n_tacs, sizeof(*c->tacs), cmp_tac);
+	sort(c->tacs, c->n_tacs, sizeof(*c->tacs), cmp_tac);
 	return err;
 }
 
@@ -537,7 +551,7 @@ static idreg_err transient(struct classify *c, const struct row *g, size_t n, bo
 		}
 		i = j;
 	}
-	qsort(pairs, kept, sizeof(uint64_t), cmp_u64);
+	sort(pairs, kept, sizeof(uint64_t), cmp_u64);
 	size_t run = 1;
 	for (size_t i = 1; i < kept && run < need; i++) {
 		run = i >= 2 && pairs[i] - pairs[i - 1] == pairs[i - 1] - pairs[i - 2] ? run + 1 : 2;
@@ -719,7 +733,7 @@ static struct matched *found_find(struct classify *c, const char *imei)
 		probe.imei = (uint64_t)at;
 		probe.malformed = true;
 	}
-	return bsearch(&probe, c->found, c->n_found, sizeof(probe), cmp_found);
+	return find(&probe, c->found, c->n_found, sizeof(probe), cmp_found);
 }
 
 static idreg_err take_current(void *ctx, const struct idreg_eir_class *row)
@@ -880,7 +894,7 @@ static idreg_err run(struct classify *c, struct idreg_store *store,
 	if (err != IDREG_OK) {
 		return err;
 	}
-	qsort(c->found, c->n_found, sizeof(*c->found), cmp_found);
+	sort(c->found, c->n_found, sizeof(*c->found), cmp_found);
 	rep->imeis = c->imeis;
 	rep->observations = c->n_rows;
 	rep->matched = c->n_found;
