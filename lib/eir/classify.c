@@ -20,15 +20,12 @@
 #include "core/date.h"
 #include "core/strmap.h"
 #include "eir/imei.h"
+#include "eir/segment.h"
 
 _Static_assert(IDREG_EIR_CONDITION_COUNT == IDREG_CONFIG_EIR_CONDITIONS,
 	       "[eir] configuration keys for every condition");
 
-#define CODE_LEN_SHIFT 58        /* a digit string's length above its value */
-#define CODE_HASHED (1ull << 63) /* not a digit string of 17 or fewer: a hash */
 #define SERIAL_SPAN 1000000ull   /* an IMEI is TAC * SERIAL_SPAN + serial */
-#define MONTH_BASE (1900 * 12)   /* month numbers: year * 12 + month - 1 - MONTH_BASE */
-#define MONTHS (500 * 12)
 #define SMALL_GROUP 24           /* groups sorted by insertion below this */
 
 static const char *const condition_names[] = {
@@ -111,20 +108,7 @@ idreg_err idreg_eir_classify_options_from_config(const struct idreg_config *cfg,
 	return parse_tac_lag(cfg->eir_unknown_tac_lag, out->tac_lag_days, diag);
 }
 
-/* ---- integer codes ---- */
-
-/* A 14-digit IMEI as a number; false when @imei is not 14 digits (malformed). */
-static bool imei_code(const char *imei, uint64_t *out)
-{
-	uint64_t v = 0;
-	int n = 0;
-	for (; imei[n] >= '0' && imei[n] <= '9'; n++) {
-		v = v * 10 + (uint64_t)(imei[n] - '0');
-	}
-	*out = v;
-	return n == IDREG_IMEI_DIGITS && imei[n] == '\0';
-}
-
+/* An IMEI's 14 digits. */
 static void imei_text(uint64_t code, char out[IDREG_IMEI_DIGITS + 1])
 {
 	for (int i = IDREG_IMEI_DIGITS - 1; i >= 0; i--) {
@@ -134,39 +118,9 @@ static void imei_text(uint64_t code, char out[IDREG_IMEI_DIGITS + 1])
 	out[IDREG_IMEI_DIGITS] = '\0';
 }
 
-/* An IMSI or MSISDN as a number that differs when the text does: a digit string
- * of up to 17 digits is its value and length; anything else a hash. */
-static uint64_t digits_code(const char *s)
-{
-	uint64_t v = 0;
-	size_t n = 0;
-	for (; s[n] >= '0' && s[n] <= '9' && n < 17; n++) {
-		v = v * 10 + (uint64_t)(s[n] - '0');
-	}
-	if (s[n] == '\0') {
-		return ((uint64_t)n << CODE_LEN_SHIFT) | v;
-	}
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	for (n = 0; s[n] != '\0'; n++) {
-		h = (h ^ (unsigned char)s[n]) * 1099511628211ull;
-	}
-	return h | CODE_HASHED;
-}
-
-static uint64_t code_value(uint64_t code)
-{
-	return code & ((1ull << CODE_LEN_SHIFT) - 1);
-}
-
 /* ---- the rows rules run over ---- */
 
-struct row {
-	uint64_t imei, imsi, msisdn;
-	uint32_t days;               /* bit d-1: seen on day d of the month */
-	uint16_t month;              /* from MONTH_BASE */
-	uint8_t rats;
-	uint8_t home;                /* the IMSI is of a home MCC */
-};
+#define row idreg_eir_segment_row
 
 struct tac_entry {
 	uint32_t tac;
@@ -191,9 +145,11 @@ struct classify {
 	int64_t day;                 /* the run's day number */
 	unsigned run_month;
 	uint32_t run_month_mask;     /* days up to the run's day in its month */
-	int64_t month_start[MONTHS]; /* day number of each month's first day, -1: not computed */
+	int64_t month_start[IDREG_EIR_MONTHS]; /* day number of each month's first day, -1: not computed */
 	struct row *rows;
 	size_t n_rows, cap_rows;
+	struct stale *stale;         /* segments to rebuild */
+	size_t n_stale, cap_stale;
 	struct idreg_strmap malformed_index; /* malformed IMEI text -> index */
 	char **malformed;
 	size_t n_malformed, cap_malformed;
@@ -209,6 +165,10 @@ struct classify {
 	struct idreg_arena arena;
 };
 
+struct stale {
+	char *operator_name, *month;
+};
+
 enum { LIST_STOLEN, LIST_REGISTERED, LIST_BARRED };
 
 static idreg_err out_of_memory(struct classify *c)
@@ -220,83 +180,101 @@ static int64_t month_start(struct classify *c, unsigned month)
 {
 	if (c->month_start[month] < 0) {
 		char date[11];
-		snprintf(date, sizeof(date), "%04u-%02u-01", (month + MONTH_BASE) / 12 % 10000,
-			 (month + MONTH_BASE) % 12 + 1);
+		snprintf(date, sizeof(date), "%04u-%02u-01",
+			 (month + IDREG_EIR_MONTH_BASE) / 12 % 10000,
+			 (month + IDREG_EIR_MONTH_BASE) % 12 + 1);
 		c->month_start[month] = idreg_date_days(date);
 	}
 	return c->month_start[month];
 }
 
-/* "YYYY-MM" as a month number, or -1. */
-static int month_number(const char *text)
+static idreg_err add_malformed(struct classify *c, const char *imei, size_t len)
 {
-	if (strlen(text) != 7 || text[4] != '-') {
-		return -1;
-	}
-	int y = 0, m = 0;
-	for (int i = 0; i < 7; i++) {
-		if (i != 4 && (text[i] < '0' || text[i] > '9')) {
-			return -1;
-		}
-	}
-	y = atoi(text);
-	m = atoi(text + 5);
-	int n = y * 12 + m - 1 - MONTH_BASE;
-	return m >= 1 && m <= 12 && n >= 0 && n < MONTHS ? n : -1;
-}
-
-static idreg_err add_malformed(struct classify *c, const char *imei, size_t *index)
-{
+	char *copy = idreg_arena_strndup(&c->arena, imei, len);
 	int64_t at;
-	if (idreg_strmap_get(&c->malformed_index, imei, &at) == IDREG_OK) {
-		*index = (size_t)at;
+	if (copy == NULL) {
+		return out_of_memory(c);
+	}
+	if (idreg_strmap_get(&c->malformed_index, copy, &at) == IDREG_OK) {
 		return IDREG_OK;
 	}
-	char *copy = idreg_arena_strndup(&c->arena, imei, strlen(imei));
-	if (copy == NULL ||
+	if (
 	    idreg_array_reserve(&c->malformed, &c->cap_malformed, c->n_malformed,
 				sizeof(*c->malformed), 64) != IDREG_OK ||
 	    idreg_strmap_put(&c->malformed_index, copy, (int64_t)c->n_malformed) != IDREG_OK) {
 		return out_of_memory(c);
 	}
-	c->malformed[c->n_malformed] = copy;
-	*index = c->n_malformed++;
+	c->malformed[c->n_malformed++] = copy;
 	return IDREG_OK;
 }
 
-static idreg_err take_observation(void *ctx, const struct idreg_eir_observation *o)
+static idreg_err take_stale(struct classify *c, const char *operator_name, const char *month)
 {
-	struct classify *c = ctx;
-	int month = month_number(o->month);
-	if (month < 0 || (unsigned)month > c->run_month) {
-		return IDREG_OK; /* after the run's day */
-	}
-	uint32_t days = o->days;
-	if ((unsigned)month == c->run_month) {
-		days &= c->run_month_mask;
-	}
-	if (days == 0) {
-		return IDREG_OK;
-	}
-	uint64_t imei;
-	if (!imei_code(o->imei, &imei)) {
-		size_t index;
-		return add_malformed(c, o->imei, &index);
-	}
-	if (idreg_array_reserve(&c->rows, &c->cap_rows, c->n_rows, sizeof(*c->rows), 1 << 16) !=
+	if (idreg_array_reserve(&c->stale, &c->cap_stale, c->n_stale, sizeof(*c->stale), 16) !=
 	    IDREG_OK) {
 		return out_of_memory(c);
 	}
-	c->rows[c->n_rows++] = (struct row){
-		.imei = imei,
-		.imsi = digits_code(o->imsi),
-		.msisdn = digits_code(o->msisdn),
-		.days = days,
-		.month = (uint16_t)month,
-		.rats = (uint8_t)o->rats,
-		.home = idreg_digits_start_listed(o->imsi, c->o->home_mccs),
-	};
+	struct stale *st = &c->stale[c->n_stale];
+	st->operator_name = idreg_arena_strndup(&c->arena, operator_name, strlen(operator_name));
+	st->month = idreg_arena_strndup(&c->arena, month, strlen(month));
+	if (st->operator_name == NULL || st->month == NULL) {
+		return out_of_memory(c);
+	}
+	c->n_stale++;
 	return IDREG_OK;
+}
+
+/* A segment's rows up to the run's day, and its malformed IMEIs seen by then. */
+static idreg_err take_segment(void *ctx, const char *operator_name, const char *month_text,
+			      const void *data, size_t size)
+{
+	struct classify *c = ctx;
+	int month = idreg_eir_month_number(month_text);
+	if (month < 0 || (unsigned)month > c->run_month) {
+		return IDREG_OK; /* after the run's day */
+	}
+	if (data == NULL) {
+		return take_stale(c, operator_name, month_text);
+	}
+	struct idreg_eir_segment_view view;
+	idreg_err err = idreg_eir_segment_open(data, size, &view, c->diag);
+	if (err != IDREG_OK) {
+		char why[sizeof(c->diag->text)];
+		snprintf(why, sizeof(why), "%s", c->diag->text);
+		return idreg_diag_set(c->diag, err, "%s %s: %s", operator_name, month_text, why);
+	}
+	uint32_t mask = (unsigned)month == c->run_month ? c->run_month_mask : UINT32_MAX;
+	while (c->cap_rows < c->n_rows + view.n_rows) {
+		if (idreg_array_reserve(&c->rows, &c->cap_rows, c->cap_rows, sizeof(*c->rows),
+					1 << 16) != IDREG_OK) {
+			return out_of_memory(c);
+		}
+	}
+	if (mask == UINT32_MAX) {
+		memcpy(c->rows + c->n_rows, view.rows, view.n_rows * sizeof(*c->rows));
+		c->n_rows += view.n_rows;
+	} else {
+		for (size_t i = 0; i < view.n_rows; i++) {
+			struct row r;
+			memcpy(&r, view.rows + i * sizeof(r), sizeof(r));
+			r.days &= mask;
+			if (r.days != 0) {
+				c->rows[c->n_rows++] = r;
+			}
+		}
+	}
+	size_t at = 0;
+	const char *imei;
+	size_t len;
+	uint32_t days;
+	uint16_t entry_month;
+	while (err == IDREG_OK &&
+	       idreg_eir_segment_malformed(&view, &at, &imei, &len, &days, &entry_month)) {
+		if ((days & mask) != 0) {
+			err = add_malformed(c, imei, len);
+		}
+	}
+	return err;
 }
 
 /* Is @type one of the comma-separated @list? */
@@ -346,7 +324,7 @@ static idreg_err take_list_entry(void *ctx, const struct idreg_eir_list_entry *e
 	struct listed item = { 0, 0 };
 	if (lr->which == LIST_BARRED) {
 		item.imei = strtoull(e->item, NULL, 10);
-	} else if (!imei_code(e->item, &item.imei)) {
+	} else if (!idreg_eir_imei_code(e->item, &item.imei)) {
 		return IDREG_OK; /* the import keeps only normalized IMEIs */
 	}
 	if (lr->which == LIST_STOLEN) {
@@ -401,7 +379,26 @@ static const struct tac_entry *tac_find(const struct classify *c, uint32_t tac)
 static idreg_err load(struct classify *c, struct idreg_store *store)
 {
 	static const char *const list_names[] = { "stolen", "registered", "barred_tacs" };
-	idreg_err err = store->ops->eir_observation_scan(store, take_observation, c, c->diag);
+	idreg_err err = store->ops->eir_segment_each(store, take_segment, c, c->diag);
+	if (err == IDREG_OK && c->n_stale > 0) {
+		/* Observations imported before segments were kept: pack them once, then
+		 * read again. */
+		err = store->ops->begin(store, c->diag);
+		for (size_t i = 0; i < c->n_stale && err == IDREG_OK; i++) {
+			err = idreg_eir_segment_build(store, c->stale[i].operator_name,
+						      c->stale[i].month, c->diag);
+		}
+		if (err == IDREG_OK) {
+			err = store->ops->commit(store, c->diag);
+		} else {
+			store->ops->rollback(store);
+		}
+		c->n_rows = c->n_malformed = c->n_stale = 0;
+		idreg_strmap_clear(&c->malformed_index);
+		if (err == IDREG_OK) {
+			err = store->ops->eir_segment_each(store, take_segment, c, c->diag);
+		}
+	}
 	if (err == IDREG_OK) {
 		err = store->ops->eir_tac_each(store, take_tac, c, c->diag);
 	}
@@ -546,8 +543,9 @@ static idreg_err transient(struct classify *c, const struct row *g, size_t n, bo
 			first = pairs[2 * j + 1] < first ? pairs[2 * j + 1] : first;
 			j++;
 		}
-		if ((int64_t)first >= window && (pairs[2 * i] & CODE_HASHED) == 0) {
-			pairs[kept++] = code_value(pairs[2 * i]);
+		char digits[18];
+		if ((int64_t)first >= window && idreg_eir_code_digits(pairs[2 * i], digits)) {
+			pairs[kept++] = pairs[2 * i]; /* codes of one length differ as their values */
 		}
 		i = j;
 	}
@@ -572,6 +570,19 @@ static idreg_err add_found(struct classify *c, uint64_t imei, bool malformed, ui
 
 #define BIT(cond) ((uint16_t)(1u << IDREG_EIR_COND_##cond))
 
+/* Was the IMEI seen with an IMSI of a home MCC (not only roaming)? */
+static bool seen_at_home(const struct classify *c, const struct row *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char digits[18];
+		if ((i == 0 || g[i].imsi != g[i - 1].imsi) && idreg_eir_code_digits(g[i].imsi, digits) &&
+		    idreg_digits_start_listed(digits, c->o->home_mccs)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 {
 	const struct idreg_eir_classify_options *o = c->o;
@@ -579,7 +590,6 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 	uint32_t tac = (uint32_t)(imei / SERIAL_SPAN);
 	int64_t first_seen = INT64_MAX;
 	unsigned rats = 0;
-	bool home = false;
 	/* Windowed counts: IMSIs within the duplicate window, the sum over its days of
 	 * the IMSIs seen that day, and the days seen (per month of the window). */
 	int64_t window = c->day - o->duplicate_window_days + 1;
@@ -598,7 +608,6 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 		int64_t seen_first = month_start(c, r->month) + lowest_day(r->days);
 		first_seen = seen_first < first_seen ? seen_first : first_seen;
 		rats |= r->rats;
-		home |= r->home != 0;
 		uint32_t in_window = r->month < window_month ? 0
 							     : r->days & days_from(c, r->month, window);
 		if (in_window == 0) {
@@ -646,7 +655,9 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 	if (stolen != NULL && stolen->day >= 0 && stolen->day <= c->day) {
 		met |= BIT(STOLEN);
 	}
-	if (home && list_find(c, LIST_REGISTERED, imei) == NULL && (model == NULL || !model->exempt)) {
+	if (o->rule[IDREG_EIR_COND_NOT_REGISTERED].enabled &&
+	    list_find(c, LIST_REGISTERED, imei) == NULL && (model == NULL || !model->exempt) &&
+	    seen_at_home(c, g, n)) {
 		met |= BIT(NOT_REGISTERED);
 	}
 	if (model != NULL && (rats & ~model->rats) != 0) {
@@ -726,7 +737,7 @@ static struct matched *found_find(struct classify *c, const char *imei)
 {
 	struct matched probe = { 0, 0, 0, false };
 	int64_t at;
-	if (!imei_code(imei, &probe.imei)) {
+	if (!idreg_eir_imei_code(imei, &probe.imei)) {
 		if (idreg_strmap_get(&c->malformed_index, imei, &at) != IDREG_OK) {
 			return NULL;
 		}
@@ -964,12 +975,12 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 	c->o = opts;
 	c->diag = diag;
 	c->day = day;
-	for (size_t m = 0; m < MONTHS; m++) {
+	for (size_t m = 0; m < IDREG_EIR_MONTHS; m++) {
 		c->month_start[m] = -1;
 	}
 	char month[8];
 	snprintf(month, sizeof(month), "%.7s", opts->date);
-	int run_month = month_number(month);
+	int run_month = idreg_eir_month_number(month);
 	c->run_month = (unsigned)(run_month < 0 ? 0 : run_month);
 	unsigned dom = (unsigned)(day - month_start(c, c->run_month)) + 1;
 	c->run_month_mask = dom >= 32 ? UINT32_MAX : (1u << dom) - 1;
@@ -987,6 +998,7 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 		free(c->lists[l]);
 	}
 	free(c->found);
+	free(c->stale);
 	free(c->scratch);
 	free(c);
 	return err;

@@ -17,6 +17,7 @@
 #include "core/date.h"
 #include "core/file.h"
 #include "core/strmap.h"
+#include "eir/segment.h"
 #include "formats/csv.h"
 
 #define KIND_NAME(name, text) text,
@@ -218,6 +219,27 @@ static idreg_err merge_row(struct operator_import *op, const char *date,
 	return IDREG_OK;
 }
 
+/* Rewrite the segment (eir/segment.h) of each month the @n observations fall in. */
+static idreg_err build_segments(struct idreg_store *store, const char *operator_name,
+				const struct idreg_eir_observation *obs, size_t n,
+				struct idreg_diag *diag)
+{
+	bool *done = calloc(IDREG_EIR_MONTHS, sizeof(*done));
+	if (done == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		int month = idreg_eir_month_number(obs[i].month);
+		if (month >= 0 && !done[month]) {
+			done[month] = true;
+			err = idreg_eir_segment_build(store, operator_name, obs[i].month, diag);
+		}
+	}
+	free(done);
+	return err;
+}
+
 static idreg_err operator_row(struct operator_import *op)
 {
 	struct reader *r = op->r;
@@ -389,6 +411,9 @@ static idreg_err import_operator(struct reader *r, struct idreg_store *store,
 		err = store->ops->begin(store, r->diag);
 		if (err == IDREG_OK) {
 			err = store->ops->eir_observe(store, obs, op.count, r->diag);
+		}
+		if (err == IDREG_OK) {
+			err = build_segments(store, o->operator_name, obs, op.count, r->diag);
 		}
 		if (err == IDREG_OK) {
 			err = store->ops->eir_import_put(store, &imp, r->diag);

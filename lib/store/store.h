@@ -139,6 +139,8 @@ typedef idreg_err (*idreg_eir_tac_cb)(void *ctx, const struct idreg_eir_tac *tac
 typedef idreg_err (*idreg_eir_list_cb)(void *ctx, const struct idreg_eir_list_entry *entry);
 typedef idreg_err (*idreg_eir_class_cb)(void *ctx, const struct idreg_eir_class *row);
 typedef idreg_err (*idreg_eir_class_run_cb)(void *ctx, const struct idreg_eir_class_run *run);
+typedef idreg_err (*idreg_eir_segment_cb)(void *ctx, const char *operator_name, const char *month,
+					  const void *data, size_t size);
 
 /**
  * A domain as the store holds it.  Its nameservers and contacts are ids of
@@ -270,13 +272,22 @@ struct idreg_store_ops {
 	 * with @current only rows whose end_date is "", of @imei or with NULL
 	 * all, by IMEI, condition and start date.  class_run_add: record a run
 	 * (@run->id ignored), its id in @id.  class_run_each: newest first.
-	 * observation_scan: every observation in the order the store keeps
-	 * them, its fastest read (the classification sorts them itself). */
+	 * observation_month: the observations of one operator and month, by
+	 * IMEI, IMSI and MSISDN.  segment_put: the segment of an operator and
+	 * month (lib/eir/segment.h: its observations packed for the
+	 * classification), @data NULL marks it stale; segment_each: every
+	 * segment, stale ones with @data NULL. */
 	idreg_err (*eir_observation_each)(struct idreg_store *s, const char *imei,
 					  idreg_eir_observation_cb cb, void *ctx,
 					  struct idreg_diag *diag);
-	idreg_err (*eir_observation_scan)(struct idreg_store *s, idreg_eir_observation_cb cb,
-					  void *ctx, struct idreg_diag *diag);
+	idreg_err (*eir_observation_month)(struct idreg_store *s, const char *operator_name,
+					   const char *month, idreg_eir_observation_cb cb, void *ctx,
+					   struct idreg_diag *diag);
+	idreg_err (*eir_segment_put)(struct idreg_store *s, const char *operator_name,
+				     const char *month, const void *data, size_t size,
+				     struct idreg_diag *diag);
+	idreg_err (*eir_segment_each)(struct idreg_store *s, idreg_eir_segment_cb cb, void *ctx,
+				      struct idreg_diag *diag);
 	idreg_err (*eir_tac_each)(struct idreg_store *s, idreg_eir_tac_cb cb, void *ctx,
 				  struct idreg_diag *diag);
 	idreg_err (*eir_list_each)(struct idreg_store *s, const char *list, idreg_eir_list_cb cb,

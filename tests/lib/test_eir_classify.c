@@ -5,7 +5,8 @@
  * arithmetic sequence and "new" MSISDNs, the allocation lag of unknown TACs
  * per reporting body, test and barred TACs, roamers and exempt device types
  * apart from not_registered, radio technologies, sticky and non-sticky
- * periods, a run of the same day, and the safety cap.  Each test starts
+ * periods, a run of the same day, the safety cap, and segments stale or
+ * broken.  Each test starts
  * from an empty registry; dates and counts are worked out by hand in the
  * comments.
  */
@@ -21,6 +22,7 @@
 #include <cmocka.h>
 
 #include "eir/classify.h"
+#include "eir/segment.h"
 
 static char g_dir[64];
 static char g_db[128];
@@ -103,6 +105,7 @@ static void observe(const char *imei, const char *imsi, const char *msisdn, cons
 	struct idreg_diag d = { "" };
 	store_write_begin();
 	assert_int_equal(g_store->ops->eir_observe(g_store, &o, 1, &d), IDREG_OK);
+	assert_int_equal(idreg_eir_segment_build(g_store, "op1", month, &d), IDREG_OK);
 	store_write_end();
 }
 
@@ -425,6 +428,21 @@ static void test_malformed_and_options(void **state)
 		assert_non_null(strstr(d.text, "eir.unknown_tac_lag"));
 	}
 	idreg_config_free(&cfg);
+	/* A segment marked stale (observations imported before segments were
+	 * kept) is packed again first: the same finding. */
+	store_write_begin();
+	assert_int_equal(g_store->ops->eir_segment_put(g_store, "op1", "2026-03", NULL, 0, &d),
+			 IDREG_OK);
+	store_write_end();
+	assert_int_equal(classify("2026-03-31").imeis, 2);
+	/* A segment that is no segment is refused, saying which. */
+	store_write_begin();
+	assert_int_equal(g_store->ops->eir_segment_put(g_store, "op1", "2026-03", "EIRSEG1", 8, &d),
+			 IDREG_OK);
+	store_write_end();
+	g_opts.date = "2026-03-31";
+	assert_int_equal(idreg_eir_classify(g_store, &g_opts, &rep, &d), IDREG_EPARSE);
+	assert_non_null(strstr(d.text, "op1 2026-03: segment: "));
 	g_opts.date = "2026-02-30";
 	assert_int_equal(idreg_eir_classify(g_store, &g_opts, &rep, &d), IDREG_EINVAL);
 }
