@@ -597,7 +597,8 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 	while (window_month > 0 && month_start(c, window_month) > window) {
 		window_month--;
 	}
-	uint32_t seen[IDREG_EIR_MAX_LAG_DAYS / 28 + 2] = { 0 };
+	uint32_t seen[IDREG_EIR_MAX_LAG_DAYS / 28 + 2];
+	memset(seen, 0, (c->run_month - window_month + 1) * sizeof(seen[0]));
 	uint64_t imsis = 0, imsi_days = 0;
 	bool have = false;           /* an (IMSI, month) within the window so far */
 	uint64_t cur_imsi = 0;

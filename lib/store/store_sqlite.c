@@ -240,6 +240,26 @@ static const char *const migrations[] = {
 	"  run_id BIGINT NOT NULL,"
 	"  PRIMARY KEY (imei, condition, start_date));"
 	"CREATE INDEX eir_class_current ON eir_class(imei) WHERE end_date = '';"
+	/* Observations clustered by their key (WITHOUT ROWID): an operator's
+	 * month is read in key order without a lookup a row, and the key is
+	 * not kept twice. */
+	"CREATE TABLE eir_observation_clustered ("
+	"  operator TEXT NOT NULL,"
+	"  month TEXT NOT NULL,"
+	"  imei TEXT NOT NULL,"
+	"  imei_raw TEXT NOT NULL,"
+	"  imsi TEXT NOT NULL,"
+	"  msisdn TEXT NOT NULL,"
+	"  first_seen TEXT NOT NULL,"
+	"  last_seen TEXT NOT NULL,"
+	"  days BIGINT NOT NULL,"
+	"  rats INTEGER NOT NULL,"
+	"  PRIMARY KEY (operator, month, imei, imsi, msisdn)) WITHOUT ROWID;"
+	"INSERT INTO eir_observation_clustered SELECT operator, month, imei, imei_raw, imsi, msisdn,"
+	"  first_seen, last_seen, days, rats FROM eir_observation;"
+	"DROP TABLE eir_observation;"
+	"ALTER TABLE eir_observation_clustered RENAME TO eir_observation;"
+	"CREATE INDEX eir_observation_imei ON eir_observation(imei);"
 	/* Per operator and month, its observations packed for the
 	 * classification (lib/eir/segment.h), rewritten by each import in its
 	 * transaction; NULL: to be rebuilt (those imported before). */
