@@ -16,10 +16,11 @@
 idreg_err cli_idn_policy(struct cli *cli, struct idreg_idn_policy **policy,
 			 struct idreg_idn_checker **checker, struct idreg_diag *diag)
 {
-	struct idreg_idn_policy_settings settings;
-	idreg_err err = idreg_idn_policy_settings(&cli->config, &settings, diag);
+	struct idreg_idn_policy_settings settings[IDREG_IDN_MAX_ZONES + 1];
+	size_t n;
+	idreg_err err = idreg_idn_policy_settings(&cli->config, settings, &n, diag);
 	if (err == IDREG_OK) {
-		err = idreg_idn_policy_load(&settings, policy, diag);
+		err = idreg_idn_policy_load(settings, n, policy, diag);
 	}
 	if (err != IDREG_OK) {
 		return err;

@@ -2,7 +2,9 @@
  * The configuration schema -- every key idreg understands, declared once --
  * and the code that loads, checks and prints it.  To add a key: a field in
  * struct idreg_config, a line in config_keys[], and a line in
- * docs/configuration.md.
+ * docs/configuration.md.  An [idn.ZONE] section holds [idn] keys for the
+ * names under one zone (lib/idn/policy.h); its values are checked as the
+ * [idn] key's and kept as text.
  */
 #include "core/config.h"
 
@@ -13,6 +15,10 @@
 #include <string.h>
 
 enum conf_type { CONF_STRING, CONF_INT, CONF_CHOICE };
+
+/* inih reads at most this many bytes of a line, its end included: a
+ * "name = value" line --check-config prints must fit. */
+#define INI_LINE_MAX 200
 
 struct conf_key {
 	const char *section;
@@ -165,7 +171,7 @@ static const struct conf_key config_keys[] = {
 	  "fn email voice fax street locality region postal_code", 0, 0, NULL,
 	  "contact fields withheld from anonymous clients when they are personal data" },
 	{ "idn", "lgr", CONF_STRING, FIELD(idn_lgr), "", 0, 0, NULL,
-	  "LGR (RFC 7940 XML) for the labels registered under the TLD; empty: IDNA2008 only" },
+	  "LGR (RFC 7940 XML) for the labels registered under a zone; empty: IDNA2008 only" },
 	{ "idn", "variants", CONF_CHOICE, FIELD(idn_variants), "reserve", 0, 0, variants_choices,
 	  "allocatable variants of a registered label: reserve, activate or block" },
 	{ "idn", "max_activated", CONF_INT, FIELD(idn_max_activated), "2", 0, 64, NULL,
@@ -228,6 +234,24 @@ static idreg_err key_assign(struct idreg_config *cfg, const struct conf_key *key
 			return idreg_diag_set(diag, IDREG_ECONFIG, "%s.%s: longer than %ld characters",
 					      key->section, key->name, key->max);
 		}
+		/* What the file cannot say, --check-config could not print back. */
+		if (strlen(key->name) + strlen(" = ") + strlen(value) + 1 >= INI_LINE_MAX) {
+			return idreg_diag_set(diag, IDREG_ECONFIG,
+					      "%s.%s: longer than an INI line holds (%d bytes)",
+					      key->section, key->name, INI_LINE_MAX);
+		}
+		if (value[0] == ';' || value[0] == '#') {
+			return idreg_diag_set(diag, IDREG_ECONFIG,
+					      "%s.%s: a value must not begin with '%c', which begins a comment",
+					      key->section, key->name, value[0]);
+		}
+		for (const char *p = value; *p != '\0'; p++) {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				return idreg_diag_set(diag, IDREG_ECONFIG,
+						      "%s.%s: a control character (0x%02x) in the value",
+						      key->section, key->name, (unsigned)(unsigned char)*p);
+			}
+		}
 		char *copy = strdup(value);
 		if (copy == NULL) {
 			return IDREG_ENOMEM;
@@ -254,6 +278,66 @@ idreg_err idreg_config_init(struct idreg_config *cfg)
 	return IDREG_OK;
 }
 
+#define ZONE_SECTION_PREFIX "idn."
+
+/* Record @zone's own @value of the [idn] key @name (the last one given counts). */
+static idreg_err zone_key_set(struct idreg_config *cfg, const char *zone, const char *name,
+			      const char *value, struct idreg_diag *diag)
+{
+	const struct conf_key *key = key_find("idn", name);
+	if (key == NULL) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "unknown key '%s' in section [idn.%s]", name,
+				      zone);
+	}
+	if (zone[0] == '\0' || strlen(zone) > 253) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: a zone name has 1 to 253 bytes",
+				      zone);
+	}
+	struct idreg_config scratch = { 0 }; /* the value checked as the [idn] key's */
+	struct idreg_diag why = { "" };
+	idreg_err err = key_assign(&scratch, key, value, &why);
+	idreg_config_free(&scratch);
+	if (err != IDREG_OK) {
+		return idreg_diag_set(diag, err, "[idn.%s] %s", zone, why.text);
+	}
+	struct idreg_config_zone_key *k = NULL;
+	for (size_t i = 0; i < cfg->idn_zone_key_count && k == NULL; i++) {
+		struct idreg_config_zone_key *held = &cfg->idn_zone_keys[i];
+		if (strcmp(held->zone, zone) == 0 && strcmp(held->name, name) == 0) {
+			k = held;
+		}
+	}
+	char *copy = strdup(value);
+	if (copy == NULL) {
+		return IDREG_ENOMEM;
+	}
+	if (k != NULL) {
+		free(k->value);
+		k->value = copy;
+		return IDREG_OK;
+	}
+	if (cfg->idn_zone_key_count == IDREG_CONFIG_MAX_ZONE_KEYS) {
+		free(copy);
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: more than %d [idn.ZONE] keys", zone,
+				      IDREG_CONFIG_MAX_ZONE_KEYS);
+	}
+	if (cfg->idn_zone_keys == NULL) {
+		cfg->idn_zone_keys = calloc(IDREG_CONFIG_MAX_ZONE_KEYS, sizeof(*cfg->idn_zone_keys));
+	}
+	k = cfg->idn_zone_keys ? &cfg->idn_zone_keys[cfg->idn_zone_key_count] : NULL;
+	if (k == NULL || (k->zone = strdup(zone)) == NULL || (k->name = strdup(name)) == NULL) {
+		if (k != NULL) {
+			free(k->zone);
+			k->zone = NULL;
+		}
+		free(copy);
+		return IDREG_ENOMEM;
+	}
+	k->value = copy;
+	cfg->idn_zone_key_count++;
+	return IDREG_OK;
+}
+
 struct load_ctx {
 	struct idreg_config *cfg;
 	struct idreg_diag diag;
@@ -265,6 +349,11 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
 	struct load_ctx *ctx = user;
 	if (ctx->err != IDREG_OK) {
 		return 0;
+	}
+	if (strncmp(section, ZONE_SECTION_PREFIX, strlen(ZONE_SECTION_PREFIX)) == 0) {
+		ctx->err = zone_key_set(ctx->cfg, section + strlen(ZONE_SECTION_PREFIX), name, value,
+					&ctx->diag);
+		return ctx->err == IDREG_OK;
 	}
 	const struct conf_key *key = key_find(section, name);
 	if (key == NULL) {
@@ -318,6 +407,14 @@ idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct i
 idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char *value,
 			   struct idreg_diag *diag)
 {
+	const char *last_dot = strrchr(key, '.');
+	size_t prefix = strlen(ZONE_SECTION_PREFIX);
+	if (strncmp(key, ZONE_SECTION_PREFIX, prefix) == 0 && last_dot > key + prefix &&
+	    (size_t)(last_dot - key) < prefix + 256) {
+		char zone[256];
+		snprintf(zone, sizeof(zone), "%.*s", (int)(last_dot - key - (ptrdiff_t)prefix), key + prefix);
+		return zone_key_set(cfg, zone, last_dot + 1, value, diag);
+	}
 	const char *dot = strchr(key, '.');
 	if (dot != NULL && (size_t)(dot - key) < 32) {
 		char section[32];
@@ -341,7 +438,7 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
 		const char *base = (const char *)cfg + key->offset;
-		/* Comment lines stay short: inih reads at most 200 characters a line. */
+		/* Comment lines stay short: inih reads at most INI_LINE_MAX bytes a line. */
 		if (key->default_value[0] == '\0') {
 			fprintf(out, "# %s (default: empty)\n", key->help);
 		} else if (strlen(key->default_value) <= 40) {
@@ -354,6 +451,15 @@ void idreg_config_print(const struct idreg_config *cfg, FILE *out)
 		} else {
 			fprintf(out, "%s = %s\n", key->name, *(char *const *)(const void *)base);
 		}
+	}
+	const char *zone = "";
+	for (size_t i = 0; i < cfg->idn_zone_key_count; i++) {
+		const struct idreg_config_zone_key *k = &cfg->idn_zone_keys[i];
+		if (strcmp(zone, k->zone) != 0) {
+			zone = k->zone;
+			fprintf(out, "\n[%s%s]\n", ZONE_SECTION_PREFIX, zone);
+		}
+		fprintf(out, "%s = %s\n", k->name, k->value);
 	}
 }
 
@@ -376,4 +482,12 @@ void idreg_config_free(struct idreg_config *cfg)
 			*slot = NULL;
 		}
 	}
+	for (size_t i = 0; i < cfg->idn_zone_key_count; i++) {
+		free(cfg->idn_zone_keys[i].zone);
+		free(cfg->idn_zone_keys[i].name);
+		free(cfg->idn_zone_keys[i].value);
+	}
+	free(cfg->idn_zone_keys);
+	cfg->idn_zone_keys = NULL;
+	cfg->idn_zone_key_count = 0;
 }

@@ -11,6 +11,16 @@
 
 #include "core/error.h"
 
+/* Most [idn.ZONE] keys a configuration may hold, all zones together. */
+#define IDREG_CONFIG_MAX_ZONE_KEYS 512
+
+/* A key of an [idn.ZONE] section: a zone's own value of an [idn] key. */
+struct idreg_config_zone_key {
+	char *zone;   /* as written after "idn." */
+	char *name;   /* the [idn] key */
+	char *value;  /* checked as the [idn] key's value */
+};
+
 #define IDREG_CONFIG_EIR_CONDITIONS 10 /* lib/eir/classify.h's conditions */
 
 /** How an [eir] classification condition is applied: keys NAME, NAME_grace_days, ... */
@@ -72,6 +82,8 @@ struct idreg_config {
 	long idn_max_variants;     /* [idn] max_variants */
 	char *idn_confusables;     /* [idn] confusables */
 	char *idn_restriction_level; /* [idn] restriction_level */
+	struct idreg_config_zone_key *idn_zone_keys; /* [idn.ZONE] sections, in file order */
+	size_t idn_zone_key_count;
 };
 
 /** Fill @cfg with every key's default. */
@@ -80,7 +92,7 @@ idreg_err idreg_config_init(struct idreg_config *cfg);
 /** Read an INI file over the current values; errors name the file and line. */
 idreg_err idreg_config_load(struct idreg_config *cfg, const char *path, struct idreg_diag *diag);
 
-/** Set one key, "section.name", checking the value as the file would. */
+/** Set one key, "section.name" (or "idn.ZONE.name"), checking the value as the file would. */
 idreg_err idreg_config_set(struct idreg_config *cfg, const char *key, const char *value,
 			   struct idreg_diag *diag);
 

@@ -33,14 +33,24 @@ static const char *const outcome_texts[] = { IDREG_IDN_OUTCOME_LIST(IDREG__IDN_T
 /* Room for a label's UTF-8 text. */
 #define LABEL_TEXT_MAX (4 * IDREG_LGR_LABEL_MAX + 1)
 
-struct idreg_idn_policy {
+/* One zone's policy, loaded. */
+struct zone_policy {
+	char zone[IDREG_UTS46_UNICODE_MAX]; /* U-label form, lower case; "": the default */
 	struct idreg_idn_policy_settings settings;
 	struct idreg_lgr *lgr; /* NULL: none */
 };
 
+struct idreg_idn_policy {
+	struct zone_policy zones[IDREG_IDN_MAX_ZONES + 1]; /* [0]: the default */
+	size_t n_zones;
+};
+
 struct idreg_idn_checker {
 	const struct idreg_idn_policy *policy;
-	struct idreg_lgr_eval *ev; /* NULL without an LGR */
+	struct idreg_lgr_eval *evs[IDREG_IDN_MAX_ZONES + 1]; /* per zone; NULL without an LGR */
+	/* The zone of the name at hand (chosen by choose_zone): */
+	const struct zone_policy *zone;
+	struct idreg_lgr_eval *ev;
 	struct idreg_arena text;   /* strings of the current decision */
 	struct idreg_idn_variant *variants;
 	size_t n_variants, variants_cap;
@@ -70,49 +80,173 @@ static bool choice(const char *const *names, const char *value, int *out)
 	return false;
 }
 
-idreg_err idreg_idn_policy_settings(const struct idreg_config *cfg,
-				    struct idreg_idn_policy_settings *out, struct idreg_diag *diag)
+static idreg_err parse_variants(const char *value, enum idreg_idn_variants *out,
+				struct idreg_diag *diag)
 {
-	int variants, confusables;
-	if (!choice(variants_names, cfg->idn_variants, &variants)) {
+	int v;
+	if (!choice(variants_names, value, &v)) {
 		return idreg_diag_set(diag, IDREG_ECONFIG, "idn.variants: '%s' is not reserve, activate or block",
-				      cfg->idn_variants);
+				      value);
 	}
-	if (!choice(confusables_names, cfg->idn_confusables, &confusables)) {
+	*out = (enum idreg_idn_variants)v;
+	return IDREG_OK;
+}
+
+static idreg_err parse_confusables(const char *value, enum idreg_idn_confusables *out,
+				   struct idreg_diag *diag)
+{
+	int v;
+	if (!choice(confusables_names, value, &v)) {
 		return idreg_diag_set(diag, IDREG_ECONFIG, "idn.confusables: '%s' is not refuse, flag or allow",
-				      cfg->idn_confusables);
+				      value);
 	}
-	*out = (struct idreg_idn_policy_settings){
-		.lgr_path = cfg->idn_lgr,
-		.variants = (enum idreg_idn_variants)variants,
-		.max_activated = (size_t)cfg->idn_max_activated,
-		.max_variants = (size_t)cfg->idn_max_variants,
-		.confusables = (enum idreg_idn_confusables)confusables,
-	};
-	if (!idreg_confusable_level_parse(cfg->idn_restriction_level, &out->restriction_level)) {
+	*out = (enum idreg_idn_confusables)v;
+	return IDREG_OK;
+}
+
+static idreg_err parse_level(const char *value, enum idreg_confusable_level *out,
+			     struct idreg_diag *diag)
+{
+	if (!idreg_confusable_level_parse(value, out)) {
 		return idreg_diag_set(diag, IDREG_ECONFIG, "idn.restriction_level: '%s' is no UTS #39 level",
-				      cfg->idn_restriction_level);
+				      value);
 	}
 	return IDREG_OK;
 }
 
-idreg_err idreg_idn_policy_load(const struct idreg_idn_policy_settings *settings,
+/* A count of an [idn.ZONE] key, which the configuration checked already. */
+static size_t zone_count(const char *value)
+{
+	return (size_t)strtoul(value, NULL, 10);
+}
+
+/* Put a zone's own value of the [idn] key @name over @s. */
+static idreg_err zone_key_apply(struct idreg_idn_policy_settings *s, const char *name,
+				const char *value, struct idreg_diag *diag)
+{
+	if (strcmp(name, "lgr") == 0) {
+		s->lgr_path = value;
+	} else if (strcmp(name, "variants") == 0) {
+		return parse_variants(value, &s->variants, diag);
+	} else if (strcmp(name, "max_activated") == 0) {
+		s->max_activated = zone_count(value);
+	} else if (strcmp(name, "max_variants") == 0) {
+		s->max_variants = zone_count(value);
+	} else if (strcmp(name, "confusables") == 0) {
+		return parse_confusables(value, &s->confusables, diag);
+	} else if (strcmp(name, "restriction_level") == 0) {
+		return parse_level(value, &s->restriction_level, diag);
+	} else {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: unknown key '%s'", s->zone, name);
+	}
+	return IDREG_OK;
+}
+
+idreg_err idreg_idn_policy_settings(const struct idreg_config *cfg,
+				    struct idreg_idn_policy_settings out[IDREG_IDN_MAX_ZONES + 1],
+				    size_t *n, struct idreg_diag *diag)
+{
+	struct idreg_idn_policy_settings *base = &out[0];
+	*base = (struct idreg_idn_policy_settings){
+		.zone = "",
+		.lgr_path = cfg->idn_lgr,
+		.max_activated = (size_t)cfg->idn_max_activated,
+		.max_variants = (size_t)cfg->idn_max_variants,
+	};
+	idreg_err err;
+	if ((err = parse_variants(cfg->idn_variants, &base->variants, diag)) != IDREG_OK ||
+	    (err = parse_confusables(cfg->idn_confusables, &base->confusables, diag)) != IDREG_OK ||
+	    (err = parse_level(cfg->idn_restriction_level, &base->restriction_level, diag)) != IDREG_OK) {
+		return err;
+	}
+	*n = 1;
+	for (size_t i = 0; i < cfg->idn_zone_key_count; i++) {
+		const struct idreg_config_zone_key *k = &cfg->idn_zone_keys[i];
+		size_t z = 1;
+		while (z < *n && strcmp(out[z].zone, k->zone) != 0) {
+			z++;
+		}
+		if (z == *n) {
+			if (*n == IDREG_IDN_MAX_ZONES + 1) {
+				return idreg_diag_set(diag, IDREG_ECONFIG,
+						      "[idn.%s]: more than %d zones with a policy of their own",
+						      k->zone, IDREG_IDN_MAX_ZONES);
+			}
+			out[z] = *base;
+			out[z].zone = k->zone;
+			(*n)++;
+		}
+		if ((err = zone_key_apply(&out[z], k->name, k->value, diag)) != IDREG_OK) {
+			return err;
+		}
+	}
+	return IDREG_OK;
+}
+
+/* @zone as policies are looked up by: U-label form, lower case. */
+static idreg_err zone_form(const char *zone, char *out, size_t size, struct idreg_diag *diag)
+{
+	if (zone[0] == '\0') {
+		out[0] = '\0';
+		return IDREG_OK;
+	}
+	struct idreg_diag why = { "" };
+	if (idreg_uts46_to_unicode(zone, strlen(zone), out, size, &why) != IDREG_OK) {
+		return idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: not a zone name: %s", zone,
+				      why.text);
+	}
+	return IDREG_OK;
+}
+
+static void zones_free(struct idreg_idn_policy *p)
+{
+	for (size_t i = 0; i < p->n_zones; i++) {
+		idreg_lgr_free(p->zones[i].lgr);
+	}
+	free(p);
+}
+
+idreg_err idreg_idn_policy_load(const struct idreg_idn_policy_settings *settings, size_t n,
 				struct idreg_idn_policy **out, struct idreg_diag *diag)
 {
+	if (n == 0 || n > IDREG_IDN_MAX_ZONES + 1 || settings[0].zone == NULL ||
+	    settings[0].zone[0] != '\0') {
+		return idreg_diag_set(diag, IDREG_EINVAL, "a policy needs the default settings first");
+	}
 	struct idreg_idn_policy *p = calloc(1, sizeof(*p));
 	if (p == NULL) {
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 	}
-	p->settings = *settings;
-	if (settings->lgr_path != NULL && settings->lgr_path[0] != '\0') {
-		struct idreg_lgr_options opts = { 0 };
-		idreg_err err = idreg_lgr_load(settings->lgr_path, &opts, &p->lgr, diag);
-		if (err != IDREG_OK) {
-			free(p);
-			return err;
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		struct zone_policy *z = &p->zones[i];
+		z->settings = settings[i];
+		if ((err = zone_form(settings[i].zone, z->zone, sizeof(z->zone), diag)) != IDREG_OK) {
+			break;
 		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(p->zones[j].zone, z->zone) == 0) {
+				err = idreg_diag_set(diag, IDREG_ECONFIG, "[idn.%s]: the zone %s has two policies",
+						     settings[i].zone, z->zone);
+			}
+		}
+		const char *path = settings[i].lgr_path;
+		if (err == IDREG_OK && path != NULL && path[0] != '\0') {
+			struct idreg_lgr_options opts = { 0 };
+			if ((err = idreg_lgr_load(path, &opts, &z->lgr, diag)) != IDREG_OK && i > 0) {
+				char why[sizeof(diag->text)];
+				snprintf(why, sizeof(why), "%s", diag->text);
+				idreg_diag_set(diag, err, "[idn.%s] lgr: %s", settings[i].zone, why);
+			}
+		}
+		z->settings.zone = z->zone; /* the caller's strings; the zone is copied, the LGR loaded */
+		z->settings.lgr_path = NULL;
+		p->n_zones = i + 1;
 	}
-	p->settings.lgr_path = NULL; /* the caller's string; the LGR is loaded */
+	if (err != IDREG_OK) {
+		zones_free(p);
+		return err;
+	}
 	*out = p;
 	return IDREG_OK;
 }
@@ -120,8 +254,7 @@ idreg_err idreg_idn_policy_load(const struct idreg_idn_policy_settings *settings
 void idreg_idn_policy_free(struct idreg_idn_policy *policy)
 {
 	if (policy != NULL) {
-		idreg_lgr_free(policy->lgr);
-		free(policy);
+		zones_free(policy);
 	}
 }
 
@@ -133,11 +266,14 @@ idreg_err idreg_idn_checker_new(const struct idreg_idn_policy *policy,
 		return IDREG_ENOMEM;
 	}
 	c->policy = policy;
-	if (policy->lgr != NULL && idreg_lgr_eval_new(policy->lgr, &c->ev) != IDREG_OK) {
-		free(c);
-		return IDREG_ENOMEM;
-	}
 	idreg_arena_init(&c->text, 16 * 1024, 0);
+	for (size_t i = 0; i < policy->n_zones; i++) {
+		const struct idreg_lgr *lgr = policy->zones[i].lgr;
+		if (lgr != NULL && idreg_lgr_eval_new(lgr, &c->evs[i]) != IDREG_OK) {
+			idreg_idn_checker_free(c);
+			return IDREG_ENOMEM;
+		}
+	}
 	*out = c;
 	return IDREG_OK;
 }
@@ -145,7 +281,9 @@ idreg_err idreg_idn_checker_new(const struct idreg_idn_policy *policy,
 void idreg_idn_checker_free(struct idreg_idn_checker *checker)
 {
 	if (checker != NULL) {
-		idreg_lgr_eval_free(checker->ev);
+		for (size_t i = 0; i < checker->policy->n_zones; i++) {
+			idreg_lgr_eval_free(checker->evs[i]);
+		}
 		idreg_arena_free(&checker->text);
 		free(checker->variants);
 		free(checker);
@@ -185,12 +323,24 @@ static idreg_err index_text(struct idreg_idn_checker *c, const char *label, size
 	return IDREG_OK;
 }
 
+/* Make the policy of @parent's zone (the default when it has none) the one at hand. */
+static void choose_zone(struct idreg_idn_checker *c, const char *parent)
+{
+	size_t i = c->policy->n_zones - 1;
+	while (i > 0 && strcasecmp(c->policy->zones[i].zone, parent) != 0) {
+		i--;
+	}
+	c->zone = &c->policy->zones[i];
+	c->ev = c->evs[i];
+}
+
 idreg_err idreg_idn_keys(struct idreg_idn_checker *c, const char *unicode_name,
 			 char index_key[IDREG_IDN_INDEX_KEY_MAX],
 			 char skeleton_key[IDREG_IDN_SKELETON_KEY_MAX], struct idreg_diag *diag)
 {
 	const char *parent;
 	size_t len = first_label(unicode_name, &parent);
+	choose_zone(c, parent);
 	uint32_t cps[IDREG_LGR_LABEL_MAX];
 	size_t n = 0;
 	idreg_err err = IDREG_OK;
@@ -317,7 +467,7 @@ static const char *holder_words(const char *holder)
 static idreg_err reserved_variant(struct idreg_idn_checker *c, const struct variant_set *vs,
 				  const uint32_t *cps, size_t n, struct idreg_idn_decision *out)
 {
-	const struct idreg_idn_policy_settings *set = &c->policy->settings;
+	const struct idreg_idn_policy_settings *set = &c->zone->settings;
 	const char *first = vs->held[0];
 	if (c->ev == NULL) { /* keys made under an LGR the policy no longer names */
 		set_reason(out, IDREG_IDN_VARIANT_BLOCKED,
@@ -355,7 +505,7 @@ static idreg_err reserved_variant(struct idreg_idn_checker *c, const struct vari
 	}
 	if (strcmp(search.d.disp, "allocatable") != 0) {
 		char why[512];
-		idreg_lgr_reason(c->policy->lgr, &search.d, why, sizeof(why));
+		idreg_lgr_reason(c->zone->lgr, &search.d, why, sizeof(why));
 		set_reason(out, IDREG_IDN_VARIANT_BLOCKED, "%s as a variant of %s, held by %s: %s",
 			   search.d.disp, first, vs->registrant, why);
 		return IDREG_OK;
@@ -395,7 +545,7 @@ static bool list_variant(void *ctx, const uint32_t *cps, size_t n,
 		l->err = IDREG_ENOMEM;
 		return false;
 	}
-	idreg_lgr_reason(c->policy->lgr, d, why, sizeof(why));
+	idreg_lgr_reason(c->zone->lgr, d, why, sizeof(why));
 	struct idreg_idn_variant *v = &c->variants[c->n_variants];
 	*v = (struct idreg_idn_variant){ .unicode_name = keep(c, name), .disposition = d->disp,
 					 .reason = keep(c, why) };
@@ -406,9 +556,9 @@ static bool list_variant(void *ctx, const uint32_t *cps, size_t n,
 	if (is_held(l->vs, name)) {
 		v->fate = IDREG_IDN_FATE_HELD;
 	} else if (strcmp(d->disp, "allocatable") != 0 ||
-		   c->policy->settings.variants == IDREG_IDN_VARIANTS_BLOCK) {
+		   c->zone->settings.variants == IDREG_IDN_VARIANTS_BLOCK) {
 		v->fate = IDREG_IDN_FATE_BLOCKED;
-	} else if (c->policy->settings.variants == IDREG_IDN_VARIANTS_ACTIVATE && l->budget > 0) {
+	} else if (c->zone->settings.variants == IDREG_IDN_VARIANTS_ACTIVATE && l->budget > 0) {
 		v->fate = IDREG_IDN_FATE_ACTIVATED;
 		l->budget--;
 	} else {
@@ -422,27 +572,31 @@ static idreg_err variant_set(struct idreg_idn_checker *c, const struct variant_s
 			     const uint32_t *cps, size_t n, const char *parent,
 			     struct idreg_idn_decision *out)
 {
-	size_t max = c->policy->settings.max_activated;
+	size_t max = c->zone->settings.max_activated;
 	struct variant_lister l = { .c = c, .vs = vs, .parent = parent,
 				    .budget = vs->n_held < max ? max - vs->n_held : 0 };
-	struct idreg_lgr_variant_options opts = { .max_generated = c->policy->settings.max_variants };
+	struct idreg_lgr_variant_options opts = { .max_generated = c->zone->settings.max_variants };
 	struct idreg_lgr_variant_summary sum;
 	idreg_err err = idreg_lgr_variants(c->ev, cps, n, &opts, list_variant, &l, &sum);
 	out->variants_truncated = sum.truncated;
 	return err != IDREG_OK ? err : l.err;
 }
 
-/* Step 5: the first held name outside the variant set with the same skeleton key. */
+/* Step 5: the first held name outside the variant set with the same skeleton
+ * key that another registrant holds (a registrant may hold look-alikes of its
+ * own names: they protect it, they do not deceive anyone about who it is). */
 struct look_alike {
 	struct idreg_idn_checker *c;
 	const char *index_key;
+	const char *registrant; /* who asks */
 	const char *name, *holder;
 };
 
 static idreg_err note_look_alike(void *ctx, const struct idreg_idn_held *held)
 {
 	struct look_alike *la = ctx;
-	if (la->name != NULL || strcmp(held->index_key, la->index_key) == 0) {
+	if (la->name != NULL || strcmp(held->index_key, la->index_key) == 0 ||
+	    same_registrant(held->registrant, la->registrant)) {
 		return IDREG_OK;
 	}
 	la->name = keep(la->c, held->unicode_name);
@@ -451,10 +605,10 @@ static idreg_err note_look_alike(void *ctx, const struct idreg_idn_held *held)
 }
 
 static idreg_err confusables(struct idreg_idn_checker *c, const char *label, size_t len,
-			     const struct idreg_idn_holdings *holdings, struct idreg_idn_decision *out,
-			     struct idreg_diag *diag)
+			     const char *registrant, const struct idreg_idn_holdings *holdings,
+			     struct idreg_idn_decision *out, struct idreg_diag *diag)
 {
-	const struct idreg_idn_policy_settings *set = &c->policy->settings;
+	const struct idreg_idn_policy_settings *set = &c->zone->settings;
 	struct idreg_confusable_verdict verdict;
 	struct idreg_diag why = { "" };
 	idreg_err err = idreg_confusable_check(label, len, set->restriction_level, &verdict, &why);
@@ -465,7 +619,7 @@ static idreg_err confusables(struct idreg_idn_checker *c, const char *label, siz
 	if (err != IDREG_OK || set->confusables == IDREG_IDN_CONFUSABLES_ALLOW) {
 		return err == IDREG_OK ? IDREG_OK : idreg_diag_set(diag, err, "%s", why.text);
 	}
-	struct look_alike la = { .c = c, .index_key = c->index_key };
+	struct look_alike la = { .c = c, .index_key = c->index_key, .registrant = registrant };
 	err = holdings->by_skeleton_key(holdings->source, c->skeleton_key, note_look_alike, &la, diag);
 	if (err != IDREG_OK || la.name == NULL) {
 		return err;
@@ -501,6 +655,7 @@ idreg_err idreg_idn_decide(struct idreg_idn_checker *c, const char *name, size_t
 	snprintf(out->unicode_name, sizeof(out->unicode_name), "%s", forms.unicode);
 	const char *parent;
 	size_t label_len = first_label(forms.unicode, &parent);
+	choose_zone(c, parent);
 
 	/* 2. the LGR disposition */
 	uint32_t cps[IDREG_LGR_LABEL_MAX];
@@ -517,7 +672,7 @@ idreg_err idreg_idn_decide(struct idreg_idn_checker *c, const char *name, size_t
 		bool invalid = idreg_lgr_is_invalid(&d);
 		if (invalid || strcmp(d.disp, "blocked") == 0) {
 			char reason[512];
-			idreg_lgr_reason(c->policy->lgr, &d, reason, sizeof(reason));
+			idreg_lgr_reason(c->zone->lgr, &d, reason, sizeof(reason));
 			set_reason(out, invalid ? IDREG_IDN_LGR_INVALID : IDREG_IDN_LGR_BLOCKED, "%s", reason);
 			return IDREG_OK;
 		}
@@ -558,7 +713,7 @@ idreg_err idreg_idn_decide(struct idreg_idn_checker *c, const char *name, size_t
 	}
 
 	/* 5. confusables */
-	err = confusables(c, forms.unicode, label_len, holdings, out, diag);
+	err = confusables(c, forms.unicode, label_len, registrant, holdings, out, diag);
 	if (err == IDREG_OK && strcmp(idreg_idn_outcome_verdict(out->outcome), "refused") == 0) {
 		c->n_variants = 0; /* a refused name has no variant set */
 	}

@@ -1,16 +1,17 @@
 /*
- * The IDN registration policy of a TLD: may this name be registered by this
- * registrant, given the names the registry holds, and what becomes of its
- * variant labels?
+ * The IDN registration policy of the zones a registry holds: may this name
+ * be registered by this registrant, given the names the registry holds, and
+ * what becomes of its variant labels?
  *
  * The policy (idn.* in the configuration, docs/idn-policy.md) names an LGR
- * for the label under the TLD (RFC 7940; none: IDNA2008 alone), what
+ * for the label under the zone (RFC 7940; none: IDNA2008 alone), what
  * becomes of a registered label's allocatable variants (reserved for its
  * registrant, activated with it, or blocked like every other variant), how
  * many of them may be active beside it, and what a label that looks like a
  * held name gets (UTS #39 skeletons: refused, flagged or allowed) at which
- * restriction level.  The decision, in this order, each refusal with its
- * reason:
+ * restriction level.  A zone may have its own policy ([idn.ZONE]: the
+ * names whose parent is ZONE); every other name has the [idn] one.  The
+ * decision, in this order, each refusal with its reason:
  *
  *   1. the IDNA2008 registration check of the whole name (idna2008.h);
  *   2. the LGR disposition of its first label: invalid or blocked refuse,
@@ -28,7 +29,8 @@
  *      already);
  *   5. confusables: the label's UTS #39 restriction level, then one lookup
  *      of its skeleton key: a held name outside its variant set with the
- *      same skeleton refuses or flags the name, as the policy says.
+ *      same skeleton, held by another registrant, refuses or flags the
+ *      name, as the policy says.
  *
  * Held names come through struct idreg_idn_holdings, two lookups that a
  * store (lib/domains/held.h) or EPP's own view of it provides.
@@ -65,8 +67,12 @@ enum idreg_idn_confusables { IDREG_IDN_CONFUSABLES_LIST(IDREG__IDN_ENUM_CONFUSAB
 #undef IDREG__IDN_ENUM_VARIANTS
 #undef IDREG__IDN_ENUM_CONFUSABLES
 
-/** One TLD's policy, as the configuration's [idn] section gives it. */
+/* Zones with a policy of their own, at most. */
+#define IDREG_IDN_MAX_ZONES 64
+
+/** One zone's policy, as the configuration's [idn] and [idn.ZONE] sections give it. */
 struct idreg_idn_policy_settings {
+	const char *zone;     /* the parent of the names it governs; "": every other name */
 	const char *lgr_path; /* NULL or "": no LGR */
 	enum idreg_idn_variants variants;
 	size_t max_activated;
@@ -78,12 +84,23 @@ struct idreg_idn_policy_settings {
 struct idreg_idn_policy;
 struct idreg_idn_checker;
 
-/** The settings of @cfg's [idn] section; IDREG_ECONFIG for a value that names nothing. */
+/**
+ * The settings of @cfg: the [idn] section's (zone "") first, then one per
+ * zone of the [idn.ZONE] sections, in the order they first appear, each the
+ * [idn] settings with the zone's own keys over them; their number in *@n
+ * (at most IDREG_IDN_MAX_ZONES + 1).  The strings are @cfg's.
+ * IDREG_ECONFIG for a value that names nothing or too many zones.
+ */
 idreg_err idreg_idn_policy_settings(const struct idreg_config *cfg,
-				    struct idreg_idn_policy_settings *out, struct idreg_diag *diag);
+				    struct idreg_idn_policy_settings out[IDREG_IDN_MAX_ZONES + 1],
+				    size_t *n, struct idreg_diag *diag);
 
-/** Load a policy (its LGR, when it has one: errors as idreg_lgr_load gives them). */
-idreg_err idreg_idn_policy_load(const struct idreg_idn_policy_settings *settings,
+/**
+ * Load a policy from @n settings, the first of zone "" (its LGRs: errors as
+ * idreg_lgr_load gives them, with the zone).  A zone is written in A-label
+ * or U-label form; two settings of one zone are an IDREG_ECONFIG.
+ */
+idreg_err idreg_idn_policy_load(const struct idreg_idn_policy_settings *settings, size_t n,
 				struct idreg_idn_policy **out, struct idreg_diag *diag);
 void idreg_idn_policy_free(struct idreg_idn_policy *policy);
 
@@ -94,7 +111,8 @@ void idreg_idn_checker_free(struct idreg_idn_checker *checker);
 /**
  * The keys a held name is found by, for the U-label form @unicode_name (as
  * the registration check or the domains import gives it): the index key,
- * its first label's index label under the LGR (the label itself when there
+ * its first label's index label under the LGR of its zone's policy (the
+ * label itself when there
  * is no LGR or the label has no index label) then '.' and the parent zone;
  * and the skeleton key, the first label's UTS #39 skeleton, '.' and the
  * parent.  A name of one label has no parent part.  IDREG_EPARSE when the

@@ -97,12 +97,45 @@ run_fails 1 -c "$plain" --db "$db" idn register-check ѕсоре.example
 expect_match "$OUT" "${tab}refused${tab}looks like a held name \\(same UTS #39 skeleton\\): scope.example, held by R-ONE \\(skeleton scope.example\\)" "Cyrillic look-alike refused (the default)"
 run_ok -c "$flag" --db "$db" idn register-check ѕсоре.example
 expect_match "$OUT" "^ѕсоре.example${tab}ѕсоре.example${tab}flagged${tab}looks like a held name" "flagged under flag"
+run_ok -c "$plain" --db "$db" idn register-check --registrant R-ONE ѕсоре.example
+expect_eq "$(cut -f3 <<<"$OUT")" accepted "the holder of scope.example may hold its look-alike"
 run_ok -c "$allow" --db "$db" idn register-check ѕсоре.example
 expect_eq "$(cut -f3 <<<"$OUT")" accepted "allow"
 run_fails 1 -c "$flag" --db "$db" idn register-check sсope.example
 expect_match "$OUT" "${tab}refused${tab}beyond the restriction level \\(UTS #39\\): .*Latin, Cyrillic" "mixed scripts refused whatever idn.confusables says"
 run_fails 1 -c "$(conf minimal "restriction_level = minimally-restrictive")" --db "$db" idn register-check sсope.example
 expect_match "$OUT" "${tab}refused${tab}looks like a held name" "a looser level lets the mix through to the skeleton"
+
+# ---- a policy per zone ([idn.ZONE]) ----
+# The Chinese LGR for names under 中国 (written as its A-label) and under
+# example, none for every other zone: the keys of each name follow its own
+# zone's policy, so 中國.中国 is a variant of a held 中国.中国 while 中國.other
+# is no variant of a held 中国.other.
+zones="$WORK/zones.conf"
+printf '%s\n' "[idn]" "lgr =" "[idn.xn--fiqs8s]" "lgr = $chinese" "[idn.example]" "lgr = $chinese" \
+  "variants = block" >"$zones"
+zdb="$WORK/zones.db"
+printf '%s\n' '{"name":"中国.中国","entities":[{"handle":"R-ONE","roles":["registrant"],"kind":"org","fn":"One Ltd"}]}' \
+  '{"name":"中国.other","entities":[{"handle":"R-ONE","roles":["registrant"]}]}' >"$WORK/zones.jsonl"
+run_ok --db "$zdb" init
+run_ok -c "$zones" --db "$zdb" import domains "$WORK/zones.jsonl"
+expect_eq "$(sqlite3 "$zdb" "SELECT unicode_name, index_key FROM domain ORDER BY unicode_name" | tr '\n' ' ')" \
+  "中国.other|中国.other 中国.中国|中囯.中国 " "index keys under each zone's own LGR"
+run_fails 1 -c "$zones" --db "$zdb" idn register-check --registrant R-TWO 中國.中国
+expect_match "$OUT" "${tab}refused${tab}a variant of a name another registrant holds: 中国.中国" "中国: the zone's LGR finds the variant"
+run_ok -c "$zones" --db "$zdb" idn register-check --registrant R-ONE 中國.中国
+expect_match "$(sed -n 1p <<<"$OUT")" "${tab}accepted${tab}.*reserved for this registrant" "中国: reserve, the default, for the same registrant"
+run_ok -c "$zones" --db "$zdb" idn register-check --registrant R-TWO 中國.other
+expect_eq "$(cut -f3 <<<"$OUT")" accepted "other: no LGR, 中國 is no variant of 中国"
+run_ok -c "$zones" --db "$zdb" idn register-check --registrant R-TWO 台湾.example
+expect_eq "$(sed -n '2,$p' <<<"$OUT" | cut -f3 | sort | uniq -c | awk '{ print $1, $2 }')" "9 blocked" "example: its own variants = block"
+run_ok -c "$zones" --check-config
+expect_eq "$(sed -n '/^\[idn.example\]$/,$p' <<<"$OUT")" "[idn.example]
+lgr = $chinese
+variants = block" "--check-config prints the zone sections"
+printf '%s\n' "[idn.example]" "variant = block" >"$WORK/typo.conf"
+run_fails 1 -c "$WORK/typo.conf" --db "$zdb" idn register-check 台湾.example
+expect_match "$ERR" "typo.conf:2: unknown key 'variant' in section \\[idn.example\\]" "a zone's unknown key, with file and line"
 
 # ---- batch: names on standard input, one line each ----
 status=0
@@ -120,6 +153,7 @@ run_ok -c "$zh" --db "$old" import domains "$WORK/held.jsonl"
 sqlite3 "$old" "DROP INDEX domain_index_key; DROP INDEX domain_skeleton_key;
   ALTER TABLE domain DROP COLUMN index_key; ALTER TABLE domain DROP COLUMN skeleton_key;
   DROP TABLE eir_observation; DROP TABLE eir_tac; DROP TABLE eir_list; DROP TABLE eir_import;
+  DROP TABLE eir_class_run; DROP TABLE eir_class; DROP TABLE eir_segment;
   UPDATE schema_version SET version = 2;"
 run_ok --db "$old" summary
 expect_eq "$(sqlite3 "$old" 'SELECT version FROM schema_version')" \

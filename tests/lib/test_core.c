@@ -710,6 +710,20 @@ static void test_config_set(void **state)
 	assert_string_equal(g_cfg.store_backend, "sqlite");
 	assert_int_equal(idreg_config_set(&g_cfg, "store.path", "", &d), IDREG_ECONFIG);
 	assert_string_equal(g_cfg.store_path, "/tmp/other.db");
+	/* Values the file could not hold, which --check-config could not print back. */
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", ";x.db", &d), IDREG_ECONFIG);
+	assert_non_null(strstr(d.text, "begins a comment"));
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", "a\nb", &d), IDREG_ECONFIG);
+	assert_non_null(strstr(d.text, "control character (0x0a)"));
+	char long_path[200];
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", long_path, &d), IDREG_ECONFIG);
+	assert_non_null(strstr(d.text, "longer than an INI line holds"));
+	long_path[200 - sizeof("path = ") - 1] = '\0'; /* the longest that fits, with newline and NUL */
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", long_path, &d), IDREG_OK);
+	assert_int_equal(idreg_config_set(&g_cfg, "store.path", "/tmp/other.db", &d), IDREG_OK);
+	assert_string_equal(g_cfg.store_path, "/tmp/other.db");
 
 	/* Unknown keys. */
 	d.text[0] = '\0';

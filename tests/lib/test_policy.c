@@ -50,6 +50,7 @@ static void fixture_open(struct fixture *f, bool lgr, enum idreg_idn_variants va
 			 size_t max_activated, enum idreg_idn_confusables confusables)
 {
 	struct idreg_idn_policy_settings s = {
+		.zone = "",
 		.lgr_path = lgr ? chinese_path() : "",
 		.variants = variants,
 		.max_activated = max_activated,
@@ -58,7 +59,7 @@ static void fixture_open(struct fixture *f, bool lgr, enum idreg_idn_variants va
 		.restriction_level = IDREG_CONFUSABLE_LEVEL_DEFAULT,
 	};
 	struct idreg_diag diag = { "" };
-	if (idreg_idn_policy_load(&s, &f->policy, &diag) != IDREG_OK) {
+	if (idreg_idn_policy_load(&s, 1, &f->policy, &diag) != IDREG_OK) {
 		fail_msg("policy: %s", diag.text);
 	}
 	assert_int_equal(idreg_idn_checker_new(f->policy, &f->checker), IDREG_OK);
@@ -186,6 +187,78 @@ static void test_keys(void **state)
 	fixture_close(&plain);
 }
 
+/* A zone's own policy governs the names whose parent it is, whichever form
+ * the configuration writes it in; every other name has the default's. */
+static void test_zone_policies(void **state)
+{
+	(void)state;
+	struct idreg_config cfg;
+	struct idreg_diag diag = { "" };
+	assert_int_equal(idreg_config_init(&cfg), IDREG_OK);
+	assert_int_equal(idreg_config_set(&cfg, "idn.xn--fiqs8s.lgr", chinese_path(), &diag), IDREG_OK);
+	assert_int_equal(idreg_config_set(&cfg, "idn.com.cn.lgr", chinese_path(), &diag), IDREG_OK);
+	assert_int_equal(idreg_config_set(&cfg, "idn.com.cn.variants", "block", &diag), IDREG_OK);
+	struct idreg_idn_policy_settings s[IDREG_IDN_MAX_ZONES + 1];
+	size_t n = 0;
+	assert_int_equal(idreg_idn_policy_settings(&cfg, s, &n, &diag), IDREG_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(s[0].zone, "");
+	assert_string_equal(s[0].lgr_path, "");
+	assert_string_equal(s[1].zone, "xn--fiqs8s");
+	assert_int_equal(s[1].variants, IDREG_IDN_VARIANTS_RESERVE);
+	assert_string_equal(s[2].zone, "com.cn");
+	assert_int_equal(s[2].variants, IDREG_IDN_VARIANTS_BLOCK);
+	assert_int_equal(s[2].max_activated, 2); /* the default's, not set for the zone */
+
+	struct idreg_idn_policy *policy;
+	struct idreg_idn_checker *checker;
+	assert_int_equal(idreg_idn_policy_load(s, n, &policy, &diag), IDREG_OK);
+	assert_int_equal(idreg_idn_checker_new(policy, &checker), IDREG_OK);
+	char index[IDREG_IDN_INDEX_KEY_MAX], skeleton[IDREG_IDN_SKELETON_KEY_MAX];
+	assert_int_equal(idreg_idn_keys(checker, "中國.中国", index, skeleton, &diag), IDREG_OK);
+	assert_string_equal(index, "中囯.中国");
+	assert_int_equal(idreg_idn_keys(checker, "中國.com.cn", index, skeleton, &diag), IDREG_OK);
+	assert_string_equal(index, "中囯.com.cn");
+	/* No policy of its own: the default's, without an LGR. */
+	assert_int_equal(idreg_idn_keys(checker, "中國.cn", index, skeleton, &diag), IDREG_OK);
+	assert_string_equal(index, "中國.cn");
+	assert_int_equal(idreg_idn_keys(checker, "中國.x.com.cn", index, skeleton, &diag), IDREG_OK);
+	assert_string_equal(index, "中國.x.com.cn");
+
+	/* Under com.cn every variant is blocked; under 中国 the allocatable ones are reserved. */
+	struct registry empty = { .count = 0 };
+	struct idreg_idn_holdings none = { &empty, by_index_key, by_skeleton_key };
+	struct idreg_idn_decision d;
+	const char *names[] = { "台湾.com.cn", "台湾.中国" };
+	const char *variants[] = { "臺灣.com.cn", "臺灣.中国" };
+	const enum idreg_idn_fate fates[] = { IDREG_IDN_FATE_BLOCKED, IDREG_IDN_FATE_RESERVED };
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(idreg_idn_decide(checker, names[i], strlen(names[i]), "R-ONE", &none,
+						  &d, &diag),
+				 IDREG_OK);
+		assert_int_equal(d.outcome, IDREG_IDN_REGISTRABLE);
+		assert_int_equal(fate_of(&d, variants[i]), (int)fates[i]);
+	}
+	/* Without a policy of its own, 台湾.cn has no variant set. */
+	assert_int_equal(idreg_idn_decide(checker, "台湾.cn", strlen("台湾.cn"), "R-ONE", &none, &d,
+					  &diag),
+			 IDREG_OK);
+	assert_int_equal(d.outcome, IDREG_IDN_REGISTRABLE);
+	assert_int_equal(d.n_variants, 0);
+	idreg_idn_checker_free(checker);
+	idreg_idn_policy_free(policy);
+
+	/* The same zone twice, in two forms, is refused; so is an unknown key. */
+	assert_int_equal(idreg_config_set(&cfg, "idn.中国.variants", "block", &diag), IDREG_OK);
+	assert_int_equal(idreg_idn_policy_settings(&cfg, s, &n, &diag), IDREG_OK);
+	assert_int_equal(idreg_idn_policy_load(s, n, &policy, &diag), IDREG_ECONFIG);
+	assert_non_null(strstr(diag.text, "two policies"));
+	assert_int_equal(idreg_config_set(&cfg, "idn.cn.colour", "red", &diag), IDREG_ECONFIG);
+	assert_int_equal(idreg_config_set(&cfg, "idn.cn.variants", "delegate", &diag), IDREG_ECONFIG);
+	assert_non_null(strstr(diag.text, "[idn.cn]"));
+	idreg_config_free(&cfg);
+}
+
 static void test_variant_of_held_name(void **state)
 {
 	(void)state;
@@ -311,6 +384,16 @@ static void test_confusables(void **state)
 		/* Mixed Latin and Cyrillic fails the restriction level whatever the mode. */
 		decide(&f, &r, "sсope.example", "R-TWO", &d);
 		assert_int_equal(d.outcome, IDREG_IDN_RESTRICTION_LEVEL);
+		/* The holder of scope.example may hold its look-alike; once another
+		 * registrant holds a look-alike too, the mode applies again. */
+		decide(&f, &r, "ѕсоре.example", "r-one", &d);
+		assert_int_equal(d.outcome, IDREG_IDN_REGISTRABLE);
+		hold(&r, &f, "ѕсoре.example", "R-THREE");
+		decide(&f, &r, "ѕсоре.example", "R-ONE", &d);
+		assert_int_equal(d.outcome, expected[m]);
+		if (m < 2) {
+			assert_non_null(strstr(d.reason, "ѕсoре.example, held by R-THREE"));
+		}
 		fixture_close(&f);
 	}
 }
@@ -340,10 +423,13 @@ static void test_settings_from_configuration(void **state)
 	const char *levels[] = { "ascii", "single-script", "highly-restrictive",
 				 "moderately-restrictive", "minimally-restrictive", "unrestricted" };
 	struct idreg_config cfg;
+	struct idreg_idn_policy_settings settings[IDREG_IDN_MAX_ZONES + 1];
 	struct idreg_idn_policy_settings s;
+	size_t n;
 	struct idreg_diag diag = { "" };
 	assert_int_equal(idreg_config_init(&cfg), IDREG_OK);
-	assert_int_equal(idreg_idn_policy_settings(&cfg, &s, &diag), IDREG_OK);
+	assert_int_equal(idreg_idn_policy_settings(&cfg, settings, &n, &diag), IDREG_OK);
+	s = settings[0];
 	assert_int_equal(s.variants, IDREG_IDN_VARIANTS_RESERVE);
 	assert_int_equal(s.confusables, IDREG_IDN_CONFUSABLES_REFUSE);
 	assert_int_equal(s.restriction_level, IDREG_CONFUSABLE_HIGHLY_RESTRICTIVE);
@@ -352,14 +438,16 @@ static void test_settings_from_configuration(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		assert_int_equal(idreg_config_set(&cfg, "idn.variants", variants[i], &diag), IDREG_OK);
 		assert_int_equal(idreg_config_set(&cfg, "idn.confusables", confusables[i], &diag), IDREG_OK);
-		assert_int_equal(idreg_idn_policy_settings(&cfg, &s, &diag), IDREG_OK);
+		assert_int_equal(idreg_idn_policy_settings(&cfg, settings, &n, &diag), IDREG_OK);
+	s = settings[0];
 		assert_int_equal(s.variants, (enum idreg_idn_variants)i);
 		assert_int_equal(s.confusables, (enum idreg_idn_confusables)i);
 	}
 	for (size_t i = 0; i < 6; i++) {
 		assert_int_equal(idreg_config_set(&cfg, "idn.restriction_level", levels[i], &diag),
 				 IDREG_OK);
-		assert_int_equal(idreg_idn_policy_settings(&cfg, &s, &diag), IDREG_OK);
+		assert_int_equal(idreg_idn_policy_settings(&cfg, settings, &n, &diag), IDREG_OK);
+	s = settings[0];
 		assert_string_equal(idreg_confusable_level_name(s.restriction_level), levels[i]);
 	}
 	assert_int_equal(idreg_config_set(&cfg, "idn.variants", "delegate", &diag), IDREG_ECONFIG);
@@ -371,6 +459,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_zone_policies),
 		cmocka_unit_test(test_variant_of_held_name),
 		cmocka_unit_test(test_max_activated),
 		cmocka_unit_test(test_variant_set),
