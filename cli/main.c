@@ -278,9 +278,9 @@ static const struct cli_command commands[] = {
 	  "registered.csv, pairings.csv, golden.csv and barred_tacs.csv; and\n"
 	  "ground_truth.csv, each planted anomaly (cloned, malformed and test IMEIs,\n"
 	  "unknown and barred TACs, stolen and unregistered devices, devices on a\n"
-	  "radio technology they lack) with its IMEI, operator and date. The home\n"
-	  "country is the first of eir.home_mccs and eir.home_cc. The same seed S\n"
-	  "(default 1) writes the same files.\n" },
+	  "radio technology they lack, transient IMEIs) with its IMEI, operator and\n"
+	  "date. The home country is the first of eir.home_mccs and eir.home_cc.\n"
+	  "The same seed S (default 1) writes the same files.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

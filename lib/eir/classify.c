@@ -633,9 +633,7 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 		days_seen += (uint64_t)__builtin_popcount(seen[m]);
 	}
 	uint16_t met = 0;
-	char text[IDREG_IMEI_DIGITS + 1];
-	imei_text(imei, text);
-	bool test = idreg_imei_is_test(text);
+	bool test = idreg_tac_is_test(tac);
 	const struct tac_entry *model = tac_find(c, tac);
 	if (test) {
 		met |= BIT(TEST_IMEI);

@@ -56,9 +56,21 @@ int idreg_imei_check_digit(const char *imei14)
 	return (10 - sum % 10) % 10;
 }
 
+bool idreg_tac_is_test(uint32_t tac)
+{
+	return tac / 100000 == 1; /* 001xxxxx */
+}
+
 bool idreg_imei_is_test(const char *imei14)
 {
-	return strncmp(imei14, "001", 3) == 0;
+	uint32_t tac = 0;
+	for (int i = 0; i < IDREG_TAC_DIGITS; i++) {
+		if (imei14[i] < '0' || imei14[i] > '9') {
+			return false;
+		}
+		tac = tac * 10 + (uint32_t)(imei14[i] - '0');
+	}
+	return idreg_tac_is_test(tac);
 }
 
 enum idreg_imei_status idreg_imei_parse(const char *raw, size_t len, struct idreg_imei *out)

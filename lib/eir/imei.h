@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define IDREG_IMEI_DIGITS 14  /* TAC + serial: the normalized IMEI */
 #define IDREG_TAC_DIGITS 8
@@ -61,6 +62,9 @@ int idreg_imei_check_digit(const char *imei14);
 
 /** Is the TAC of @imei14 in the test range 001xxxxx (GSMA TS.06 test IMEIs)? */
 bool idreg_imei_is_test(const char *imei14);
+
+/** The same for a TAC given as its number (the 8 digits read as decimal). */
+bool idreg_tac_is_test(uint32_t tac);
 
 /** An IMSI split as TS 23.003 clause 2.2 does. */
 struct idreg_imsi {
