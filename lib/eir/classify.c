@@ -1,13 +1,13 @@
 /*
  * The classification of the equipment identity register; see classify.h
- * and docs/eir-classification.md.  Observations are read once into an
- * array of integer-coded rows (IMEI, IMSI and MSISDN as 64-bit numbers, the
- * days of a month as a bitmask), radix-sorted by IMEI and, within an IMEI,
- * sorted by IMSI and month, so that every condition is decided in one pass
- * over each IMEI's rows.  The TAC database and the lists are sorted arrays
- * looked up by binary search.  What the run found is then set against the
- * current classification rows, and the differences are written in one
- * transaction.
+ * and docs/eir-classification.md.  The segments of observations (one per
+ * operator and month, each by IMEI and IMSI; eir/segment.h) are read once
+ * into one array of integer rows; a heap merges these runs an IMEI at a
+ * time, its rows by IMSI and month, so that every condition is decided in
+ * one pass over each IMEI's rows.  The TAC database and the lists are
+ * sorted arrays looked up by bisection.  What the run found is then set
+ * against the current classification rows, and the differences are
+ * written in one transaction.
  */
 #include "eir/classify.h"
 
@@ -145,9 +145,15 @@ struct classify {
 	int64_t day;                 /* the run's day number */
 	unsigned run_month;
 	uint32_t run_month_mask;     /* days up to the run's day in its month */
+	unsigned window_month;       /* the month the duplicate window begins in */
+	uint32_t window_days[IDREG_EIR_MAX_LAG_DAYS / 28 + 2]; /* its days in each month from it */
 	int64_t month_start[IDREG_EIR_MONTHS]; /* day number of each month's first day, -1: not computed */
-	struct row *rows;
+	struct row *rows;            /* the segments' rows, one run after another */
 	size_t n_rows, cap_rows;
+	struct run *runs;            /* each segment's rows: sorted by IMEI, then IMSI */
+	size_t n_runs, cap_runs;
+	struct row *group;           /* one IMEI's rows gathered from several runs */
+	size_t cap_group;
 	struct stale *stale;         /* segments to rebuild */
 	size_t n_stale, cap_stale;
 	struct idreg_strmap malformed_index; /* malformed IMEI text -> index */
@@ -167,6 +173,10 @@ struct classify {
 
 struct stale {
 	char *operator_name, *month;
+};
+
+struct run {
+	size_t at, end;              /* the next row and the end, in rows[] */
 };
 
 enum { LIST_STOLEN, LIST_REGISTERED, LIST_BARRED };
@@ -250,6 +260,7 @@ static idreg_err take_segment(void *ctx, const char *operator_name, const char *
 			return out_of_memory(c);
 		}
 	}
+	size_t first = c->n_rows;
 	if (mask == UINT32_MAX) {
 		memcpy(c->rows + c->n_rows, view.rows, view.n_rows * sizeof(*c->rows));
 		c->n_rows += view.n_rows;
@@ -262,6 +273,20 @@ static idreg_err take_segment(void *ctx, const char *operator_name, const char *
 				c->rows[c->n_rows++] = r;
 			}
 		}
+	}
+	for (size_t i = first + 1; i < c->n_rows; i++) {
+		const struct row *a = &c->rows[i - 1], *b = &c->rows[i];
+		if (a->imei > b->imei || (a->imei == b->imei && a->imsi > b->imsi)) {
+			return idreg_diag_set(c->diag, IDREG_EPARSE, "%s %s: segment: rows not in "
+					      "order of IMEI and IMSI", operator_name, month_text);
+		}
+	}
+	if (c->n_rows > first) {
+		if (idreg_array_reserve(&c->runs, &c->cap_runs, c->n_runs, sizeof(*c->runs), 16) !=
+		    IDREG_OK) {
+			return out_of_memory(c);
+		}
+		c->runs[c->n_runs++] = (struct run){ first, c->n_rows };
 	}
 	size_t at = 0;
 	const char *imei;
@@ -393,7 +418,7 @@ static idreg_err load(struct classify *c, struct idreg_store *store)
 		} else {
 			store->ops->rollback(store);
 		}
-		c->n_rows = c->n_malformed = c->n_stale = 0;
+		c->n_rows = c->n_runs = c->n_malformed = c->n_stale = 0;
 		idreg_strmap_clear(&c->malformed_index);
 		if (err == IDREG_OK) {
 			err = store->ops->eir_segment_each(store, take_segment, c, c->diag);
@@ -411,7 +436,7 @@ static idreg_err load(struct classify *c, struct idreg_store *store)
 	return err;
 }
 
-/* ---- sorting: by IMEI (radix, 16 bits a pass), then by IMSI and month within one ---- */
+/* ---- merging the runs: one IMEI's rows at a time, by IMSI and month ---- */
 
 static bool row_before(const struct row *a, const struct row *b)
 {
@@ -423,63 +448,102 @@ static int cmp_row(const void *a, const void *b)
 	return row_before(a, b) ? -1 : row_before(b, a) ? 1 : 0;
 }
 
-static idreg_err sort_rows(struct classify *c)
+/* A binary heap of run numbers in runs[], the run whose next IMEI is lowest on top. */
+struct heap {
+	size_t *item;
+	size_t n;
+};
+
+static uint64_t head(const struct classify *c, size_t run)
 {
-	size_t n = c->n_rows;
-	if (n == 0) {
+	return c->rows[c->runs[run].at].imei;
+}
+
+static void sift_down(const struct classify *c, struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t low = i, l = 2 * i + 1, r = l + 1;
+		if (l < h->n && head(c, h->item[l]) < head(c, h->item[low])) {
+			low = l;
+		}
+		if (r < h->n && head(c, h->item[r]) < head(c, h->item[low])) {
+			low = r;
+		}
+		if (low == i) {
+			return;
+		}
+		size_t t = h->item[i];
+		h->item[i] = h->item[low];
+		h->item[low] = t;
+		i = low;
+	}
+}
+
+/* Gather the rows of the lowest IMEI left from every run into @out (c->group or a
+ * slice of rows[] when one run has them all), sorted by IMSI and month. */
+static idreg_err next_imei(struct classify *c, struct heap *h, const struct row **out, size_t *n)
+{
+	uint64_t imei = head(c, h->item[0]);
+	size_t count = 0;
+	const struct row *only = NULL;
+	while (h->n > 0 && head(c, h->item[0]) == imei) {
+		struct run *r = &c->runs[h->item[0]];
+		size_t from = r->at;
+		while (r->at < r->end && c->rows[r->at].imei == imei) {
+			r->at++;
+		}
+		size_t k = r->at - from;
+		if (count == 0) {
+			only = c->rows + from;
+		} else {
+			if (only != NULL) { /* a second run: gather into the group */
+				if (count + k > c->cap_group) {
+					free(c->group);
+					c->cap_group = 2 * (count + k);
+					if ((c->group = malloc(c->cap_group * sizeof(*c->group))) == NULL) {
+						c->cap_group = 0;
+						return out_of_memory(c);
+					}
+				}
+				memcpy(c->group, only, count * sizeof(*c->group));
+				only = NULL;
+			}
+			if (count + k > c->cap_group) {
+				struct row *grown = realloc(c->group, 2 * (count + k) * sizeof(*grown));
+				if (grown == NULL) {
+					return out_of_memory(c);
+				}
+				c->group = grown;
+				c->cap_group = 2 * (count + k);
+			}
+			memcpy(c->group + count, c->rows + from, k * sizeof(*c->group));
+		}
+		count += k;
+		if (r->at == r->end) {
+			h->item[0] = h->item[--h->n];
+		}
+		sift_down(c, h, 0);
+	}
+	*n = count;
+	if (only != NULL) {
+		*out = only; /* one run's rows: already by IMSI, one month */
 		return IDREG_OK;
 	}
-	struct row *tmp = malloc(n * sizeof(*tmp));
-	size_t *count = calloc(1u << 16, sizeof(*count));
-	if (tmp == NULL || count == NULL) {
-		free(tmp);
-		free(count);
-		return out_of_memory(c);
-	}
-	struct row *from = c->rows, *to = tmp;
-	for (unsigned shift = 0; shift < 48; shift += 16) { /* 14 digits < 2^47 */
-		memset(count, 0, (1u << 16) * sizeof(*count));
-		for (size_t i = 0; i < n; i++) {
-			count[(from[i].imei >> shift) & 0xffff]++;
-		}
-		size_t sum = 0;
-		for (size_t b = 0; b < (1u << 16); b++) {
-			size_t k = count[b];
-			count[b] = sum;
-			sum += k;
-		}
-		for (size_t i = 0; i < n; i++) {
-			to[count[(from[i].imei >> shift) & 0xffff]++] = from[i];
-		}
-		struct row *swap = from;
-		from = to;
-		to = swap;
-	}
-	/* Three passes: the sorted rows are in tmp. */
-	free(c->rows);
-	c->rows = from;
-	c->cap_rows = n;
-	free(count);
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && c->rows[j].imei == c->rows[i].imei) {
-			j++;
-		}
-		if (j - i < SMALL_GROUP) {
-			for (size_t k = i + 1; k < j; k++) {
-				struct row r = c->rows[k];
-				size_t m = k;
-				while (m > i && row_before(&r, &c->rows[m - 1])) {
-					c->rows[m] = c->rows[m - 1];
-					m--;
-				}
-				c->rows[m] = r;
+	struct row *g = c->group;
+	if (count < SMALL_GROUP) {
+		for (size_t k = 1; k < count; k++) {
+			struct row r = g[k];
+			size_t m = k;
+			while (m > 0 && row_before(&r, &g[m - 1])) {
+				g[m] = g[m - 1];
+				m--;
 			}
-		} else {
-			qsort(c->rows + i, j - i, sizeof(*c->rows), cmp_row);
+			g[m] = r;
 		}
-		i = j;
+	} else {
+		qsort(g, count, sizeof(*g), cmp_row);
 	}
+	*out = g;
 	return IDREG_OK;
 }
 
@@ -494,6 +558,14 @@ static uint32_t days_from(struct classify *c, unsigned month, int64_t from)
 	}
 	int64_t skip = from - first;
 	return skip >= 32 ? 0 : UINT32_MAX << skip;
+}
+
+/* Days in a day mask (a population count without relying on the CPU's). */
+static uint64_t day_count(uint32_t days)
+{
+	days = days - ((days >> 1) & 0x55555555u);
+	days = (days & 0x33333333u) + ((days >> 2) & 0x33333333u);
+	return (((days + (days >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
 }
 
 static int lowest_day(uint32_t days)
@@ -590,13 +662,11 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 	uint32_t tac = (uint32_t)(imei / SERIAL_SPAN);
 	int64_t first_seen = INT64_MAX;
 	unsigned rats = 0;
-	/* Windowed counts: IMSIs within the duplicate window, the sum over its days of
-	 * the IMSIs seen that day, and the days seen (per month of the window). */
-	int64_t window = c->day - o->duplicate_window_days + 1;
-	unsigned window_month = c->run_month;
-	while (window_month > 0 && month_start(c, window_month) > window) {
-		window_month--;
-	}
+	/* Windowed counts: IMSIs within the duplicate window and, for the daily
+	 * average, the sum over its days of the IMSIs seen that day and the days
+	 * seen (per month of the window). */
+	bool average = o->rule[IDREG_EIR_COND_DUPLICATE_DAILY_AVG].enabled;
+	unsigned window_month = c->window_month;
 	uint32_t seen[IDREG_EIR_MAX_LAG_DAYS / 28 + 2];
 	memset(seen, 0, (c->run_month - window_month + 1) * sizeof(seen[0]));
 	uint64_t imsis = 0, imsi_days = 0;
@@ -609,16 +679,16 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 		int64_t seen_first = month_start(c, r->month) + lowest_day(r->days);
 		first_seen = seen_first < first_seen ? seen_first : first_seen;
 		rats |= r->rats;
-		uint32_t in_window = r->month < window_month ? 0
-							     : r->days & days_from(c, r->month, window);
+		uint32_t in_window = r->month < window_month
+					     ? 0 : r->days & c->window_days[r->month - window_month];
 		if (in_window == 0) {
 			continue;
 		}
 		if (!have || r->imsi != cur_imsi) {
 			imsis++;
 		}
-		if (!have || r->imsi != cur_imsi || r->month != cur_month) {
-			imsi_days += (uint64_t)__builtin_popcount(cur_mask);
+		if (average && (!have || r->imsi != cur_imsi || r->month != cur_month)) {
+			imsi_days += day_count(cur_mask);
 			cur_mask = 0;
 		}
 		have = true;
@@ -627,10 +697,12 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 		cur_mask |= in_window;
 		seen[r->month - window_month] |= in_window;
 	}
-	imsi_days += (uint64_t)__builtin_popcount(cur_mask);
 	uint64_t days_seen = 0;
-	for (unsigned m = 0; m + window_month <= c->run_month; m++) {
-		days_seen += (uint64_t)__builtin_popcount(seen[m]);
+	if (average) {
+		imsi_days += day_count(cur_mask);
+		for (unsigned m = 0; m + window_month <= c->run_month; m++) {
+			days_seen += day_count(seen[m]);
+		}
 	}
 	uint16_t met = 0;
 	bool test = idreg_tac_is_test(tac);
@@ -680,16 +752,26 @@ static idreg_err weigh_imei(struct classify *c, const struct row *g, size_t n)
 
 static idreg_err weigh(struct classify *c)
 {
-	idreg_err err = IDREG_OK;
-	for (size_t i = 0; i < c->n_rows && err == IDREG_OK;) {
-		size_t j = i + 1;
-		while (j < c->n_rows && c->rows[j].imei == c->rows[i].imei) {
-			j++;
-		}
-		c->imeis++;
-		err = weigh_imei(c, c->rows + i, j - i);
-		i = j;
+	struct heap h = { calloc(c->n_runs + 1, sizeof(size_t)), c->n_runs };
+	if (h.item == NULL) {
+		return out_of_memory(c);
 	}
+	for (size_t r = 0; r < c->n_runs; r++) {
+		h.item[r] = r;
+	}
+	for (size_t i = h.n / 2 + 1; i-- > 0;) {
+		sift_down(c, &h, i);
+	}
+	idreg_err err = IDREG_OK;
+	while (h.n > 0 && err == IDREG_OK) {
+		const struct row *g;
+		size_t n;
+		if ((err = next_imei(c, &h, &g, &n)) == IDREG_OK) {
+			c->imeis++;
+			err = weigh_imei(c, g, n);
+		}
+	}
+	free(h.item);
 	uint16_t malformed = c->o->rule[IDREG_EIR_COND_MALFORMED].enabled ? BIT(MALFORMED) : 0;
 	for (size_t m = 0; m < c->n_malformed && err == IDREG_OK; m++) {
 		c->imeis++;
@@ -896,9 +978,6 @@ static idreg_err run(struct classify *c, struct idreg_store *store,
 		err = load(c, store);
 	}
 	if (err == IDREG_OK) {
-		err = sort_rows(c);
-	}
-	if (err == IDREG_OK) {
 		err = weigh(c);
 	}
 	if (err != IDREG_OK) {
@@ -983,6 +1062,14 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 	c->run_month = (unsigned)(run_month < 0 ? 0 : run_month);
 	unsigned dom = (unsigned)(day - month_start(c, c->run_month)) + 1;
 	c->run_month_mask = dom >= 32 ? UINT32_MAX : (1u << dom) - 1;
+	int64_t window = day - opts->duplicate_window_days + 1;
+	c->window_month = c->run_month;
+	while (c->window_month > 0 && month_start(c, c->window_month) > window) {
+		c->window_month--;
+	}
+	for (unsigned m = c->window_month; m <= c->run_month; m++) {
+		c->window_days[m - c->window_month] = days_from(c, m, window);
+	}
 	idreg_arena_init(&c->arena, 64 * 1024, 0);
 	idreg_strmap_init(&c->malformed_index);
 	err = run_month < 0 ? idreg_diag_set(diag, IDREG_EINVAL, "classification: %s is out of "
@@ -991,6 +1078,8 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 	idreg_strmap_free(&c->malformed_index);
 	idreg_arena_free(&c->arena);
 	free(c->rows);
+	free(c->runs);
+	free(c->group);
 	free(c->malformed);
 	free(c->tacs);
 	for (int l = 0; l < 3; l++) {
