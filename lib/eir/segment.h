@@ -7,7 +7,8 @@
  * Layout (host byte order, checked by a byte-order mark): a header of 32
  * bytes ("EIRSEG1\0", 0x01020304, 0, row count, bytes of malformed
  * entries), the rows (struct idreg_eir_segment_row, 32 bytes each, by
- * IMEI), then per malformed IMEI (one with no 14-digit form) its days,
+ * IMEI, IMSI and MSISDN: the classification merges segments in that
+ * order and refuses one that is not), then per malformed IMEI (one with no 14-digit form) its days,
  * month and length (u32, u16, u16) and its bytes.  IMSIs and MSISDNs are
  * integer codes (idreg_eir_digits_code) that differ when the text differs.
  */

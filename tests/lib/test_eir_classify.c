@@ -443,6 +443,26 @@ static void test_malformed_and_options(void **state)
 	g_opts.date = "2026-03-31";
 	assert_int_equal(idreg_eir_classify(g_store, &g_opts, &rep, &d), IDREG_EPARSE);
 	assert_non_null(strstr(d.text, "op1 2026-03: segment: "));
+	/* Nor one whose rows are out of IMEI order (the merge relies on it). */
+	unsigned char blob[IDREG_EIR_SEGMENT_HEADER + 2 * sizeof(struct idreg_eir_segment_row)];
+	uint32_t mark = 0x01020304u;
+	uint64_t rows = 2, none = 0;
+	memset(blob, 0, sizeof(blob));
+	memcpy(blob, "EIRSEG1", 8);
+	memcpy(blob + 8, &mark, 4);
+	memcpy(blob + 16, &rows, 8);
+	memcpy(blob + 24, &none, 8);
+	struct idreg_eir_segment_row r[2] = {
+		{ 35123456000022ull, 1, 1, 1, (uint16_t)idreg_eir_month_number("2026-03"), 4, 0 },
+		{ 35123456000011ull, 1, 1, 1, (uint16_t)idreg_eir_month_number("2026-03"), 4, 0 },
+	};
+	memcpy(blob + IDREG_EIR_SEGMENT_HEADER, r, sizeof(r));
+	store_write_begin();
+	assert_int_equal(g_store->ops->eir_segment_put(g_store, "op1", "2026-03", blob,
+						       sizeof(blob), &d), IDREG_OK);
+	store_write_end();
+	assert_int_equal(idreg_eir_classify(g_store, &g_opts, &rep, &d), IDREG_EPARSE);
+	assert_non_null(strstr(d.text, "not in order of IMEI"));
 	g_opts.date = "2026-02-30";
 	assert_int_equal(idreg_eir_classify(g_store, &g_opts, &rep, &d), IDREG_EINVAL);
 }
