@@ -219,6 +219,20 @@ static idreg_err merge_row(struct operator_import *op, const char *date,
 	return IDREG_OK;
 }
 
+/* Observations by month, IMEI, IMSI and MSISDN (one operator's: the store's key). */
+static int cmp_observation(const void *a, const void *b)
+{
+	const struct idreg_eir_observation *x = a, *y = b;
+	int c = strcmp(x->month, y->month);
+	if (c == 0) {
+		c = strcmp(x->imei, y->imei);
+	}
+	if (c == 0) {
+		c = strcmp(x->imsi, y->imsi);
+	}
+	return c != 0 ? c : strcmp(x->msisdn, y->msisdn);
+}
+
 /* Rewrite the segment (eir/segment.h) of each month the @n observations fall in. */
 static idreg_err build_segments(struct idreg_store *store, const char *operator_name,
 				const struct idreg_eir_observation *obs, size_t n,
@@ -408,6 +422,9 @@ static idreg_err import_operator(struct reader *r, struct idreg_store *store,
 			.first_date = rep->first_date, .last_date = rep->last_date,
 			.days = op.last_day - op.first_day + 1, .rows = rep->rows, .file = r->path,
 		};
+		/* In key order, the store's B-trees grow at their ends instead of
+		 * everywhere: far fewer pages written. */
+		qsort(obs, op.count, sizeof(*obs), cmp_observation);
 		err = store->ops->begin(store, r->diag);
 		if (err == IDREG_OK) {
 			err = store->ops->eir_observe(store, obs, op.count, r->diag);
