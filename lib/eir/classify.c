@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/arena.h"
 #include "core/array.h"
@@ -27,6 +28,7 @@ _Static_assert(IDREG_EIR_CONDITION_COUNT == IDREG_CONFIG_EIR_CONDITIONS,
 
 #define SERIAL_SPAN 1000000ull   /* an IMEI is TAC * SERIAL_SPAN + serial */
 #define SMALL_GROUP 24           /* groups sorted by insertion below this */
+#define HUGE_PAGE ((size_t)2 << 20) /* the rows' alignment, for transparent huge pages */
 
 static const char *const condition_names[] = {
 #define IDREG__EIR_CONDITION_NAME(name, text) text,
@@ -154,8 +156,8 @@ struct classify {
 	size_t n_runs, cap_runs;
 	struct row *group;           /* one IMEI's rows gathered from several runs */
 	size_t cap_group;
-	struct stale *stale;         /* segments to rebuild */
-	size_t n_stale, cap_stale;
+	struct segment *segments;    /* the store's segments up to the run's month */
+	size_t n_segments, cap_segments;
 	struct idreg_strmap malformed_index; /* malformed IMEI text -> index */
 	char **malformed;
 	size_t n_malformed, cap_malformed;
@@ -171,8 +173,10 @@ struct classify {
 	struct idreg_arena arena;
 };
 
-struct stale {
+struct segment {
 	char *operator_name, *month;
+	int64_t size;                /* bytes; -1: stale, to be packed */
+	unsigned number;             /* the month's number */
 };
 
 struct run {
@@ -218,68 +222,78 @@ static idreg_err add_malformed(struct classify *c, const char *imei, size_t len)
 	return IDREG_OK;
 }
 
-static idreg_err take_stale(struct classify *c, const char *operator_name, const char *month)
-{
-	if (idreg_array_reserve(&c->stale, &c->cap_stale, c->n_stale, sizeof(*c->stale), 16) !=
-	    IDREG_OK) {
-		return out_of_memory(c);
-	}
-	struct stale *st = &c->stale[c->n_stale];
-	st->operator_name = idreg_arena_strndup(&c->arena, operator_name, strlen(operator_name));
-	st->month = idreg_arena_strndup(&c->arena, month, strlen(month));
-	if (st->operator_name == NULL || st->month == NULL) {
-		return out_of_memory(c);
-	}
-	c->n_stale++;
-	return IDREG_OK;
-}
-
-/* A segment's rows up to the run's day, and its malformed IMEIs seen by then. */
+/* A segment of the store (its name and size in bytes, -1 stale) to read or pack. */
 static idreg_err take_segment(void *ctx, const char *operator_name, const char *month_text,
-			      const void *data, size_t size)
+			      int64_t size)
 {
 	struct classify *c = ctx;
 	int month = idreg_eir_month_number(month_text);
 	if (month < 0 || (unsigned)month > c->run_month) {
 		return IDREG_OK; /* after the run's day */
 	}
-	if (data == NULL) {
-		return take_stale(c, operator_name, month_text);
+	if (idreg_array_reserve(&c->segments, &c->cap_segments, c->n_segments,
+				sizeof(*c->segments), 16) != IDREG_OK) {
+		return out_of_memory(c);
 	}
-	struct idreg_eir_segment_view view;
-	idreg_err err = idreg_eir_segment_open(data, size, &view, c->diag);
-	if (err != IDREG_OK) {
-		char why[sizeof(c->diag->text)];
-		snprintf(why, sizeof(why), "%s", c->diag->text);
-		return idreg_diag_set(c->diag, err, "%s %s: %s", operator_name, month_text, why);
+	struct segment *sg = &c->segments[c->n_segments];
+	sg->operator_name = idreg_arena_strndup(&c->arena, operator_name, strlen(operator_name));
+	sg->month = idreg_arena_strndup(&c->arena, month_text, strlen(month_text));
+	sg->size = size;
+	sg->number = (unsigned)month;
+	if (sg->operator_name == NULL || sg->month == NULL) {
+		return out_of_memory(c);
 	}
-	uint32_t mask = (unsigned)month == c->run_month ? c->run_month_mask : UINT32_MAX;
-	while (c->cap_rows < c->n_rows + view.n_rows) {
-		if (idreg_array_reserve(&c->rows, &c->cap_rows, c->cap_rows, sizeof(*c->rows),
-					1 << 16) != IDREG_OK) {
-			return out_of_memory(c);
-		}
+	c->n_segments++;
+	return IDREG_OK;
+}
+
+/* Say which segment @err (from lib/eir/segment.c or the store) is about. */
+static idreg_err segment_error(struct classify *c, const struct segment *sg, idreg_err err)
+{
+	char why[sizeof(c->diag->text)];
+	snprintf(why, sizeof(why), "%s", c->diag->text);
+	return idreg_diag_set(c->diag, err, "%s %s: %s", sg->operator_name, sg->month, why);
+}
+
+/* A segment's rows up to the run's day, read straight into rows[] as one run,
+ * and its malformed IMEIs seen by then. */
+static idreg_err read_segment(struct classify *c, struct idreg_store *store,
+			      const struct segment *sg)
+{
+	unsigned char head[IDREG_EIR_SEGMENT_HEADER] = { 0 };
+	uint64_t n_rows = 0, malformed = 0;
+	size_t head_size = sg->size < (int64_t)sizeof(head) ? (size_t)sg->size : sizeof(head);
+	idreg_err err = store->ops->eir_segment_read(store, sg->operator_name, sg->month, 0, head,
+						     head_size, c->diag);
+	if (err == IDREG_OK) {
+		err = idreg_eir_segment_header(head, (uint64_t)sg->size, &n_rows, &malformed, c->diag);
+	}
+	if (err == IDREG_OK && c->n_rows + n_rows > c->cap_rows) {
+		err = idreg_diag_set(c->diag, IDREG_EPARSE, "more rows than its size holds");
 	}
 	size_t first = c->n_rows;
-	if (mask == UINT32_MAX) {
-		memcpy(c->rows + c->n_rows, view.rows, view.n_rows * sizeof(*c->rows));
-		c->n_rows += view.n_rows;
-	} else {
-		for (size_t i = 0; i < view.n_rows; i++) {
-			struct row r;
-			memcpy(&r, view.rows + i * sizeof(r), sizeof(r));
-			r.days &= mask;
-			if (r.days != 0) {
-				c->rows[c->n_rows++] = r;
-			}
-		}
+	if (err == IDREG_OK) {
+		err = store->ops->eir_segment_read(store, sg->operator_name, sg->month,
+						   IDREG_EIR_SEGMENT_HEADER, c->rows + first,
+						   n_rows * sizeof(*c->rows), c->diag);
 	}
-	for (size_t i = first + 1; i < c->n_rows; i++) {
-		const struct row *a = &c->rows[i - 1], *b = &c->rows[i];
-		if (a->imei > b->imei || (a->imei == b->imei && a->imsi > b->imsi)) {
-			return idreg_diag_set(c->diag, IDREG_EPARSE, "%s %s: segment: rows not in "
-					      "order of IMEI and IMSI", operator_name, month_text);
+	if (err != IDREG_OK) {
+		return segment_error(c, sg, err);
+	}
+	uint32_t mask = sg->number == c->run_month ? c->run_month_mask : UINT32_MAX;
+	for (size_t i = first; i < first + n_rows; i++) {
+		struct row r = c->rows[i];
+		r.days &= mask;
+		if (r.days == 0) {
+			continue;
 		}
+		const struct row *prev = c->n_rows > first ? &c->rows[c->n_rows - 1] : NULL;
+		if (prev != NULL &&
+		    (prev->imei > r.imei || (prev->imei == r.imei && prev->imsi > r.imsi))) {
+			return idreg_diag_set(c->diag, IDREG_EPARSE, "%s %s: segment: rows not in "
+					      "order of IMEI and IMSI", sg->operator_name, sg->month);
+		}
+		c->rows[c->n_rows++] = r;
 	}
 	if (c->n_rows > first) {
 		if (idreg_array_reserve(&c->runs, &c->cap_runs, c->n_runs, sizeof(*c->runs), 16) !=
@@ -287,6 +301,23 @@ static idreg_err take_segment(void *ctx, const char *operator_name, const char *
 			return out_of_memory(c);
 		}
 		c->runs[c->n_runs++] = (struct run){ first, c->n_rows };
+	}
+	if (malformed == 0) {
+		return IDREG_OK;
+	}
+	struct idreg_eir_segment_view view = { .malformed = malloc(malformed),
+					       .malformed_size = (size_t)malformed };
+	if (view.malformed == NULL) {
+		return out_of_memory(c);
+	}
+	err = store->ops->eir_segment_read(store, sg->operator_name, sg->month,
+					   (uint64_t)sg->size - malformed, (void *)view.malformed,
+					   (size_t)malformed, c->diag);
+	if (err == IDREG_OK) {
+		err = idreg_eir_segment_check_malformed(view.malformed, view.malformed_size, c->diag);
+	}
+	if (err != IDREG_OK) {
+		err = segment_error(c, sg, err);
 	}
 	size_t at = 0;
 	const char *imei;
@@ -298,6 +329,40 @@ static idreg_err take_segment(void *ctx, const char *operator_name, const char *
 		if ((days & mask) != 0) {
 			err = add_malformed(c, imei, len);
 		}
+	}
+	free((void *)view.malformed);
+	return err;
+}
+
+/* Room for every row of the segments listed, asking for huge pages (fewer faults). */
+static idreg_err reserve_rows(struct classify *c)
+{
+	size_t rows = 0;
+	for (size_t i = 0; i < c->n_segments; i++) {
+		if (c->segments[i].size > IDREG_EIR_SEGMENT_HEADER) {
+			rows += ((size_t)c->segments[i].size - IDREG_EIR_SEGMENT_HEADER) /
+				sizeof(struct row);
+		}
+	}
+	size_t bytes = (rows * sizeof(struct row) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	void *p = NULL;
+	if (rows > 0 && posix_memalign(&p, HUGE_PAGE, bytes) != 0) {
+		return out_of_memory(c);
+	}
+	if (p != NULL) {
+		madvise(p, bytes, MADV_HUGEPAGE); /* advice: without it, ordinary pages */
+	}
+	free(c->rows);
+	c->rows = p;
+	c->cap_rows = rows;
+	return IDREG_OK;
+}
+
+static idreg_err read_segments(struct classify *c, struct idreg_store *store)
+{
+	idreg_err err = reserve_rows(c);
+	for (size_t i = 0; i < c->n_segments && err == IDREG_OK; i++) {
+		err = read_segment(c, store, &c->segments[i]);
 	}
 	return err;
 }
@@ -405,24 +470,32 @@ static idreg_err load(struct classify *c, struct idreg_store *store)
 {
 	static const char *const list_names[] = { "stolen", "registered", "barred_tacs" };
 	idreg_err err = store->ops->eir_segment_each(store, take_segment, c, c->diag);
-	if (err == IDREG_OK && c->n_stale > 0) {
+	bool stale = false;
+	for (size_t i = 0; i < c->n_segments && err == IDREG_OK; i++) {
+		stale |= c->segments[i].size < 0;
+	}
+	if (err == IDREG_OK && stale) {
 		/* Observations imported before segments were kept: pack them once, then
-		 * read again. */
+		 * list them again. */
 		err = store->ops->begin(store, c->diag);
-		for (size_t i = 0; i < c->n_stale && err == IDREG_OK; i++) {
-			err = idreg_eir_segment_build(store, c->stale[i].operator_name,
-						      c->stale[i].month, c->diag);
+		for (size_t i = 0; i < c->n_segments && err == IDREG_OK; i++) {
+			if (c->segments[i].size < 0) {
+				err = idreg_eir_segment_build(store, c->segments[i].operator_name,
+							      c->segments[i].month, c->diag);
+			}
 		}
 		if (err == IDREG_OK) {
 			err = store->ops->commit(store, c->diag);
 		} else {
 			store->ops->rollback(store);
 		}
-		c->n_rows = c->n_runs = c->n_malformed = c->n_stale = 0;
-		idreg_strmap_clear(&c->malformed_index);
+		c->n_segments = 0;
 		if (err == IDREG_OK) {
 			err = store->ops->eir_segment_each(store, take_segment, c, c->diag);
 		}
+	}
+	if (err == IDREG_OK) {
+		err = read_segments(c, store);
 	}
 	if (err == IDREG_OK) {
 		err = store->ops->eir_tac_each(store, take_tac, c, c->diag);
@@ -764,8 +837,8 @@ static idreg_err weigh(struct classify *c)
 	}
 	idreg_err err = IDREG_OK;
 	while (h.n > 0 && err == IDREG_OK) {
-		const struct row *g;
-		size_t n;
+		const struct row *g = NULL;
+		size_t n = 0;
 		if ((err = next_imei(c, &h, &g, &n)) == IDREG_OK) {
 			c->imeis++;
 			err = weigh_imei(c, g, n);
@@ -1086,7 +1159,7 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 		free(c->lists[l]);
 	}
 	free(c->found);
-	free(c->stale);
+	free(c->segments);
 	free(c->scratch);
 	free(c);
 	return err;

@@ -148,27 +148,57 @@ idreg_err idreg_eir_segment_build(struct idreg_store *store, const char *operato
 	return err;
 }
 
-idreg_err idreg_eir_segment_open(const void *data, size_t size, struct idreg_eir_segment_view *out,
-				 struct idreg_diag *diag)
+idreg_err idreg_eir_segment_header(const void *head, uint64_t size, uint64_t *rows,
+				   uint64_t *malformed, struct idreg_diag *diag)
 {
-	const unsigned char *d = data;
+	const unsigned char *d = head;
 	uint32_t mark;
-	uint64_t rows, malformed;
 	if (size < IDREG_EIR_SEGMENT_HEADER || memcmp(d, magic, sizeof(magic)) != 0) {
 		return idreg_diag_set(diag, IDREG_EPARSE, "segment: no segment header");
 	}
 	memcpy(&mark, d + 8, 4);
-	memcpy(&rows, d + 16, 8);
-	memcpy(&malformed, d + 24, 8);
+	memcpy(rows, d + 16, 8);
+	memcpy(malformed, d + 24, 8);
 	if (mark != BYTE_ORDER_MARK) {
 		return idreg_diag_set(diag, IDREG_EPARSE, "segment: written in another byte order");
 	}
-	size_t body = size - IDREG_EIR_SEGMENT_HEADER;
-	if (rows > body / sizeof(struct idreg_eir_segment_row) ||
-	    malformed != body - rows * sizeof(struct idreg_eir_segment_row)) {
-		return idreg_diag_set(diag, IDREG_EPARSE, "segment: %zu bytes do not hold %llu rows "
-				      "and %llu bytes of malformed IMEIs", size,
-				      (unsigned long long)rows, (unsigned long long)malformed);
+	uint64_t body = size - IDREG_EIR_SEGMENT_HEADER;
+	if (*rows > body / sizeof(struct idreg_eir_segment_row) ||
+	    *malformed != body - *rows * sizeof(struct idreg_eir_segment_row)) {
+		return idreg_diag_set(diag, IDREG_EPARSE, "segment: %llu bytes do not hold %llu rows "
+				      "and %llu bytes of malformed IMEIs", (unsigned long long)size,
+				      (unsigned long long)*rows, (unsigned long long)*malformed);
+	}
+	return IDREG_OK;
+}
+
+idreg_err idreg_eir_segment_check_malformed(const void *entries, size_t size,
+					    struct idreg_diag *diag)
+{
+	const unsigned char *m = entries;
+	for (size_t at = 0; at < size;) {
+		uint16_t len;
+		if (size - at < 8) {
+			return idreg_diag_set(diag, IDREG_EPARSE, "segment: a malformed entry cut short");
+		}
+		memcpy(&len, m + at + 6, 2);
+		if (len > IDREG_EIR_SEGMENT_MAX_IMEI || size - at - 8 < len) {
+			return idreg_diag_set(diag, IDREG_EPARSE,
+					      "segment: a malformed entry of %u bytes", len);
+		}
+		at += 8 + len;
+	}
+	return IDREG_OK;
+}
+
+idreg_err idreg_eir_segment_open(const void *data, size_t size, struct idreg_eir_segment_view *out,
+				 struct idreg_diag *diag)
+{
+	const unsigned char *d = data;
+	uint64_t rows, malformed;
+	idreg_err err = idreg_eir_segment_header(data, size, &rows, &malformed, diag);
+	if (err != IDREG_OK) {
+		return err;
 	}
 	*out = (struct idreg_eir_segment_view){
 		.rows = d + IDREG_EIR_SEGMENT_HEADER,
@@ -176,19 +206,7 @@ idreg_err idreg_eir_segment_open(const void *data, size_t size, struct idreg_eir
 		.malformed = d + IDREG_EIR_SEGMENT_HEADER + rows * sizeof(struct idreg_eir_segment_row),
 		.malformed_size = (size_t)malformed,
 	};
-	for (size_t at = 0; at < out->malformed_size;) {
-		uint16_t len;
-		if (out->malformed_size - at < 8) {
-			return idreg_diag_set(diag, IDREG_EPARSE, "segment: a malformed entry cut short");
-		}
-		memcpy(&len, out->malformed + at + 6, 2);
-		if (len > IDREG_EIR_SEGMENT_MAX_IMEI || out->malformed_size - at - 8 < len) {
-			return idreg_diag_set(diag, IDREG_EPARSE,
-					      "segment: a malformed entry of %u bytes", len);
-		}
-		at += 8 + len;
-	}
-	return IDREG_OK;
+	return idreg_eir_segment_check_malformed(out->malformed, out->malformed_size, diag);
 }
 
 bool idreg_eir_segment_malformed(const struct idreg_eir_segment_view *view, size_t *offset,

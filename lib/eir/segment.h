@@ -64,6 +64,17 @@ bool idreg_eir_code_digits(uint64_t code, char out[18]);
 idreg_err idreg_eir_segment_build(struct idreg_store *store, const char *operator_name,
 				  const char *month, struct idreg_diag *diag);
 
+/**
+ * Read the header (IDREG_EIR_SEGMENT_HEADER bytes at @head) of a segment of
+ * @size bytes: its rows, and the bytes of malformed entries after them.
+ */
+idreg_err idreg_eir_segment_header(const void *head, uint64_t size, uint64_t *rows,
+				   uint64_t *malformed, struct idreg_diag *diag);
+
+/** Check that @size bytes at @entries are whole malformed entries. */
+idreg_err idreg_eir_segment_check_malformed(const void *entries, size_t size,
+					    struct idreg_diag *diag);
+
 /** Check @size bytes at @data and map them (IDREG_EPARSE saying what is wrong). */
 idreg_err idreg_eir_segment_open(const void *data, size_t size, struct idreg_eir_segment_view *out,
 				 struct idreg_diag *diag);

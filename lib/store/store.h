@@ -140,7 +140,7 @@ typedef idreg_err (*idreg_eir_list_cb)(void *ctx, const struct idreg_eir_list_en
 typedef idreg_err (*idreg_eir_class_cb)(void *ctx, const struct idreg_eir_class *row);
 typedef idreg_err (*idreg_eir_class_run_cb)(void *ctx, const struct idreg_eir_class_run *run);
 typedef idreg_err (*idreg_eir_segment_cb)(void *ctx, const char *operator_name, const char *month,
-					  const void *data, size_t size);
+					  int64_t size);
 
 /**
  * A domain as the store holds it.  Its nameservers and contacts are ids of
@@ -276,7 +276,9 @@ struct idreg_store_ops {
 	 * IMEI, IMSI and MSISDN.  segment_put: the segment of an operator and
 	 * month (lib/eir/segment.h: its observations packed for the
 	 * classification), @data NULL marks it stale; segment_each: every
-	 * segment, stale ones with @data NULL. */
+	 * segment's size in bytes, -1 for a stale one; segment_read: @n bytes
+	 * of a segment from @offset into @buf, straight from the database
+	 * (IDREG_ENOTFOUND when it has none, or fewer bytes). */
 	idreg_err (*eir_observation_each)(struct idreg_store *s, const char *imei,
 					  idreg_eir_observation_cb cb, void *ctx,
 					  struct idreg_diag *diag);
@@ -287,6 +289,9 @@ struct idreg_store_ops {
 				     const char *month, const void *data, size_t size,
 				     struct idreg_diag *diag);
 	idreg_err (*eir_segment_each)(struct idreg_store *s, idreg_eir_segment_cb cb, void *ctx,
+				      struct idreg_diag *diag);
+	idreg_err (*eir_segment_read)(struct idreg_store *s, const char *operator_name,
+				      const char *month, uint64_t offset, void *buf, size_t n,
 				      struct idreg_diag *diag);
 	idreg_err (*eir_tac_each)(struct idreg_store *s, idreg_eir_tac_cb cb, void *ctx,
 				  struct idreg_diag *diag);

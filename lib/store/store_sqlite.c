@@ -309,6 +309,7 @@ enum stmt_id {
 	ST_EIR_OBSERVATIONS_MONTH,
 	ST_EIR_SEGMENT_PUT,
 	ST_EIR_SEGMENT_ALL,
+	ST_EIR_SEGMENT_ROWID,
 	ST_EIR_TAC_EACH,
 	ST_EIR_LIST_EACH,
 	ST_EIR_CLASS_PUT,
@@ -491,7 +492,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 				     "WHERE operator = ?1 AND month = ?2 ORDER BY imei, imsi, msisdn",
 	[ST_EIR_SEGMENT_PUT] = "INSERT INTO eir_segment (operator, month, data) VALUES (?1, ?2, ?3) "
 			       "ON CONFLICT (operator, month) DO UPDATE SET data = ?3",
-	[ST_EIR_SEGMENT_ALL] = "SELECT operator, month, data FROM eir_segment ORDER BY operator, month",
+	[ST_EIR_SEGMENT_ALL] = "SELECT operator, month, CASE WHEN data IS NULL THEN -1 "
+			       "ELSE length(data) END FROM eir_segment ORDER BY operator, month",
+	[ST_EIR_SEGMENT_ROWID] = "SELECT rowid FROM eir_segment WHERE operator = ?1 AND month = ?2 "
+				 "AND data IS NOT NULL",
 	[ST_EIR_OBSERVATIONS_OF] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation "
 				   "WHERE imei = ?1" EIR_OBSERVATION_ORDER,
 	[ST_EIR_TAC_EACH] = "SELECT tac, manufacturer, model, rats, allocated, device_type FROM eir_tac "
@@ -1559,11 +1563,8 @@ static idreg_err sq_eir_segment_put(struct idreg_store *base, const char *operat
 
 static idreg_err segment_row(sqlite3_stmt *st, void *cb, void *ctx)
 {
-	const void *data = sqlite3_column_blob(st, 2);
-	size_t size = (size_t)sqlite3_column_bytes(st, 2);
 	return ((idreg_eir_segment_cb)cb)(ctx, column_text(st, 0), column_text(st, 1),
-					  sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : data,
-					  size);
+					  sqlite3_column_int64(st, 2));
 }
 
 static idreg_err sq_eir_segment_each(struct idreg_store *base, idreg_eir_segment_cb cb, void *ctx,
@@ -1575,6 +1576,53 @@ static idreg_err sq_eir_segment_each(struct idreg_store *base, idreg_eir_segment
 	return err != IDREG_OK ? err
 			       : eir_rows(s, st, segment_row, (void *)cb, ctx,
 					  "reading segments of observations", diag);
+}
+
+/* Through SQLite's incremental blob I/O: the bytes go from the database pages
+ * to @buf, without the whole blob assembled in memory first. */
+static idreg_err sq_eir_segment_read(struct idreg_store *base, const char *operator_name,
+				     const char *month, uint64_t offset, void *buf, size_t n,
+				     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_SEGMENT_ROWID, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_int64 rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "no segment %s %s", operator_name,
+				      month);
+	}
+	if (rc != SQLITE_ROW) {
+		return fail(s, rc, "reading a segment", diag);
+	}
+	sqlite3_blob *blob = NULL;
+	rc = sqlite3_blob_open(s->db, "main", "eir_segment", "data", rowid, 0, &blob);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return fail(s, rc, "opening a segment", diag);
+	}
+	if (offset > (uint64_t)sqlite3_blob_bytes(blob) ||
+	    n > (uint64_t)sqlite3_blob_bytes(blob) - offset) {
+		sqlite3_blob_close(blob);
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "segment %s %s: %zu bytes at %llu "
+				      "beyond its end", operator_name, month, n,
+				      (unsigned long long)offset);
+	}
+	/* sqlite3_blob_read takes an int: large reads go in pieces. */
+	for (size_t done = 0; done < n && rc == SQLITE_OK;) {
+		int piece = n - done > (1u << 30) ? 1 << 30 : (int)(n - done);
+		rc = sqlite3_blob_read(blob, (char *)buf + done, piece, (int)(offset + done));
+		done += (size_t)piece;
+	}
+	sqlite3_blob_close(blob);
+	return rc == SQLITE_OK ? IDREG_OK : fail(s, rc, "reading a segment", diag);
 }
 
 static idreg_err tac_row(sqlite3_stmt *st, void *cb, void *ctx)
@@ -2741,6 +2789,7 @@ static const struct idreg_store_ops sqlite_ops = {
 	.eir_observation_month = sq_eir_observation_month,
 	.eir_segment_put = sq_eir_segment_put,
 	.eir_segment_each = sq_eir_segment_each,
+	.eir_segment_read = sq_eir_segment_read,
 	.eir_tac_each = sq_eir_tac_each,
 	.eir_list_each = sq_eir_list_each,
 	.eir_class_put = sq_eir_class_put,
