@@ -1553,10 +1553,10 @@ static idreg_err sq_eir_segment_put(struct idreg_store *base, const char *operat
 	}
 	sqlite3_bind_text(st, 1, operator_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
-	if (data == NULL) {
-		sqlite3_bind_null(st, 3);
-	} else {
-		sqlite3_bind_blob64(st, 3, data, size, SQLITE_STATIC);
+	int rc = data == NULL ? sqlite3_bind_null(st, 3)
+			      : sqlite3_bind_blob64(st, 3, data, size, SQLITE_STATIC);
+	if (rc != SQLITE_OK) { /* SQLITE_TOOBIG: over the longest blob SQLite keeps */
+		return fail(s, rc, "recording a segment of observations", diag);
 	}
 	return stmt_done(s, st, "recording a segment of observations", diag);
 }
