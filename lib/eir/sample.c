@@ -341,9 +341,10 @@ static idreg_err plant_anomalies(struct gen *g, unsigned op, FILE *stolen)
 		if ((err = add_actor(g, op, false, &a)) != IDREG_OK) {
 			return err;
 		}
-		snprintf(a->imsi, sizeof(a->imsi), "%s%02u9%09u", g->o->home_mcc, op + 1, k);
-		snprintf(a->msisdn, sizeof(a->msisdn), "%s8%02u%06u", g->o->home_cc, op + 1,
-			 500000u + TRANSIENT_STEP * k);
+		snprintf(a->imsi, sizeof(a->imsi), "%.3s%02u9%09u", g->o->home_mcc, (op + 1) % 100,
+			 k % 1000000000u);
+		snprintf(a->msisdn, sizeof(a->msisdn), "%.3s8%02u%06u", g->o->home_cc,
+			 (op + 1) % 100, (500000u + TRANSIENT_STEP * k) % 1000000u);
 		plant(a, &d, 0);
 		a->first_day = a->last_day = start + k;
 		a->active_percent = 100;
