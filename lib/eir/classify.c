@@ -122,6 +122,7 @@ static void imei_text(uint64_t code, char out[IDREG_IMEI_DIGITS + 1])
 
 /* ---- the rows rules run over ---- */
 
+/* The rows rules run over are the segments' rows, as read (eir/segment.h). */
 #define row idreg_eir_segment_row
 
 struct tac_entry {
