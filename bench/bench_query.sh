@@ -19,6 +19,14 @@
 #      Goal: idregd's queries/s >= 0.8 x nginx's.
 #   4. idregd's resident memory (VmRSS): empty, on the number resources alone
 #      and on the whole registry.
+#   5. The equipment identity register's check, GET eir/v1/imei/{imei}[?imsi=],
+#      the same way as 1., with QUERY_EIR=N: the registry then also holds
+#      `idreg eir sample`'s golden list and pairings and N classification rows
+#      (synthetic IMEIs, a third black, a third with a block date to come, a
+#      third informative), and QUERY_PATHS paths name distinct IMEIs, 60%
+#      classified and 40% not, as 14, 15 (check digit) or 16 digits, a
+#      quarter with ?imsi=.  nginx serves idregd's answers as static files
+#      (the query string ignored: each IMEI is asked once).  Same goal.
 # The registry holds every file in $IDREG_DATA/current and the arin and
 # ripencc fixtures (and the N domains).  Every response must be a 200 with the
 # right body (RDAP: the object asked for, the same bytes from both servers) or
@@ -35,7 +43,9 @@
 # ...; default none: idregd runs with its defaults but for the rate limit, which
 # is off), QUERY_DOMAINS (default 0: no domain/ side; N > 0, at least
 # QUERY_PATHS: N generated domains in the registry, which takes a minute or
-# more a million), QUERY_KEEP (non-empty: keep the temporary directory, for
+# more a million), QUERY_EIR (default 0: no eir/ side; N > 0, at least
+# QUERY_PATHS: N classification rows and the check measured), QUERY_KEEP
+# (non-empty: keep the temporary directory, for
 # looking into a failure).  Needs wrk, nginx and libnginx-mod-stream:
 # `bash scripts/deps.sh bench` installs them.  A copy of the report goes to
 # bench/results/ (ignored by git).
@@ -54,6 +64,7 @@ conns=${QUERY_CONNECTIONS:-32}
 wclients=${WHOIS_CLIENTS:-8}
 port_base=${QUERY_PORT_BASE:-18480}
 ndomains=${QUERY_DOMAINS:-0}
+neir=${QUERY_EIR:-0}
 read -r -a idregd_opts <<<"${QUERY_IDREGD_OPTS:-}"
 stream_module=/usr/lib/nginx/modules/ngx_stream_module.so
 
@@ -73,9 +84,11 @@ done
 ((port_base >= 1024 && port_base <= 65530)) || die "QUERY_PORT_BASE must be in 1024..65530"
 [[ $ndomains =~ ^[0-9]+$ ]] && ((ndomains <= 10000000)) || die "QUERY_DOMAINS must be in 0..10000000"
 ((ndomains == 0 || ndomains >= npaths)) || die "QUERY_DOMAINS must be 0 or at least QUERY_PATHS ($npaths)"
+[[ $neir =~ ^[0-9]+$ ]] && ((neir <= 100000000)) || die "QUERY_EIR must be in 0..100000000"
+((neir == 0 || neir >= npaths)) || die "QUERY_EIR must be 0 or at least QUERY_PATHS ($npaths)"
 [[ -d $data/current ]] || die "$data/current: no such directory (set IDREG_DATA to the rir data directory)"
 data=$(cd "$data" && pwd)
-for tool in meson ninja gawk curl ss wrk nginx; do
+for tool in meson ninja gawk curl ss wrk nginx sqlite3; do
 	command -v "$tool" >/dev/null ||
 		die "$tool is missing (bash scripts/deps.sh bench installs what this benchmark needs)"
 done
@@ -226,17 +239,18 @@ fetch_bodies() {
 	}' "$tmp/$kind.expect" >"$tmp/$kind.bad" || die "$(cat "$tmp/$kind.bad")"
 }
 
-# Both servers give the same body with the RDAP content type, compared for
-# every 40th path of KIND.
+# Both servers give the same body with the same content type (RDAP's, JSON
+# for the EIR check), compared for every 40th path of KIND.
 compare_bodies() {
-	local kind=$1 path i=0 h
+	local kind=$1 path i=0 h type=application/rdap+json
+	[[ $kind != eir ]] || type=application/json
 	while read -r path; do
 		((i++ % 40 == 0)) || continue
 		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h1" -o "$tmp/b1" "http://127.0.0.1:$rdap_port/$path"
 		curl -s --globoff --path-as-is --max-time 5 -D "$tmp/h2" -o "$tmp/b2" "http://127.0.0.1:$nginx_http_port/$path"
 		cmp -s "$tmp/b1" "$tmp/b2" || die "idregd and nginx answer $path differently"
 		for h in "$tmp/h1" "$tmp/h2"; do
-			grep -qi '^content-type: application/rdap+json' "$h" || die "$path: no RDAP content type in $(cat "$h")"
+			grep -qi "^content-type: $type" "$h" || die "$path: no $type content type in $(cat "$h")"
 		done
 	done <"$tmp/$kind.paths"
 }
@@ -247,6 +261,11 @@ describe_paths() {
 	if [[ $kind == ip ]]; then
 		mix=$(gawk '{ v6 = index($0, ":") > 0; pre = split($0, x, "/") == 3; k[v6, pre]++ }
 			END { printf "%d IPv4 addresses, %d IPv4 prefixes, %d IPv6 addresses, %d IPv6 prefixes", k[0, 0], k[0, 1], k[1, 0], k[1, 1] }' "$tmp/ip.paths")
+	elif [[ $kind == eir ]]; then
+		mix=$(gawk '{ split($0, p, "[/?]"); d[length(p[4])]++; if (index($0, "?imsi=")) m++ }
+			END { printf "IMEIs of 14, 15, 16 digits: %d, %d, %d; %d with ?imsi=", d[14], d[15], d[16], m }' "$tmp/eir.paths")
+		mix+=$(cat "$tmp/docroot/eir/v1/imei/"* | grep -o '"status":"[a-z]*"' | sort | uniq -c |
+			gawk '{ gsub(/"status":|"/, "", $2); printf "; %s %d", $2, $1 }')
 	else
 		mix=$(gawk '/%/ { u++; next } /xn--/ { a++; next } { n++ }
 			END { printf "%d ASCII names, %d internationalized names by A-label, %d by U-label (percent-encoded)", n, a, u }' "$tmp/domain.paths")
@@ -383,7 +402,7 @@ report() {
 	echo "machine: $(nproc) cores, ${cpu:-unknown CPU}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- lib daemon 2>/dev/null || echo ' (lib/ or daemon/ modified)'), build $build (${buildtype:-unknown})"
 	echo "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(curl --version | head -1 | cut -d' ' -f1-2)"
-	echo "QUERY_RUNS=$runs QUERY_SECONDS=$seconds QUERY_PATHS=$npaths QUERY_CONNECTIONS=$conns WHOIS_CLIENTS=$wclients QUERY_DOMAINS=$ndomains QUERY_IDREGD_OPTS='${idregd_opts[*]}'"
+	echo "QUERY_RUNS=$runs QUERY_SECONDS=$seconds QUERY_PATHS=$npaths QUERY_CONNECTIONS=$conns WHOIS_CLIENTS=$wclients QUERY_DOMAINS=$ndomains QUERY_EIR=$neir QUERY_IDREGD_OPTS='${idregd_opts[*]}'"
 
 	# ---- the registry ----
 	"$idreg" --db "$tmp/registry.db" init >/dev/null
@@ -406,6 +425,21 @@ report() {
 		rm -f "$tmp/domains.jsonl"
 		echo "registry: plus bench/gen_domains $ndomains, imported: $(tail -1 "$tmp/domains-import.out" | sed 's|^.*domains.jsonl: ||')"
 		kinds+=(domain)
+	fi
+	if ((neir > 0)); then
+		echo "  classifying $neir synthetic IMEIs..." >&2
+		"$idreg" eir sample --out "$tmp/eir-sample" --operators 2 --months 1 --subscribers 1000 >/dev/null
+		"$idreg" --db "$tmp/registry.db" eir import golden "$tmp/eir-sample/golden.csv" >/dev/null
+		"$idreg" --db "$tmp/registry.db" eir import pairings "$tmp/eir-sample/pairings.csv" >/dev/null
+		# IMEI k is 35 and (k * 7919) mod 10^12 in 12 digits: distinct for every k.
+		sqlite3 "$tmp/registry.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $neir)
+			INSERT INTO eir_class SELECT printf('35%012d', (i * 7919) % 1000000000000),
+			  CASE i % 4 WHEN 0 THEN 'duplicate' WHEN 1 THEN 'stolen' WHEN 2 THEN 'not_registered'
+			             ELSE 'unknown_tac' END, '2026-01-01', '',
+			  CASE i % 3 WHEN 0 THEN '2026-01-31' WHEN 1 THEN '2099-01-01' ELSE '' END, i % 3 <> 2, 1
+			FROM n"
+		echo "registry: plus $neir classification rows (synthetic IMEIs in eir_class) and the golden list and pairings of idreg eir sample"
+		kinds+=(eir)
 	fi
 
 	# ---- idregd ----
@@ -523,6 +557,34 @@ report() {
 		((got == npaths)) || die "drew only $got domain/ paths, wanted $npaths"
 	fi
 
+	# ---- the eir/ paths: distinct IMEIs, 60% classified, in the three
+	# forms, a quarter with an IMSI ----
+	if ((neir > 0)); then
+		gawk -v want="$npaths" -v n="$neir" -v expect="$tmp/eir.expect" '
+		function luhn(s,   t, i, d) {
+			for (i = 1; i <= 14; i++) {
+				d = substr(s, i, 1) + 0
+				if (i % 2 == 0) { d *= 2; if (d > 9) d -= 9 }
+				t += d
+			}
+			return (10 - t % 10) % 10
+		}
+		BEGIN {
+			srand(20261130)
+			while (count < want) {
+				k = rand() < 0.6 ? 1 + int(rand() * n) : n + 1 + int(rand() * n)
+				if (k in seen) continue
+				seen[k] = 1
+				count++
+				imei = sprintf("35%012d", (k * 7919) % 1000000000000)
+				form = int(rand() * 3)
+				path = "eir/v1/imei/" (form == 0 ? imei : form == 1 ? imei luhn(imei) : imei "01")
+				print path (rand() < 0.25 ? sprintf("?imsi=63901%010d", int(rand() * 1e10)) : "")
+				printf "%s\t\"normalized\":\"%s\"\t\"status\":\"\n", path, imei >expect
+			}
+		}' >"$tmp/eir.paths"
+	fi
+
 	# ---- the RDAP bodies, fetched once from idregd ----
 	mkdir "$tmp/docroot"
 	local kind
@@ -631,6 +693,7 @@ report() {
 	echo "4. idregd's resident memory"
 	local loaded="$records number resources"
 	((ndomains == 0)) || loaded+=" + $ndomains domains"
+	((neir == 0)) || loaded+=" + $neir classified IMEIs"
 	printf '  %-58s %9s\n' "state" "VmRSS"
 	printf '  %-58s %6s MiB   (VmHWM %s MiB)\n' "empty registry" "$(mib "$rss_empty")" "$(mib "$hwm_empty")"
 	if [[ -n $rss_numbers ]]; then
@@ -640,6 +703,14 @@ report() {
 	printf '  %-58s %6s MiB   (VmHWM %s MiB, %d threads)\n' "$loaded, no query yet" "$(mib "$rss")" "$(mib "$hwm")" "$threads"
 	printf '  %-58s %6s MiB\n' "after the benchmark" "$(mib "$rss_after")"
 	((ndomains > 0)) || printf '  %-58s %s\n' "with 1,000,000 domains" "   (QUERY_DOMAINS=1000000 measures it)"
+	echo
+	if ((neir > 0)); then
+		echo "5. EIR check, GET eir/v1/imei/ among $neir classified IMEIs, $wrk_line"
+		summarize rdap-eir requests
+		echo "$all_200"
+	else
+		echo "5. EIR check: not measured (QUERY_EIR=1000000 measures it among a million classified IMEIs)"
+	fi
 }
 
 mkdir -p "$root/bench/results"

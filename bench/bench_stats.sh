@@ -7,7 +7,9 @@
 # others).  RUNS runs of each (default 5), alternating, after a warm-up;
 # median wall and CPU (user + system) time, and the largest resident set
 # (GNU time).
-# Goal: idreg's time <= 2 x awk's.
+# Goal: idreg's time <= 2 x awk's.  Also timed: the HTML report
+# (--format html), which computes three views and renders them, against
+# the JSON.
 # Builds a release build in BENCH_BUILD (default build-bench) if needed.
 set -euo pipefail
 export LC_ALL=C
@@ -67,12 +69,15 @@ median() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 idreg_cmd=("$idreg" stats --economies "$economies" --format json "$data")
+html_cmd=("$idreg" stats --economies "$economies" --format html "$data")
 awk_all=(bash -c 'sum_awk "$@"' sum_awk "${all[@]}")
 awk_counted=(bash -c 'sum_awk "$@"' sum_awk "${counted[@]}")
 measure "${idreg_cmd[@]}" >/dev/null
+measure "${html_cmd[@]}" >/dev/null
 measure "${awk_all[@]}" >/dev/null
 for ((i = 0; i < runs; i++)); do
 	measure "${idreg_cmd[@]}" >>"$tmp/idreg"
+	measure "${html_cmd[@]}" >>"$tmp/html"
 	measure "${awk_all[@]}" >>"$tmp/awk_all"
 	measure "${awk_counted[@]}" >>"$tmp/awk_counted"
 done
@@ -81,11 +86,14 @@ t_idreg=$(cut -d' ' -f1 "$tmp/idreg" | median)
 t_all=$(cut -d' ' -f1 "$tmp/awk_all" | median)
 t_counted=$(cut -d' ' -f1 "$tmp/awk_counted" | median)
 c_idreg=$(cut -d' ' -f3 "$tmp/idreg" | median)
+t_html=$(cut -d' ' -f1 "$tmp/html" | median)
+c_html=$(cut -d' ' -f3 "$tmp/html" | median)
 c_all=$(cut -d' ' -f3 "$tmp/awk_all" | median)
 c_counted=$(cut -d' ' -f3 "$tmp/awk_counted" | median)
 echo "idreg stats benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $runs runs, medians (wall, CPU)"
 echo "data: $data: ${#all[@]} exchange files, $(bytes "${all[@]}") bytes; idreg counts ${#counted[@]} of them ($(bytes "${counted[@]}") bytes)"
 printf '%-44s %6s s %6s s CPU  max RSS %7s KiB\n' "idreg stats --format json (every table)" "$t_idreg" "$c_idreg" "$(cut -d' ' -f2 "$tmp/idreg" | sort -n | tail -1)"
+printf '%-44s %6s s %6s s CPU  max RSS %7s KiB\n' "idreg stats --format html (the report)" "$t_html" "$c_html" "$(cut -d' ' -f2 "$tmp/html" | sort -n | tail -1)"
 printf '%-44s %6s s %6s s CPU  max RSS %7s KiB\n' "awk, every exchange file" "$t_all" "$c_all" "$(cut -d' ' -f2 "$tmp/awk_all" | sort -n | tail -1)"
 printf '%-44s %6s s %6s s CPU  max RSS %7s KiB\n' "awk, the files idreg counts" "$t_counted" "$c_counted" "$(cut -d' ' -f2 "$tmp/awk_counted" | sort -n | tail -1)"
 ratios() { # LABEL IDREG ALL COUNTED
@@ -95,3 +103,5 @@ ratios() { # LABEL IDREG ALL COUNTED
 }
 ratios "wall" "$t_idreg" "$t_all" "$t_counted"
 ratios "CPU " "$c_idreg" "$c_all" "$c_counted"
+awk -v h="$t_html" -v j="$t_idreg" -v hc="$c_html" -v jc="$c_idreg" 'BEGIN {
+	printf "the report: html / json %.2f wall, %.2f CPU\n", (j > 0 ? h / j : 0), (jc > 0 ? hc / jc : 0) }'

@@ -99,6 +99,18 @@ int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_import(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_classify(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_show(struct cli *cli, int argc, char **argv);
+int cli_cmd_eir_lists(struct cli *cli, int argc, char **argv);
+
+/* Commands, in cmd_alloc.c. */
+int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_request(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_return(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_transfer(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_assign(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_unassign(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_show(struct cli *cli, int argc, char **argv);
+int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv);
 
 /* Commands, in cmd_stats.c. */
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);

@@ -1,8 +1,8 @@
 /*
  * idreg eir: the equipment identity register's commands -- the sample
  * generator, the import of operator data, the TAC database and the lists,
- * the classification and an IMEI's record.  Options and files in, lib/eir
- * does the work.
+ * the classification, an IMEI's record, and the lists sent back to the
+ * operators.  Options and files in, lib/eir does the work.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "eir/classify.h"
 #include "eir/import.h"
+#include "eir/lists.h"
 #include "eir/sample.h"
 
 static bool parse_unsigned(const char *text, unsigned long long max, unsigned long long *out)
@@ -156,6 +157,55 @@ int cli_cmd_eir_import(struct cli *cli, int argc, char **argv)
 	}
 	print_report(path, &opts, &report);
 	return CLI_OK;
+}
+
+int cli_cmd_eir_lists(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("eir", "lists");
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "date", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct idreg_eir_operators operators;
+	struct idreg_eir_lists_options opts = { .operators = &operators };
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o': opts.out_dir = optarg; break;
+		case 'd': opts.date = optarg; break;
+		default: return cli_usage_error(cmd, "unknown option");
+		}
+	}
+	if (opts.out_dir == NULL || optind != argc) {
+		return cli_usage_error(cmd, "--out DIR is needed, and nothing else but --date");
+	}
+	struct idreg_diag diag = { "" };
+	idreg_err err = idreg_eir_operators_parse(cli->config.eir_operators, &operators, &diag);
+	struct idreg_store *store = NULL;
+	if (err == IDREG_OK) {
+		err = cli_open_store(cli, false, &store, &diag);
+	}
+	struct idreg_eir_lists_report *report = malloc(sizeof(*report));
+	if (err == IDREG_OK && report == NULL) {
+		err = idreg_diag_set(&diag, IDREG_ENOMEM, "out of memory");
+	}
+	if (err == IDREG_OK) {
+		err = idreg_eir_lists_write(store, &opts, report, &diag);
+	}
+	idreg_store_close(store);
+	if (err == IDREG_OK) {
+		printf("lists as of %s in %s/%s (%s/current)\n", report->date, opts.out_dir,
+		       report->run_dir, opts.out_dir);
+		for (size_t i = 0; i < report->list_count; i++) {
+			const struct idreg_eir_list_count *c = &report->lists[i];
+			printf("  %s: %llu rows; %llu added, %llu removed, %llu changed\n", c->name,
+			       (unsigned long long)c->rows, (unsigned long long)c->added,
+			       (unsigned long long)c->removed, (unsigned long long)c->changed);
+		}
+	}
+	free(report);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
 }
 
 int cli_cmd_eir_classify(struct cli *cli, int argc, char **argv)

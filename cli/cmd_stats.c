@@ -15,9 +15,6 @@
 #include "numres/rirfiles.h"
 #include "stats/stats.h"
 
-/* Where the economy data is when the repository sits next to shared/. */
-#define DEFAULT_ECONOMIES "../shared/data/economies"
-
 static bool pick_name(const char *arg, const char *const *names, int count, int *out)
 {
 	for (int i = 0; i < count; i++) {
@@ -58,7 +55,7 @@ static idreg_err read_files(struct cli *cli, const struct idreg_rir_choices *fil
 	};
 	idreg_err err = IDREG_OK;
 	for (size_t i = 0; i < files->count && err == IDREG_OK; i++) {
-		if (!idreg_stats_counts(&files->items[i].header)) {
+		if (!idreg_stats_counts(files->items[i].header.registry)) {
 			idreg_log_warn("%s: left out: %s's file says what the RIRs got, not what they "
 				       "hand out", files->items[i].path, files->items[i].header.registry);
 			continue;
@@ -89,9 +86,10 @@ int cli_cmd_stats(struct cli *cli, int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "table", required_argument, NULL, 't' },
 		{ "year", required_argument, NULL, 'y' },
+		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *economies_dir = DEFAULT_ECONOMIES, *codes = NULL, *population = NULL;
+	const char *economies_dir = cli->config.stats_economies, *codes = NULL, *population = NULL;
 	struct idreg_stats_request req = { .by = IDREG_STATS_BY_ECONOMY };
 	int opt, choice;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -101,7 +99,7 @@ int cli_cmd_stats(struct cli *cli, int argc, char **argv)
 		case 'p': population = optarg; break;
 		case 'f':
 			if (!pick_name(optarg, idreg_stats_format_names, IDREG_STATS_FORMAT_COUNT, &choice)) {
-				return cli_usage_error(cmd, "--format is csv or json");
+				return cli_usage_error(cmd, "--format is csv, json or html");
 			}
 			req.format = (enum idreg_stats_format)choice;
 			break;
@@ -116,6 +114,12 @@ int cli_cmd_stats(struct cli *cli, int argc, char **argv)
 				return cli_usage_error(cmd, "--table is figures, series, equity, lorenz or unknown");
 			}
 			req.table = (enum idreg_stats_table)choice;
+			break;
+		case 'l':
+			if (!pick_name(optarg, idreg_stats_lang_names, IDREG_STATS_LANG_COUNT, &choice)) {
+				return cli_usage_error(cmd, "--lang is en or zh");
+			}
+			req.lang = (enum idreg_stats_lang)choice;
 			break;
 		case 'y': {
 			char *end;

@@ -202,8 +202,9 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "Exits with 1 if an address was invalid.\n" },
 	{ "stats", NULL, cli_cmd_stats,
-	  "[--economies DIR] [--codes FILE] [--population FILE] [--format csv|json]\n"
-	  "       [--by economy|rir|region|subregion|group] [--table NAME] [--year YEAR] PATH...",
+	  "[--economies DIR] [--codes FILE] [--population FILE] [--format csv|json|html]\n"
+	  "       [--by economy|rir|region|subregion|group] [--table NAME] [--year YEAR]\n"
+	  "       [--lang en|zh] PATH...",
 	  "IPv6 adoption and equity statistics from exchange files",
 	  "Reads the exchange files named (a directory: every exchange file under it)\n"
 	  "and, of each registry, counts the newest file's allocated and assigned\n"
@@ -217,13 +218,16 @@ static const struct cli_command commands[] = {
 	  "                     DIR/population.csv (default ../shared/data/economies)\n"
 	  "  --codes FILE       country-codes.csv elsewhere\n"
 	  "  --population FILE  population.csv elsewhere\n"
-	  "  --format FMT       csv (default: one table) or json (every table)\n"
+	  "  --format FMT       csv (default: one table), json (every table) or html\n"
+	  "                     (the report: charts and tables in one page that stands\n"
+	  "                     alone; --by and --table do not apply)\n"
 	  "  --by LEVEL         economy (default), rir, region, subregion or group\n"
 	  "                     (LDC, LLDC, SIDS, other); a world row ends each table\n"
 	  "  --table NAME       for CSV: figures (default), series (per year, new and\n"
 	  "                     cumulative), equity (Gini, Theil), lorenz (curve\n"
 	  "                     points) or unknown (codes that are no economy)\n"
 	  "  --year YEAR        population year (default: the latest in the data)\n"
+	  "  --lang LANG        language of the HTML report: en (default) or zh\n"
 	  "\n"
 	  "Gaps (no population, no holder ids, nothing to divide by) are empty CSV\n"
 	  "fields and JSON null.\n" },
@@ -265,6 +269,20 @@ static const struct cli_command commands[] = {
 	  "IMSI, MSISDN, first and last day seen, days seen and radio technologies;\n"
 	  "then each period it met a condition: condition, start, end (empty while\n"
 	  "current), block date and blocking or informative.\n" },
+	{ "eir", "lists", cli_cmd_eir_lists, "--out DIR [--date YYYY-MM-DD]",
+	  "write the block, notification and exception lists and their deltas",
+	  "Writes, as of the date (default: the last classification run's), the\n"
+	  "lists an EIR acts on (docs/eir-formats.md) into a new directory\n"
+	  "DIR/run-N and then points DIR/current at it; a failure leaves the\n"
+	  "previous lists and DIR/current as they were. blocklist.csv: the IMEIs\n"
+	  "whose earliest blocking condition's block date has come (golden ones\n"
+	  "left out), with that date and their conditions. Per operator of\n"
+	  "eir.operators (NAME:MCC-MNC,...): notifications-OP.csv, the\n"
+	  "subscribers (IMSI, MSISDN) seen with an IMEI whose block date is still\n"
+	  "to come, routed by their IMSI (paired subscribers left out), and\n"
+	  "exceptions-OP.csv, the pairings routed the same way. Beside each list\n"
+	  "NAME-delta.csv: its rows added, removed and changed since the run\n"
+	  "DIR/current pointed to, with a change column.\n" },
 	{ "eir", "sample", cli_cmd_eir_sample,
 	  "--out DIR [--operators N] [--months M] [--seed S] [--subscribers N]",
 	  "write sample operator data, TAC database and lists for the EIR",
@@ -281,6 +299,80 @@ static const struct cli_command commands[] = {
 	  "radio technology they lack, transient IMEIs) with its IMEI, operator and\n"
 	  "date. The home country is the first of eir.home_mccs and eir.home_cc.\n"
 	  "The same seed S (default 1) writes the same files.\n" },
+	{ "alloc", "pool", cli_cmd_alloc_pool,
+	  "add PREFIX|RANGE|ASRANGE [--reserve /N|COUNT]\n"
+	  "       | add --from-registry NAME [--cc CC] [--holder-id ID] [--type T] [--reserve /N|COUNT]\n"
+	  "       | list",
+	  "the blocks this registry holds and hands out",
+	  "add: a block this registry may allocate from (a prefix, an address range,\n"
+	  "an AS number or an AS range); pools of one type may not overlap.\n"
+	  "--reserve keeps that many numbers of the pool back (/N: a /N's worth):\n"
+	  "no allocation may leave less free in it. add --from-registry: every\n"
+	  "allocated or assigned record of the imported registry NAME with economy\n"
+	  "CC and/or opaque id ID (of type T) becomes a pool, the reserve applying\n"
+	  "to each; records already pooled are left alone. list: each pool with\n"
+	  "its id, type, block, reserve, numbers free and origin.\n" },
+	{ "alloc", "request", cli_cmd_alloc_request,
+	  "--holder H (--size /N [--type ipv4|ipv6] | --count N [--type asn]) [--no-wait]",
+	  "allocate a block to a holder from the pools",
+	  "Allocates, in one transaction, a block to the holder H (an opaque id:\n"
+	  "letters, digits, '-_.:'), as a record of this registry (alloc.registry,\n"
+	  "alloc.cc) that lookups, RDAP, WHOIS and 'export rir' show. ipv4 (the\n"
+	  "default): best fit, the smallest free block that holds a /N, keeping each\n"
+	  "pool's reserve; when none fits, or other requests wait, the request joins\n"
+	  "the waiting list (first come, first served) and its position is printed.\n"
+	  "ipv6: sparse, the first /N of the largest free aligned block, so that\n"
+	  "allocations spread out and each can grow by shortening its prefix. asn:\n"
+	  "the lowest N consecutive free AS numbers. Sizes outside the policy\n"
+	  "(alloc.*_shortest_prefix, alloc.*_longest_prefix, alloc.asn_max_count)\n"
+	  "are refused. Prints \"allocated<TAB>BLOCK<TAB>H\".\n"
+	  "\n"
+	  "  --no-wait   ipv4: refuse instead of joining the waiting list\n"
+	  "\n"
+	  "Exits with 1, saying why, when nothing was allocated (also when the\n"
+	  "request waits: then it prints \"waiting<TAB>POSITION<TAB>ID<TAB>H\").\n" },
+	{ "alloc", "return", cli_cmd_alloc_return, "PREFIX|ASN|ASRANGE",
+	  "take an allocation back; its space is free again",
+	  "Removes the allocation that is exactly PREFIX (or the AS numbers), with\n"
+	  "the assignments recorded in it, in one transaction. Its space can be\n"
+	  "allocated at once; 'alloc waiting --serve' serves waiting requests that\n"
+	  "now fit.\n" },
+	{ "alloc", "transfer", cli_cmd_alloc_transfer, "PREFIX|ASN|ASRANGE --to H",
+	  "give an allocation to another holder",
+	  "Changes the holder of the allocation that is exactly PREFIX to H; its\n"
+	  "assignments stay with it.\n" },
+	{ "alloc", "grow", cli_cmd_alloc_grow, "PREFIX --size /N",
+	  "grow an allocation by shortening its prefix",
+	  "Makes the allocation that is exactly PREFIX the /N that holds it, in one\n"
+	  "transaction: that /N must lie inside one pool, hold no other allocation,\n"
+	  "leave the pool's reserve and be within the policy's sizes. IPv6 sparse\n"
+	  "allocation keeps such room around each allocation as long as it can.\n" },
+	{ "alloc", "assign", cli_cmd_alloc_assign, "PREFIX --within ALLOCATION",
+	  "record an assignment inside an allocation",
+	  "Records PREFIX as assigned inside the allocation ALLOCATION (a holder's\n"
+	  "assignment to its customers or itself), for utilisation: PREFIX must lie\n"
+	  "inside it and overlap none of its other assignments.\n" },
+	{ "alloc", "unassign", cli_cmd_alloc_unassign, "PREFIX",
+	  "remove an assignment",
+	  "Removes the assignment that is exactly PREFIX.\n" },
+	{ "alloc", "show", cli_cmd_alloc_show, "[--holder H | PREFIX]",
+	  "allocations with their assignments and utilisation",
+	  "Prints one line per allocation: block, type, holder, date, assignments\n"
+	  "and its utilisation: for ipv4 the share of addresses assigned, for ipv6\n"
+	  "the HD-ratio (RFC 3194) log(U)/log(T) of the /56 units assigned (U: the\n"
+	  "/56s assignments touch) over those it holds (T); \"-\" when undefined\n"
+	  "(nothing assigned, or a block of one /56). --holder H: H's allocations\n"
+	  "and, per type, their totals (the HD-ratio over all of them). PREFIX:\n"
+	  "the allocations overlapping it and their assignments.\n" },
+	{ "alloc", "waiting", cli_cmd_alloc_waiting, "[--serve | --cancel ID]",
+	  "the waiting list of requests",
+	  "Lists the requests waiting for space, first come first: position, id,\n"
+	  "type, size, holder and since when.\n"
+	  "\n"
+	  "  --serve      allocate to waiting requests in order, in one transaction,\n"
+	  "               while the first one left fits (a request that does not\n"
+	  "               fit keeps those behind it waiting)\n"
+	  "  --cancel ID  take the request ID off the list\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

@@ -2,7 +2,11 @@
  * idregd: the registry's query daemon.  It answers RDAP over HTTP and WHOIS
  * (RFC 3912), both served by the event-loop server in lib/net (one worker
  * thread per core) and both through the same pipeline in lib/query: parse,
- * look up in the current snapshot, render.
+ * look up in the current snapshot, render.  Beside RDAP, the HTTP server
+ * hands out the statistics report (lib/stats/report_pages.h) under /stats/,
+ * made from the same snapshot when it is loaded, and the equipment identity
+ * register's real-time check (eir/v1/...), which shares RDAP's listener,
+ * limits, rate limiting and error bodies (lib/query/eir_api.c).
  * SIGHUP re-reads the configuration and the data; SIGTERM stops taking
  * connections, lets those in flight finish, and exits.
  */
@@ -25,9 +29,11 @@
 #include "net/whois.h"
 #include "query/answer.h"
 #include "query/cache.h"
+#include "query/eir_api.h"
 #include "query/query.h"
 #include "query/render.h"
 #include "query/snapshot.h"
+#include "stats/report_pages.h"
 #include "store/store.h"
 
 #ifndef IDREG_VERSION
@@ -36,8 +42,9 @@
 
 /* Largest response body; an answer that would exceed it is a 500. */
 #define RESPONSE_MAX (16 * 1024 * 1024)
-/* RDAP requests have no body; one up to this size is read and ignored. */
-#define MAX_BODY (64 * 1024)
+/* RDAP requests have no body (one is read and ignored); the check API's
+ * batches have one of up to this size. */
+#define MAX_BODY IDREG_EIR_BODY_MAX
 
 /* What requests answer from: the data and what the service says of itself,
  * swapped together on reload. */
@@ -45,9 +52,12 @@ struct view {
 	atomic_int refs;
 	struct idreg_snapshot *snap;
 	struct idreg_answer_cache *cache; /* answers rendered from snap with svc */
+	struct idreg_stats_pages *stats;  /* the report on snap's number resources */
+	char stats_problem[512];          /* why the report is not available, or "" */
 	struct idreg_service svc;
 	char base_url[512], port43[256], terms_of_use[1024], terms_url[512];
 	long search_max;
+	bool eir_check;
 };
 
 struct server {
@@ -74,6 +84,7 @@ static void view_put(struct view *v)
 {
 	if (v != NULL && atomic_fetch_sub(&v->refs, 1) == 1) {
 		idreg_answer_cache_free(v->cache);
+		idreg_stats_pages_free(v->stats);
 		idreg_snapshot_unref(v->snap);
 		free(v);
 	}
@@ -104,7 +115,8 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		idreg_store_close(store);
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 	}
-	err = idreg_snapshot_load(store, &v->snap, diag);
+	bool eir_check = strcmp(cfg->eir_check, "on") == 0;
+	err = idreg_snapshot_load(store, eir_check, &v->snap, diag);
 	idreg_store_close(store);
 	if (err != IDREG_OK) {
 		free(v);
@@ -122,7 +134,20 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 		free(v);
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory for service.cache_bytes");
 	}
+	bool no_stats;
+	struct idreg_diag stats_diag = { "" };
+	if (idreg_stats_pages_build(&v->snap->numbers, cfg->stats_economies, &v->stats, &no_stats,
+				    &stats_diag) != IDREG_OK) {
+		idreg_answer_cache_free(v->cache);
+		idreg_snapshot_unref(v->snap);
+		free(v);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "%s", stats_diag.text);
+	}
+	if (no_stats) {
+		snprintf(v->stats_problem, sizeof(v->stats_problem), "%s", stats_diag.text);
+	}
 	v->search_max = cfg->rdap_search_max;
+	v->eir_check = eir_check;
 	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
 	snprintf(v->port43, sizeof(v->port43), "%s", cfg->rdap_port43);
 	snprintf(v->terms_of_use, sizeof(v->terms_of_use), "%s", cfg->terms_of_use);
@@ -132,7 +157,87 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 	return IDREG_OK;
 }
 
+/* Said once the view serves: a daemon that fails to start says only why. */
+static void warn_stats_problem(const struct view *v)
+{
+	if (v->stats_problem[0]) {
+		idreg_log_warn("statistics report not available (%s answers 503): %s",
+			       IDREG_STATS_PREFIX "/", v->stats_problem);
+	}
+}
+
+/* ---- the equipment identity register's check ---- */
+
+static void on_eir_request(struct server *srv, const struct view *v,
+			   const struct idreg_http_request *req, const char *path,
+			   struct idreg_http_response *resp)
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+	struct idreg_query_arg args[IDREG_HTTP_MAX_ARGS];
+	for (size_t i = 0; i < req->arg_count; i++) {
+		args[i] = (struct idreg_query_arg){ req->args[i].key, req->args[i].value };
+	}
+	struct idreg_eir_api_input in = {
+		.method = req->method, .path = path, .args = args, .nargs = req->arg_count,
+		.body = req->body, .body_len = req->body_len, .today = today,
+		.refused = req->error_status, .refusal = req->error_reason,
+	};
+	if (in.refused == 0 && (resp->retry_after = idreg_ratelimit_take(
+					srv->limiter, &req->client, monotonic_now())) > 0) {
+		in.refused = 429;
+		in.refusal = "too many queries from this address; retry later";
+	}
+	resp->content_type = "application/json";
+	resp->cors = true;
+	resp->status = idreg_eir_api_answer(&v->svc, v->snap, &in, resp->body, &resp->allow);
+	idreg_log_debug("eir %s /%s %d", req->method, path, resp->status);
+}
+
 /* ---- RDAP ---- */
+
+/* The statistics report's pages: GET and HEAD, under the RDAP rate limit. */
+static void on_stats_request(struct server *srv, struct view *v,
+			     const struct idreg_http_request *req, struct idreg_http_response *resp)
+{
+	struct idreg_stats_page page;
+	resp->content_type = "text/plain; charset=utf-8";
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		resp->status = 405;
+		resp->allow = "GET, HEAD";
+		idreg_buf_puts(resp->body, "the statistics pages answer GET and HEAD only\n");
+		return;
+	}
+	if ((resp->retry_after = idreg_ratelimit_take(srv->limiter, &req->client,
+						      monotonic_now())) > 0) {
+		resp->status = 429;
+		idreg_buf_puts(resp->body, "too many requests from this address; retry later\n");
+		return;
+	}
+	idreg_stats_pages_find(v->stats, req->path, req->if_none_match, &page);
+	resp->status = page.status;
+	resp->content_type = page.content_type;
+	if (idreg_buf_append(resp->body, page.body, page.len) != IDREG_OK) {
+		resp->status = 500;
+		idreg_buf_clear(resp->body);
+		return;
+	}
+	struct idreg_http_header *h = resp->headers;
+	h[resp->header_count++] = (struct idreg_http_header){ "Content-Security-Policy", IDREG_STATS_CSP };
+	h[resp->header_count++] = (struct idreg_http_header){ "X-Content-Type-Options", "nosniff" };
+	h[resp->header_count++] = (struct idreg_http_header){ "Referrer-Policy", "no-referrer" };
+	h[resp->header_count++] = (struct idreg_http_header){ "Last-Modified", page.last_modified };
+	/* Kept by clients, asked again each time: a reload may change the pages. */
+	h[resp->header_count++] = (struct idreg_http_header){ "Cache-Control", "no-cache" };
+	if (page.etag != NULL) {
+		h[resp->header_count++] = (struct idreg_http_header){ "ETag", page.etag };
+	}
+	if (page.location != NULL) {
+		h[resp->header_count++] = (struct idreg_http_header){ "Location", page.location };
+	}
+}
 
 static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 			    struct idreg_http_response *resp)
@@ -142,9 +247,20 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	struct idreg_answer answer;
 	char request_url[2048];
 	const char *path = req->path[0] == '/' ? req->path + 1 : req->path;
+	if (v->eir_check && idreg_eir_api_path(path)) {
+		on_eir_request(srv, v, req, path, resp);
+		view_put(v);
+		return;
+	}
 	/* The path encoded again, after the base: the "value" of links is a URI. */
 	snprintf(request_url, sizeof(request_url), "%s", v->svc.base_url);
 	idreg_render_uri_append(request_url, sizeof(request_url), path, "/:*@!$&'()+,;=");
+	if (req->error_status == 0 && idreg_stats_pages_path(req->path)) {
+		on_stats_request(srv, v, req, resp);
+		view_put(v);
+		idreg_log_debug("stats %s %s %d", req->method, request_url, resp->status);
+		return;
+	}
 	resp->content_type = "application/rdap+json";
 	resp->cors = true;
 
@@ -363,7 +479,9 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	}
 	idreg_config_free(&srv->cfg);
 	srv->cfg = cfg;
-	idreg_log_info("reloaded: %zu number resources", fresh->snap->numbers.count);
+	idreg_log_info("reloaded: %zu number resources, %zu classified IMEIs",
+		       fresh->snap->numbers.count, fresh->snap->eir.count);
+	warn_stats_problem(fresh);
 	sd_notify(0, "READY=1");
 }
 
@@ -372,7 +490,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: idregd [OPTIONS]\n"
 		"\n"
-		"Serves the registry over RDAP (HTTP) and WHOIS.\n"
+		"Serves the registry over RDAP (HTTP) and WHOIS, and its statistics\n"
+		"report at /stats/ (English) and /stats/zh/ (Chinese) over the same HTTP.\n"
 		"\n"
 		"  -c, --config FILE     configuration (INI; see idreg.conf(5))\n"
 		"  --db PATH             registry database (store.path)\n"
@@ -493,9 +612,10 @@ int main(int argc, char **argv)
 		idreg_log_error("%s", diag.text);
 		goto out_serving;
 	}
-	idreg_log_info("serving %zu number resources: RDAP on %s, WHOIS on %s, %ld threads",
-		       srv.view->snap->numbers.count, srv.cfg.rdap_listen, srv.cfg.whois_listen,
-		       idreg_server_threads(srv.net));
+	idreg_log_info("serving %zu number resources, %zu classified IMEIs: RDAP on %s, WHOIS on %s, "
+		       "%ld threads", srv.view->snap->numbers.count, srv.view->snap->eir.count,
+		       srv.cfg.rdap_listen, srv.cfg.whois_listen, idreg_server_threads(srv.net));
+	warn_stats_problem(srv.view);
 	sd_notify(0, "READY=1");
 
 	for (;;) {

@@ -5,6 +5,9 @@
 # `bash scripts/deps.sh bench` also installs what bench/bench_query.sh drives
 # and compares against: wrk, nginx and nginx's stream module, and the
 # PostgreSQL server bench/bench_eir.sh compares the classification with.
+# The browser tests (tests/browser) need chromium and Node.js, and their npm
+# packages (package-lock.json), which `npm ci` installs from the npm registry
+# when tests/browser/node_modules is missing or older than the lock file.
 set -euo pipefail
 
 packages=(
@@ -19,7 +22,10 @@ packages=(
   sqlite3 gawk util-linux time                   # integration tests, benchmarks (GNU time)
   curl whois python3-jsonschema                  # daemon tests: real clients, RDAP schemas
   groff-base                                     # docs test: man pages render without warnings
+  chromium nodejs                                # browser tests: headless Chromium, Playwright
 )
+# npm comes with some builds of nodejs (NodeSource's); Debian's is a package.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 case ${1:-} in
   "") ;;
@@ -32,13 +38,18 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  echo "deps: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
-$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+browser=$(cd "$(dirname "$0")/../tests/browser" && pwd)
+if [ ! -d "$browser/node_modules" ] || [ "$browser/package-lock.json" -nt "$browser/node_modules" ]; then
+  echo "deps: npm ci in tests/browser" >&2
+  (cd "$browser" && npm ci --no-audit --no-fund >/dev/null)
+  touch "$browser/node_modules"
+fi

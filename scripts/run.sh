@@ -43,6 +43,10 @@ if [ -n "${IDREGD:-}" ]; then
   curl http://$RDAP/autnum/4608
   curl http://$RDAP/help
   whois -h ${WHOIS%:*} -p ${WHOIS##*:} 1.1.1.1
+
+== the statistics report (IPv6 adoption, equity), in a browser
+  http://$RDAP/stats/
+  http://$RDAP/stats/zh/
 URLS
   exec "$IDREGD" --db "$DB" --rdap "$RDAP" --whois "$WHOIS" --log-level info
 fi

@@ -32,6 +32,7 @@ struct conf_key {
 	const char *help;
 };
 
+static const char *const on_off_choices[] = { "on", "off", NULL };
 static const char *const backend_choices[] = { "sqlite", NULL };
 static const char *const level_choices[] = { "error", "warn", "info", "debug", NULL };
 static const char *const format_choices[] = { "text", "json", NULL };
@@ -82,6 +83,10 @@ static const struct conf_key config_keys[] = {
 	{ "eir", "mnc3_mccs", CONF_STRING, FIELD(eir_mnc3_mccs),
 	  "302,310,311,312,313,314,315,316,334,338,342,344,346,348,352,354,356,358,360,365,376,722,732",
 	  0, 0, NULL, "mobile country codes whose network codes have 3 digits (others: 2)" },
+	{ "eir", "operators", CONF_STRING, FIELD(eir_operators), "", 0, 0, NULL,
+	  "operators and their networks, NAME:MCC-MNC[,MCC-MNC...] separated by spaces: where eir lists routes notifications and exceptions" },
+	{ "eir", "check", CONF_CHOICE, FIELD(eir_check), "on", 0, 0, on_off_choices,
+	  "idregd answers the real-time IMEI check (eir/v1/imei) from the register held in memory" },
 	{ "eir", "max_null_permille", CONF_INT, FIELD(eir_max_null), "50", 0, 1000, NULL,
 	  "operator file refused above this share (per mille) of empty IMEIs, IMSIs or MSISDNs" },
 	{ "eir", "max_non_numeric_permille", CONF_INT, FIELD(eir_max_non_numeric), "10", 0, 1000, NULL,
@@ -182,6 +187,22 @@ static const struct conf_key config_keys[] = {
 	  confusables_choices, "a label whose skeleton is a held name's: refuse, flag or allow" },
 	{ "idn", "restriction_level", CONF_CHOICE, FIELD(idn_restriction_level), "highly-restrictive",
 	  0, 0, restriction_choices, "loosest UTS #39 restriction level a label may have" },
+	{ "alloc", "registry", CONF_STRING, FIELD(alloc_registry), "local", 1, 31, NULL,
+	  "this registry's name in its allocations' records (not an imported registry's)" },
+	{ "alloc", "cc", CONF_STRING, FIELD(alloc_cc), "", 0, 2, NULL,
+	  "economy code (ISO 3166 alpha-2) of this registry's allocations; empty: none" },
+	{ "alloc", "ipv4_shortest_prefix", CONF_INT, FIELD(alloc_ipv4_shortest), "16", 1, 32, NULL,
+	  "largest IPv4 allocation, as a prefix length" },
+	{ "alloc", "ipv4_longest_prefix", CONF_INT, FIELD(alloc_ipv4_longest), "24", 1, 32, NULL,
+	  "smallest IPv4 allocation, as a prefix length" },
+	{ "alloc", "ipv6_shortest_prefix", CONF_INT, FIELD(alloc_ipv6_shortest), "24", 1, 128, NULL,
+	  "largest IPv6 allocation, as a prefix length" },
+	{ "alloc", "ipv6_longest_prefix", CONF_INT, FIELD(alloc_ipv6_longest), "48", 1, 128, NULL,
+	  "smallest IPv6 allocation, as a prefix length" },
+	{ "alloc", "asn_max_count", CONF_INT, FIELD(alloc_asn_max), "4", 1, 65536, NULL,
+	  "most AS numbers one request may get" },
+	{ "stats", "economies", CONF_STRING, FIELD(stats_economies), "../shared/data/economies", 1, 0,
+	  NULL, "directory of the economy data (country-codes.csv, population.csv) for the statistics" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

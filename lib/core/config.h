@@ -43,6 +43,8 @@ struct idreg_config {
 	char *eir_home_mccs;       /* [eir] home_mccs */
 	char *eir_home_cc;         /* [eir] home_cc */
 	char *eir_mnc3_mccs;       /* [eir] mnc3_mccs */
+	char *eir_operators;       /* [eir] operators */
+	char *eir_check;           /* [eir] check */
 	long eir_max_null;         /* [eir] max_null_permille */
 	long eir_max_non_numeric;  /* [eir] max_non_numeric_permille */
 	long eir_max_too_long;     /* [eir] max_too_long_permille */
@@ -84,6 +86,14 @@ struct idreg_config {
 	char *idn_restriction_level; /* [idn] restriction_level */
 	struct idreg_config_zone_key *idn_zone_keys; /* [idn.ZONE] sections, in file order */
 	size_t idn_zone_key_count;
+	char *alloc_registry;      /* [alloc] registry */
+	char *alloc_cc;            /* [alloc] cc */
+	long alloc_ipv4_shortest;  /* [alloc] ipv4_shortest_prefix */
+	long alloc_ipv4_longest;   /* [alloc] ipv4_longest_prefix */
+	long alloc_ipv6_shortest;  /* [alloc] ipv6_shortest_prefix */
+	long alloc_ipv6_longest;   /* [alloc] ipv6_longest_prefix */
+	long alloc_asn_max;        /* [alloc] asn_max_count */
+	char *stats_economies;     /* [stats] economies */
 };
 
 /** Fill @cfg with every key's default. */

@@ -28,7 +28,8 @@
 	X(ESCHEMA, "unsupported store schema version")                       \
 	X(ESTALE, "older than the data already held")                        \
 	X(EMISMATCH, "counts do not match")                                  \
-	X(ECONFIG, "invalid configuration")
+	X(ECONFIG, "invalid configuration")                                  \
+	X(EREFUSED, "refused by the registry's policy")
 
 #define IDREG__ERROR_ENUM(name, msg) IDREG_##name##_INDEX,
 enum idreg__error_index { IDREG_ERROR_LIST(IDREG__ERROR_ENUM) IDREG__ERROR_COUNT };

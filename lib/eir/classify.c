@@ -18,7 +18,6 @@
 
 #include "core/arena.h"
 #include "core/array.h"
-#include "core/date.h"
 #include "core/strmap.h"
 #include "eir/imei.h"
 #include "eir/segment.h"
@@ -198,7 +197,7 @@ static int64_t month_start(struct classify *c, unsigned month)
 		snprintf(date, sizeof(date), "%04u-%02u-01",
 			 (month + IDREG_EIR_MONTH_BASE) / 12 % 10000,
 			 (month + IDREG_EIR_MONTH_BASE) % 12 + 1);
-		c->month_start[month] = idreg_date_days(date);
+		c->month_start[month] = idreg_eir_date_days(date);
 	}
 	return c->month_start[month];
 }
@@ -419,7 +418,7 @@ static idreg_err take_list_entry(void *ctx, const struct idreg_eir_list_entry *e
 		return IDREG_OK; /* the import keeps only normalized IMEIs */
 	}
 	if (lr->which == LIST_STOLEN) {
-		item.day = idreg_date_days(e->date);
+		item.day = idreg_eir_date_days(e->date);
 	}
 	if (idreg_array_reserve(&c->lists[lr->which], &c->cap_list[lr->which], c->n_list[lr->which],
 				sizeof(struct listed), 256) != IDREG_OK) {
@@ -1011,7 +1010,7 @@ static idreg_err record(struct classify *c, struct idreg_store *store,
 	}
 	char block[IDREG_EIR_CONDITION_COUNT][11];
 	for (int k = 0; k < IDREG_EIR_CONDITION_COUNT; k++) {
-		idreg_date_text(c->day + o->rule[k].grace_days, block[k]);
+		idreg_eir_date_text(c->day + o->rule[k].grace_days, block[k]);
 	}
 	for (size_t i = 0; i < c->n_found && err == IDREG_OK; i++) {
 		const struct matched *m = &c->found[i];
@@ -1115,7 +1114,7 @@ idreg_err idreg_eir_classify(struct idreg_store *store,
 			     struct idreg_eir_classify_report *report, struct idreg_diag *diag)
 {
 	memset(report, 0, sizeof(*report));
-	int64_t day = idreg_date_days(opts->date);
+	int64_t day = idreg_eir_date_days(opts->date);
 	idreg_err err = check_options(opts, day, diag);
 	if (err != IDREG_OK) {
 		return err;

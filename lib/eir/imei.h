@@ -90,4 +90,10 @@ bool idreg_msisdn_parse(const char *raw, size_t len, char out[IDREG_MSISDN_MAX +
  */
 bool idreg_digits_start_listed(const char *digits, const char *list);
 
+/** Days since 1970-01-01 of a valid date YYYY-MM-DD (the EIR files' dates), or -1. */
+int64_t idreg_eir_date_days(const char *s);
+
+/** The date of day number @days (since 1970-01-01) as YYYY-MM-DD. */
+void idreg_eir_date_text(int64_t days, char out[11]);
+
 #endif

@@ -14,7 +14,6 @@
 
 #include "core/arena.h"
 #include "core/array.h"
-#include "core/date.h"
 #include "core/file.h"
 #include "core/strmap.h"
 #include "eir/segment.h"
@@ -122,7 +121,7 @@ static const char *field(const struct reader *r, int which)
 static idreg_err read_date(struct reader *r, int which, const char *what, int64_t *days)
 {
 	const char *text = field(r, which);
-	*days = idreg_date_days(text);
+	*days = idreg_eir_date_days(text);
 	return *days < 0 ? line_error(r, "%s '%s' is not a date YYYY-MM-DD", what, text) : IDREG_OK;
 }
 
@@ -634,7 +633,7 @@ static idreg_err import_entries(struct reader *r, struct idreg_store *store,
 	return err;
 }
 
-static bool operator_name_ok(const char *name)
+bool idreg_eir_operator_name_ok(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 	if (n == 0 || n > IDREG_EIR_MAX_OPERATOR) {
@@ -670,7 +669,7 @@ idreg_err idreg_eir_import_data(struct idreg_store *store, const char *name, con
 				struct idreg_eir_report *report, struct idreg_diag *diag)
 {
 	memset(report, 0, sizeof(*report));
-	if (opts->kind == IDREG_EIR_OPERATOR && !operator_name_ok(opts->operator_name)) {
+	if (opts->kind == IDREG_EIR_OPERATOR && !idreg_eir_operator_name_ok(opts->operator_name)) {
 		return idreg_diag_set(diag, IDREG_EINVAL,
 				      "an operator file needs the operator's name: 1 to 32 letters, "
 				      "digits, '_' or '-'");

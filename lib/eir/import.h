@@ -38,6 +38,9 @@ enum idreg_eir_kind { IDREG_EIR_KIND_LIST(IDREG__EIR_KIND_ENUM) IDREG_EIR_KIND_C
 /** The kind named @name ("operator", "tac", "stolen", ...); false if none. */
 bool idreg_eir_kind_parse(const char *name, enum idreg_eir_kind *out);
 
+/** Is @name an operator's name: 1 to IDREG_EIR_MAX_OPERATOR letters, digits, '_' or '-'? */
+bool idreg_eir_operator_name_ok(const char *name);
+
 /** Thresholds and the home country (the [eir] configuration). */
 struct idreg_eir_import_options {
 	enum idreg_eir_kind kind;

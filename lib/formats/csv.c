@@ -1,5 +1,5 @@
 /*
- * The bounded CSV reader; see csv.h.
+ * The bounded CSV reader and the writer; see csv.h.
  */
 #include "formats/csv.h"
 
@@ -106,4 +106,32 @@ int idreg_csv_column(const struct idreg_csv_row *row, const char *name)
 		}
 	}
 	return -1;
+}
+
+bool idreg_csv_write_row(FILE *out, const char *const *fields, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		const char *f = fields[i];
+		if (i > 0 && putc(',', out) == EOF) {
+			return false;
+		}
+		if (strpbrk(f, ",\"\r\n") == NULL) {
+			if (fputs(f, out) == EOF) {
+				return false;
+			}
+			continue;
+		}
+		if (putc('"', out) == EOF) {
+			return false;
+		}
+		for (const char *p = f; *p; p++) {
+			if ((*p == '"' && putc('"', out) == EOF) || putc(*p, out) == EOF) {
+				return false;
+			}
+		}
+		if (putc('"', out) == EOF) {
+			return false;
+		}
+	}
+	return putc('\n', out) != EOF;
 }

@@ -4,13 +4,14 @@
  * line ends; a UTF-8 byte order mark at the start is skipped.  A row has at
  * most IDREG_CSV_MAX_FIELDS fields and IDREG_CSV_MAX_ROW bytes of text, and
  * no NUL byte (a field is a C string); what breaks the format or the limits
- * fails with "NAME: line N: reason".
+ * fails with "NAME: line N: reason".  The writer quotes what needs it.
  */
 #ifndef IDREG_FORMATS_CSV_H
 #define IDREG_FORMATS_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -45,5 +46,13 @@ idreg_err idreg_csv_next(struct idreg_csv_reader *r, struct idreg_csv_row *row, 
 
 /** The index of the field equal to @name in @row (a header row), or -1. */
 int idreg_csv_column(const struct idreg_csv_row *row, const char *name);
+
+/**
+ * Write @count fields as one row to @out, LF-terminated: a field holding a
+ * comma, a double quote, CR or LF goes in double quotes, its quotes
+ * doubled (RFC 4180), so that the reader gives the fields back.  false on
+ * a write error (errno says which).
+ */
+bool idreg_csv_write_row(FILE *out, const char *const *fields, size_t count);
 
 #endif

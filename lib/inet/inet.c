@@ -418,3 +418,31 @@ void idreg_range_format(enum idreg_restype type, idreg_u128 first, idreg_u128 la
 	idreg_ip_format(&b, tb, sizeof(tb));
 	snprintf(out, size, "%s - %s", ta, tb);
 }
+
+void idreg_format_u128(idreg_u128 v, char *out, size_t size)
+{
+	char digits[40];
+	size_t n = 0;
+	do {
+		digits[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v != 0);
+	size_t k = 0;
+	while (n > 0 && k + 1 < size) {
+		out[k++] = digits[--n];
+	}
+	if (size > 0) {
+		out[k] = '\0';
+	}
+}
+
+void idreg_block_format(enum idreg_restype type, idreg_u128 first, idreg_u128 last, char *out,
+			size_t size)
+{
+	struct idreg_prefix p[2];
+	if (type != IDREG_RES_ASN && idreg_range_to_prefixes(type, first, last, p, 2) == 1) {
+		idreg_prefix_format(&p[0], out, size);
+	} else {
+		idreg_range_format(type, first, last, out, size);
+	}
+}

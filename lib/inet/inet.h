@@ -77,6 +77,9 @@ idreg_err idreg_asn_parse(const char *s, size_t len, uint32_t *out);
 /** Parse a decimal integer of at most 39 digits into @out; false on anything else. */
 bool idreg_parse_u128(const char *s, size_t len, idreg_u128 *out);
 
+/** Write @v in decimal into @out of @size bytes (40 hold any value). */
+void idreg_format_u128(idreg_u128 v, char *out, size_t size);
+
 /** What a lookup asks about: one resource kind and a closed range of it. */
 struct idreg_resource_query {
 	enum idreg_restype type;
@@ -93,6 +96,10 @@ idreg_err idreg_resource_query_parse(const char *s, size_t len, struct idreg_res
 
 /** Write a range of @type as text: "1.0.0.0 - 1.0.0.255", "AS1-AS5", "AS7". */
 void idreg_range_format(enum idreg_restype type, idreg_u128 first, idreg_u128 last, char *out,
+			size_t size);
+
+/** A block as one prefix when it is one ("192.0.2.0/24"), else as idreg_range_format does. */
+void idreg_block_format(enum idreg_restype type, idreg_u128 first, idreg_u128 last, char *out,
 			size_t size);
 
 #endif

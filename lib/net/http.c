@@ -13,6 +13,7 @@
 #include <http_parser.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define INPUT_BYTES (16 * 1024)
@@ -20,6 +21,8 @@
 #define MAX_HEADER_LINES 100
 /* Per-connection buffers larger than this are given back after a request. */
 #define KEEP_BYTES (64 * 1024)
+/* An If-None-Match value longer than this is not kept: the answer is then whole. */
+#define IF_NONE_MATCH_MAX 256
 
 struct http_state {
 	http_parser parser;
@@ -31,6 +34,10 @@ struct http_state {
 	size_t header_bytes;
 	size_t header_lines;
 	bool in_value;             /* the last header callback was for a value */
+	char field[16];            /* the current header's name, as far as it fits */
+	size_t field_len;
+	char if_none_match[IF_NONE_MATCH_MAX]; /* "" when absent or too long */
+	size_t if_none_match_len;  /* > IF_NONE_MATCH_MAX - 1: too long, dropped */
 	int refused;               /* a limit's status, set by a callback */
 	const char *refused_reason;
 };
@@ -213,13 +220,22 @@ static void answer(struct http_state *st, const struct idreg_http_request *req, 
 		append_number(out, resp.retry_after);
 		idreg_buf_append(out, "\r\n", 2);
 	}
+	for (size_t i = 0; i < resp.header_count && i < IDREG_HTTP_MAX_HEADERS; i++) {
+		append_header(out, resp.headers[i].name, resp.headers[i].value);
+	}
 	if (conn->close_after_write) {
 		append_header(out, "Connection", "close");
 	}
-	idreg_buf_puts(out, "Content-Length: ");
-	append_number(out, st->answer.len);
-	idreg_buf_append(out, "\r\n\r\n", 4);
-	if (!req->head) {
+	/* RFC 9110 section 15.4.5: a 304 has no content, and its
+	 * Content-Length could only be the 200's. */
+	bool not_modified = resp.status == 304;
+	if (!not_modified) {
+		idreg_buf_puts(out, "Content-Length: ");
+		append_number(out, st->answer.len);
+		idreg_buf_append(out, "\r\n", 2);
+	}
+	idreg_buf_append(out, "\r\n", 2);
+	if (!req->head && !not_modified) {
 		idreg_buf_append(out, st->answer.data, st->answer.len);
 	}
 	if (st->answer.cap > KEEP_BYTES) {
@@ -237,7 +253,8 @@ static void refuse(struct http_state *st, int status, const char *reason)
 		method = http_method_str((enum http_method)st->parser.method);
 	}
 	struct idreg_http_request req = { .method = method, .path = "", .body = "",
-					  .client = st->conn->peer, .error_status = status,
+					  .client = st->conn->peer, .if_none_match = "",
+					  .error_status = status,
 					  .error_reason = reason,
 					  .head = strcmp(method, "HEAD") == 0 };
 	answer(st, &req, false);
@@ -265,6 +282,9 @@ static int on_message_begin(http_parser *p)
 	st->header_bytes = 0;
 	st->header_lines = 0;
 	st->in_value = false;
+	st->field_len = 0;
+	st->if_none_match_len = 0;
+	st->if_none_match[0] = '\0';
 	st->conn->midway = true;
 	return 0;
 }
@@ -297,13 +317,39 @@ static int count_header_bytes(struct http_state *st, size_t len, bool value)
 
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
-	return count_header_bytes(state_of(p), len, false);
+	struct http_state *st = state_of(p);
+	if (st->in_value) {
+		st->field_len = 0; /* a new header begins */
+	}
+	/* Names arrive in pieces; only as much as the longest kept name is kept. */
+	for (size_t i = 0; i < len; i++, st->field_len++) {
+		if (st->field_len < sizeof(st->field)) {
+			st->field[st->field_len] = at[i];
+		}
+	}
+	return count_header_bytes(st, len, false);
+}
+
+static bool field_is(const struct http_state *st, const char *name)
+{
+	size_t n = strlen(name);
+	return st->field_len == n && strncasecmp(st->field, name, n) == 0;
 }
 
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
-	(void)at;
-	return count_header_bytes(state_of(p), len, true);
+	struct http_state *st = state_of(p);
+	if (field_is(st, "If-None-Match")) {
+		size_t room = sizeof(st->if_none_match) - 1;
+		if (st->if_none_match_len + len <= room) {
+			memcpy(st->if_none_match + st->if_none_match_len, at, len);
+			st->if_none_match[st->if_none_match_len + len] = '\0';
+		} else {
+			st->if_none_match[0] = '\0';
+		}
+		st->if_none_match_len += len;
+	}
+	return count_header_bytes(st, len, true);
 }
 
 static int on_headers_complete(http_parser *p)
@@ -343,6 +389,7 @@ static int on_message_complete(http_parser *p)
 		.method = method, .head = p->method == HTTP_HEAD, .path = t.path,
 		.args = t.args, .arg_count = t.arg_count, .body = st->body.data ? st->body.data : "",
 		.body_len = st->body.len, .client = st->conn->peer,
+		.if_none_match = st->if_none_match_len < sizeof(st->if_none_match) ? st->if_none_match : "",
 	};
 	answer(st, &req, http_should_keep_alive(p) != 0);
 	if (st->body.cap > KEEP_BYTES) {

@@ -34,9 +34,18 @@ struct idreg_http_request {
 	const char *body;     /* NUL-terminated */
 	size_t body_len;
 	struct idreg_ip client;
+	const char *if_none_match; /* the If-None-Match header (RFC 9110), "" when absent */
 	int error_status;     /* nonzero: refused by the HTTP layer with this status */
 	const char *error_reason;
 };
+
+/* A header of the answer beyond those the HTTP layer writes itself. */
+struct idreg_http_header {
+	const char *name;
+	const char *value;
+};
+
+#define IDREG_HTTP_MAX_HEADERS 8
 
 struct idreg_http_response {
 	int status;
@@ -44,6 +53,8 @@ struct idreg_http_response {
 	bool cors;            /* Access-Control-Allow-Origin: * */
 	unsigned retry_after; /* seconds for Retry-After; 0: none */
 	const char *allow;    /* the Allow header (405), or NULL */
+	struct idreg_http_header headers[IDREG_HTTP_MAX_HEADERS]; /* more headers, as many as */
+	size_t header_count;  /* the handler sets; a 304 goes without body or Content-Length */
 	struct idreg_buf *body; /* empty; the handler writes the body here */
 };
 

@@ -17,6 +17,8 @@
 #include "core/jsonw.h"
 #include "core/strmap.h"
 #include "stats/equity.h"
+#include "stats/report_html.h"
+#include "stats/stats_int.h"
 
 const char *const idreg_stats_by_names[IDREG_STATS_BY_COUNT] = {
 	"economy", "rir", "region", "subregion", "group",
@@ -24,40 +26,8 @@ const char *const idreg_stats_by_names[IDREG_STATS_BY_COUNT] = {
 const char *const idreg_stats_table_names[IDREG_STATS_TABLE_COUNT] = {
 	"figures", "series", "equity", "lorenz", "unknown",
 };
-const char *const idreg_stats_format_names[IDREG_STATS_FORMAT_COUNT] = { "csv", "json" };
-
-enum { RES_IPV4, RES_IPV6, RES_ASN, RES_COUNT };
-static const char *const res_names[RES_COUNT] = { "ipv4", "ipv6", "asn" };
-
-/* One held record, reduced to what the figures need. */
-struct entry {
-	idreg_u128 amount;  /* addresses, or AS numbers */
-	uint32_t holder;    /* 1 + index of (registry, opaque id); 0 when the record has none */
-	uint16_t slot;      /* economy slot: the economies, then the codes that are none */
-	uint8_t registry;
-	uint8_t res;
-	int16_t year;       /* 0 when undated */
-};
-
-struct file_note {
-	const char *path, *registry, *serial;
-	size_t held, not_held;
-};
-
-struct idreg_stats {
-	const struct idreg_economies *econ;
-	struct idreg_arena arena;
-	struct entry *entries;
-	size_t count, capacity;
-	const char *registries[IDREG_STATS_MAX_REGISTRIES];
-	size_t registry_count;
-	const char *unknown[IDREG_STATS_MAX_UNKNOWN_CODES];
-	size_t unknown_count;
-	struct idreg_strmap holders;
-	size_t holder_count;
-	struct file_note *files;
-	size_t file_count, file_capacity;
-};
+const char *const idreg_stats_format_names[IDREG_STATS_FORMAT_COUNT] = { "csv", "json", "html" };
+const char *const idreg_stats_lang_names[IDREG_STATS_LANG_COUNT] = { "en", "zh" };
 
 idreg_err idreg_stats_new(const struct idreg_economies *economies, struct idreg_stats **out)
 {
@@ -117,76 +87,122 @@ static idreg_err holder_of(struct idreg_stats *s, const char *registry, const ch
 	return err;
 }
 
-idreg_err idreg_stats_add_file(struct idreg_stats *s, const struct idreg_rir_file *file,
-			       struct idreg_diag *diag)
+/* A new note for held records from @path; NULL when memory is out. */
+static struct file_note *note_new(struct idreg_stats *s, const char *path, const char *registry,
+				  const char *serial)
 {
-	idreg_err err = idreg_array_reserve(&s->files, &s->file_capacity, s->file_count,
-					    sizeof(*s->files), 8);
-	if (err != IDREG_OK) {
-		return idreg_diag_set(diag, err, "%s: out of memory", file->path);
+	if (idreg_array_reserve(&s->files, &s->file_capacity, s->file_count, sizeof(*s->files), 8) !=
+	    IDREG_OK) {
+		return NULL;
 	}
-	struct file_note *note = &s->files[s->file_count++];
+	struct file_note *note = &s->files[s->file_count];
 	*note = (struct file_note){
-		.path = idreg_arena_strndup(&s->arena, file->path, strlen(file->path)),
-		.registry = idreg_arena_strndup(&s->arena, file->header.registry,
-						strlen(file->header.registry)),
-		.serial = idreg_arena_strndup(&s->arena, file->header.serial,
-					      strlen(file->header.serial)),
+		.path = idreg_arena_strndup(&s->arena, path, strlen(path)),
+		.registry = idreg_arena_strndup(&s->arena, registry, strlen(registry)),
+		.serial = idreg_arena_strndup(&s->arena, serial, strlen(serial)),
 	};
 	if (note->path == NULL || note->registry == NULL || note->serial == NULL) {
-		return idreg_diag_set(diag, IDREG_ENOMEM, "%s: out of memory", file->path);
+		return NULL;
 	}
-	while (err == IDREG_OK && s->capacity < s->count + file->count) {
+	s->file_count++;
+	return note;
+}
+
+/* Room for @more entries. */
+static idreg_err reserve_entries(struct idreg_stats *s, size_t more)
+{
+	idreg_err err = IDREG_OK;
+	while (err == IDREG_OK && s->capacity < s->count + more) {
 		err = idreg_array_reserve(&s->entries, &s->capacity, s->capacity, sizeof(*s->entries),
 					  1024);
 	}
-	if (err != IDREG_OK) {
-		return idreg_diag_set(diag, err, "%s: out of memory", file->path);
+	return err;
+}
+
+/* Count record @r from @where (room for its entry reserved). */
+static idreg_err add_record(struct idreg_stats *s, struct file_note *note,
+			    const struct idreg_numres *r, const char *where, struct idreg_diag *diag)
+{
+	if (r->status != IDREG_STATUS_ALLOCATED && r->status != IDREG_STATUS_ASSIGNED) {
+		note->not_held++;
+		return IDREG_OK;
 	}
-	for (size_t i = 0; i < file->count; i++) {
-		const struct idreg_numres *r = &file->records[i];
-		if (r->status != IDREG_STATUS_ALLOCATED && r->status != IDREG_STATUS_ASSIGNED) {
-			note->not_held++;
-			continue;
+	note->held++;
+	struct entry *e = &s->entries[s->count++];
+	e->amount = r->last - r->first + 1;
+	e->res = r->type == IDREG_RES_IPV4 ? RES_IPV4 : r->type == IDREG_RES_IPV6 ? RES_IPV6 : RES_ASN;
+	e->year = (int16_t)(r->date > 0 ? r->date / 10000 : 0);
+	const struct idreg_economy *economy = idreg_economy_find(s->econ, r->cc);
+	int slot = economy ? (int)(economy - s->econ->items) : -1;
+	if (slot < 0) {
+		int code = intern(&s->arena, s->unknown, &s->unknown_count,
+				  IDREG_STATS_MAX_UNKNOWN_CODES, r->cc);
+		if (code < 0) {
+			return idreg_diag_set(diag, IDREG_ETOOBIG,
+					      "%s: line %u: more than %d economy codes that are not economies",
+					      where, r->line, IDREG_STATS_MAX_UNKNOWN_CODES);
 		}
-		note->held++;
-		struct entry *e = &s->entries[s->count++];
-		e->amount = r->last - r->first + 1;
-		e->res = r->type == IDREG_RES_IPV4 ? RES_IPV4 : r->type == IDREG_RES_IPV6 ? RES_IPV6 : RES_ASN;
-		e->year = (int16_t)(r->date > 0 ? r->date / 10000 : 0);
-		const struct idreg_economy *economy = idreg_economy_find(s->econ, r->cc);
-		int slot = economy ? (int)(economy - s->econ->items) : -1;
-		if (slot < 0) {
-			int code = intern(&s->arena, s->unknown, &s->unknown_count,
-					  IDREG_STATS_MAX_UNKNOWN_CODES, r->cc);
-			if (code < 0) {
-				return idreg_diag_set(diag, IDREG_ETOOBIG,
-						      "%s: line %u: more than %d economy codes that are not economies",
-						      file->path, r->line, IDREG_STATS_MAX_UNKNOWN_CODES);
-			}
-			slot = (int)s->econ->count + code;
-		}
-		e->slot = (uint16_t)slot;
-		int registry = intern(&s->arena, s->registries, &s->registry_count,
-				      IDREG_STATS_MAX_REGISTRIES, r->registry);
-		if (registry < 0) {
-			return idreg_diag_set(diag, IDREG_ETOOBIG, "%s: line %u: more than %d registries",
-					      file->path, r->line, IDREG_STATS_MAX_REGISTRIES);
-		}
-		e->registry = (uint8_t)registry;
-		e->holder = 0;
-		if (r->opaque_id != NULL && r->opaque_id[0] != '\0' &&
-		    (err = holder_of(s, r->registry, r->opaque_id, &e->holder)) != IDREG_OK) {
-			return idreg_diag_set(diag, err, "%s: line %u: too many holders", file->path,
-					      r->line);
-		}
+		slot = (int)s->econ->count + code;
+	}
+	e->slot = (uint16_t)slot;
+	int registry = intern(&s->arena, s->registries, &s->registry_count,
+			      IDREG_STATS_MAX_REGISTRIES, r->registry);
+	if (registry < 0) {
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "%s: line %u: more than %d registries",
+				      where, r->line, IDREG_STATS_MAX_REGISTRIES);
+	}
+	e->registry = (uint8_t)registry;
+	e->holder = 0;
+	idreg_err err;
+	if (r->opaque_id != NULL && r->opaque_id[0] != '\0' &&
+	    (err = holder_of(s, r->registry, r->opaque_id, &e->holder)) != IDREG_OK) {
+		return idreg_diag_set(diag, err, "%s: line %u: too many holders", where, r->line);
 	}
 	return IDREG_OK;
 }
 
-bool idreg_stats_counts(const struct idreg_rir_header *header)
+idreg_err idreg_stats_add_file(struct idreg_stats *s, const struct idreg_rir_file *file,
+			       struct idreg_diag *diag)
 {
-	return strcmp(header->registry, "iana") != 0;
+	struct file_note *note = note_new(s, file->path, file->header.registry, file->header.serial);
+	if (note == NULL || reserve_entries(s, file->count) != IDREG_OK) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "%s: out of memory", file->path);
+	}
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < file->count && err == IDREG_OK; i++) {
+		err = add_record(s, note, &file->records[i], file->path, diag);
+	}
+	return err;
+}
+
+idreg_err idreg_stats_add_numindex(struct idreg_stats *s, const struct idreg_numindex *ix,
+				   struct idreg_diag *diag)
+{
+	if (reserve_entries(s, ix->count) != IDREG_OK) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "store: out of memory");
+	}
+	size_t first_note = s->file_count;
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < ix->count && err == IDREG_OK; i++) {
+		const char *source = ix->meta[i].source ? ix->meta[i].source : "";
+		if (!idreg_stats_counts(source)) {
+			continue;
+		}
+		size_t n = first_note;
+		while (n < s->file_count && strcmp(s->files[n].registry, source) != 0) {
+			n++;
+		}
+		if (n == s->file_count && note_new(s, "", source, "") == NULL) {
+			return idreg_diag_set(diag, IDREG_ENOMEM, "store: out of memory");
+		}
+		err = add_record(s, &s->files[n], &ix->records[i], "store", diag);
+	}
+	return err;
+}
+
+bool idreg_stats_counts(const char *registry)
+{
+	return strcmp(registry, "iana") != 0;
 }
 
 size_t idreg_stats_unknown_summary(const struct idreg_stats *s, char *text, size_t size)
@@ -210,11 +226,6 @@ size_t idreg_stats_unknown_summary(const struct idreg_stats *s, char *text, size
 
 /* ---- grouping ---- */
 
-struct amounts {
-	uint64_t records, undated;
-	idreg_u128 res[RES_COUNT];
-};
-
 static void add_entry(struct amounts *a, const struct entry *e)
 {
 	a->records++;
@@ -231,45 +242,11 @@ static void add_amounts(struct amounts *a, const struct amounts *b)
 	}
 }
 
-struct group {
-	const char *key;
-	const struct idreg_economy *economy; /* --by economy */
-	bool not_economies;                  /* the codes that are no economy */
-	struct amounts total, covered;       /* covered: of economies whose population is known */
-	double population;                   /* NAN when not meaningful */
-	size_t economies, economies_v6;
-	size_t holders, holders_v6;
-	bool has_holders;
-	double hhi[RES_COUNT];               /* --by economy; NAN when no holder ids */
-};
-
-/* The figures of one request, computed from the entries. */
-struct view {
-	const struct idreg_stats *s;
-	const struct idreg_stats_request *req;
-	int year;
-	size_t slots;                /* economies + unknown codes */
-	struct group *groups;
-	size_t group_count;          /* the last is the world */
-	const char **names;          /* region/sub-region names, --by region|subregion */
-	size_t name_count;
-	const char **regions;        /* region names, for the Theil split */
-	size_t region_count;
-	int *slot_region;            /* per known slot: index in regions */
-	struct amounts *slot_total;  /* per slot */
-	uint8_t *member;             /* [group][slot]: 1 member, 2 with IPv6 */
-	int first_year, last_year;   /* of dated entries; first_year 0 when none */
-	struct amounts *by_year;     /* [group][year - first_year], new that year */
-	int16_t *first_v6_year;      /* [group][slot] */
-	struct idreg_arena *arena;
-};
-
 enum { MEMBER = 1, WITH_V6 = 2 };
-static const char *const dev_groups[] = { "LDC", "LLDC", "SIDS", "other" };
-#define NOT_ECONOMIES "(not an economy)"
-#define NO_REGION "(none)"
+const char *const idreg_stats_dev_groups[4] = { "LDC", "LLDC", "SIDS", "other" };
+const char *const idreg_stats_res_names[RES_COUNT] = { "ipv4", "ipv6", "asn" };
 
-static const char *region_name(const struct view *v, const struct idreg_economy *e)
+static const char *region_name(const struct idreg_stats_view *v, const struct idreg_economy *e)
 {
 	const char *name = v->req->by == IDREG_STATS_BY_SUBREGION ? e->subregion : e->region;
 	return name[0] ? name : NO_REGION;
@@ -281,7 +258,7 @@ static int name_order(const void *a, const void *b)
 }
 
 /* The distinct names of @pick over the economies, sorted, into @names. */
-static size_t collect_names(const struct view *v, const char *(*pick)(const struct idreg_economy *),
+static size_t collect_names(const struct idreg_stats_view *v, const char *(*pick)(const struct idreg_economy *),
 			    const char **names)
 {
 	size_t count = 0;
@@ -317,7 +294,7 @@ static size_t name_index(const char **names, size_t count, const char *name)
 }
 
 /* The groups (besides the world) of economy slot @slot; at most 4. */
-static size_t slot_groups(const struct view *v, size_t slot, size_t *ids)
+static size_t slot_groups(const struct idreg_stats_view *v, size_t slot, size_t *ids)
 {
 	size_t known = v->s->econ->count;
 	enum idreg_stats_by by = v->req->by;
@@ -352,7 +329,7 @@ static size_t slot_groups(const struct view *v, size_t slot, size_t *ids)
 }
 
 /* The groups of entry @e, the world last. */
-static size_t entry_groups(const struct view *v, const struct entry *e, size_t *ids)
+static size_t entry_groups(const struct idreg_stats_view *v, const struct entry *e, size_t *ids)
 {
 	size_t n = v->req->by == IDREG_STATS_BY_RIR ? (ids[0] = e->registry, 1)
 						    : slot_groups(v, e->slot, ids);
@@ -360,7 +337,7 @@ static size_t entry_groups(const struct view *v, const struct entry *e, size_t *
 	return n;
 }
 
-static idreg_err make_groups(struct view *v)
+static idreg_err make_groups(struct idreg_stats_view *v)
 {
 	const struct idreg_stats *s = v->s;
 	size_t known = s->econ->count;
@@ -412,7 +389,7 @@ static idreg_err make_groups(struct view *v)
 			break;
 		default:
 			grp->not_economies = g == count - 1;
-			grp->key = grp->not_economies ? NOT_ECONOMIES : dev_groups[g];
+			grp->key = grp->not_economies ? NOT_ECONOMIES : idreg_stats_dev_groups[g];
 			break;
 		}
 	}
@@ -448,7 +425,7 @@ static int holder_mark_order(const void *a, const void *b)
 	return x->holder < y->holder ? -1 : x->holder > y->holder;
 }
 
-static idreg_err count_holders(struct view *v)
+static idreg_err count_holders(struct idreg_stats_view *v)
 {
 	const struct idreg_stats *s = v->s;
 	size_t marks_count = 0;
@@ -503,7 +480,7 @@ static int holder_amount_order(const void *a, const void *b)
 	return x->holder < y->holder ? -1 : x->holder > y->holder;
 }
 
-static idreg_err holder_concentration(struct view *v)
+static idreg_err holder_concentration(struct idreg_stats_view *v)
 {
 	const struct idreg_stats *s = v->s;
 	for (size_t g = 0; g < v->group_count; g++) {
@@ -549,7 +526,7 @@ static idreg_err holder_concentration(struct view *v)
 	return IDREG_OK;
 }
 
-static idreg_err compute(struct view *v)
+idreg_err idreg_stats_view_compute(struct idreg_stats_view *v)
 {
 	const struct idreg_stats *s = v->s;
 	idreg_err err = make_groups(v);
@@ -723,12 +700,12 @@ static void field_bool(struct rows *w, const char *name, bool value)
 }
 
 /* IPv6 addresses in units of a /@len. */
-static double ipv6_units(idreg_u128 addresses, int len)
+double idreg_stats_ipv6_units(idreg_u128 addresses, int len)
 {
 	return ldexp((double)addresses, -(128 - len));
 }
 
-static double ratio(double a, double b)
+double idreg_stats_ratio(double a, double b)
 {
 	return b > 0 ? a / b : NAN;
 }
@@ -738,12 +715,12 @@ static void amount_fields(struct rows *w, const struct amounts *a)
 	field_u64(w, "records", a->records);
 	field_u64(w, "undated_records", a->undated);
 	field_u64(w, "ipv4", (uint64_t)a->res[RES_IPV4]);
-	field_num(w, "ipv6_32", ipv6_units(a->res[RES_IPV6], 32));
-	field_num(w, "ipv6_48", ipv6_units(a->res[RES_IPV6], 48));
+	field_num(w, "ipv6_32", idreg_stats_ipv6_units(a->res[RES_IPV6], 32));
+	field_num(w, "ipv6_48", idreg_stats_ipv6_units(a->res[RES_IPV6], 48));
 	field_u64(w, "asn", (uint64_t)a->res[RES_ASN]);
 }
 
-static void write_figures(struct rows *w, const struct view *v)
+static void write_figures(struct rows *w, const struct idreg_stats_view *v)
 {
 	for (size_t g = 0; g < v->group_count; g++) {
 		const struct group *grp = &v->groups[g];
@@ -763,7 +740,7 @@ static void write_figures(struct rows *w, const struct view *v)
 		}
 		field_u64(w, "economies", grp->economies);
 		field_u64(w, "economies_with_ipv6", grp->economies_v6);
-		field_num(w, "economies_ipv6_share", ratio((double)grp->economies_v6, (double)grp->economies));
+		field_num(w, "economies_ipv6_share", idreg_stats_ratio((double)grp->economies_v6, (double)grp->economies));
 		amount_fields(w, &grp->total);
 		if (grp->has_holders) {
 			field_u64(w, "holders", grp->holders);
@@ -772,15 +749,15 @@ static void write_figures(struct rows *w, const struct view *v)
 			row_field(w, "holders", NULL, false);
 			row_field(w, "holders_with_ipv6", NULL, false);
 		}
-		field_num(w, "holders_ipv6_share", ratio((double)grp->holders_v6, (double)grp->holders));
-		field_num(w, "ipv6_48_per_ipv4_24", ratio(ipv6_units(grp->total.res[RES_IPV6], 48),
+		field_num(w, "holders_ipv6_share", idreg_stats_ratio((double)grp->holders_v6, (double)grp->holders));
+		field_num(w, "ipv6_48_per_ipv4_24", idreg_stats_ratio(idreg_stats_ipv6_units(grp->total.res[RES_IPV6], 48),
 							  (double)grp->total.res[RES_IPV4] / 256));
 		field_num(w, "population", grp->population);
-		field_num(w, "ipv4_per_capita", ratio((double)grp->covered.res[RES_IPV4], grp->population));
+		field_num(w, "ipv4_per_capita", idreg_stats_ratio((double)grp->covered.res[RES_IPV4], grp->population));
 		field_num(w, "ipv6_48_per_capita",
-			  ratio(ipv6_units(grp->covered.res[RES_IPV6], 48), grp->population));
+			  idreg_stats_ratio(idreg_stats_ipv6_units(grp->covered.res[RES_IPV6], 48), grp->population));
 		field_num(w, "asn_per_million",
-			  ratio((double)grp->covered.res[RES_ASN] * 1e6, grp->population));
+			  idreg_stats_ratio((double)grp->covered.res[RES_ASN] * 1e6, grp->population));
 		if (v->req->by == IDREG_STATS_BY_ECONOMY) {
 			field_num(w, "hhi_ipv4", grp->hhi[RES_IPV4]);
 			field_num(w, "hhi_ipv6", grp->hhi[RES_IPV6]);
@@ -790,7 +767,17 @@ static void write_figures(struct rows *w, const struct view *v)
 	}
 }
 
-static void write_series(struct rows *w, const struct view *v)
+size_t idreg_stats_economies_with_v6(const struct idreg_stats_view *v, size_t g, int year)
+{
+	size_t with_v6 = 0;
+	for (size_t slot = 0; slot < v->s->econ->count; slot++) {
+		int first = v->first_v6_year[g * v->slots + slot];
+		with_v6 += first != 0 && first <= year;
+	}
+	return with_v6;
+}
+
+static void write_series(struct rows *w, const struct idreg_stats_view *v)
 {
 	size_t years = v->first_year ? (size_t)(v->last_year - v->first_year + 1) : 0;
 	for (size_t g = 0; g < v->group_count; g++) {
@@ -798,20 +785,16 @@ static void write_series(struct rows *w, const struct view *v)
 		for (size_t y = 0; y < years; y++) {
 			const struct amounts *a = &v->by_year[g * years + y];
 			add_amounts(&sum, a);
-			size_t with_v6 = 0;
-			for (size_t slot = 0; slot < v->s->econ->count; slot++) {
-				int first = v->first_v6_year[g * v->slots + slot];
-				with_v6 += first != 0 && first <= v->first_year + (int)y;
-			}
+			size_t with_v6 = idreg_stats_economies_with_v6(v, g, v->first_year + (int)y);
 			row_begin(w);
 			field_str(w, idreg_stats_by_names[v->req->by], v->groups[g].key);
 			field_u64(w, "year", (uint64_t)v->first_year + y);
 			field_u64(w, "records_new", a->records);
 			field_u64(w, "ipv4_new", (uint64_t)a->res[RES_IPV4]);
-			field_num(w, "ipv6_48_new", ipv6_units(a->res[RES_IPV6], 48));
+			field_num(w, "ipv6_48_new", idreg_stats_ipv6_units(a->res[RES_IPV6], 48));
 			field_u64(w, "asn_new", (uint64_t)a->res[RES_ASN]);
 			field_u64(w, "ipv4_total", (uint64_t)sum.res[RES_IPV4]);
-			field_num(w, "ipv6_48_total", ipv6_units(sum.res[RES_IPV6], 48));
+			field_num(w, "ipv6_48_total", idreg_stats_ipv6_units(sum.res[RES_IPV6], 48));
 			field_u64(w, "asn_total", (uint64_t)sum.res[RES_ASN]);
 			field_u64(w, "economies_with_ipv6", with_v6);
 			row_end(w);
@@ -820,7 +803,7 @@ static void write_series(struct rows *w, const struct view *v)
 }
 
 /* Per economy: the amount of @res (IPv6 in /48s) and the weight (1, or population). */
-static idreg_err measure(const struct view *v, int res, bool per_capita, struct idreg_equity *out)
+idreg_err idreg_stats_measure(const struct idreg_stats_view *v, int res, bool per_capita, struct idreg_equity *out)
 {
 	size_t n = v->s->econ->count;
 	double *amount = idreg_arena_calloc(v->arena, n + 1, sizeof(double));
@@ -830,18 +813,18 @@ static idreg_err measure(const struct view *v, int res, bool per_capita, struct 
 	}
 	for (size_t i = 0; i < n; i++) {
 		idreg_u128 held = v->slot_total[i].res[res];
-		amount[i] = res == RES_IPV6 ? ipv6_units(held, 48) : (double)held;
+		amount[i] = res == RES_IPV6 ? idreg_stats_ipv6_units(held, 48) : (double)held;
 		weight[i] = per_capita ? idreg_economy_population(&v->s->econ->items[i], v->year) : 1;
 	}
 	return idreg_equity_measure(amount, weight, v->slot_region, n, v->region_count, v->arena, out);
 }
 
-static idreg_err write_equity(struct rows *w, const struct view *v, bool lorenz)
+static idreg_err write_equity(struct rows *w, const struct idreg_stats_view *v, bool lorenz)
 {
 	for (int res = 0; res < RES_COUNT; res++) {
 		for (int per_capita = 0; per_capita < 2; per_capita++) {
 			struct idreg_equity eq;
-			idreg_err err = measure(v, res, per_capita, &eq);
+			idreg_err err = idreg_stats_measure(v, res, per_capita, &eq);
 			if (err != IDREG_OK) {
 				return err;
 			}
@@ -850,7 +833,7 @@ static idreg_err write_equity(struct rows *w, const struct view *v, bool lorenz)
 				for (size_t k = 0; k <= eq.count; k++) {
 					const struct idreg_lorenz_point *p = &eq.lorenz[k];
 					row_begin(w);
-					field_str(w, "resource", res_names[res]);
+					field_str(w, "resource", idreg_stats_res_names[res]);
 					field_str(w, "basis", basis);
 					field_u64(w, "rank", k);
 					field_str(w, "economy",
@@ -862,7 +845,7 @@ static idreg_err write_equity(struct rows *w, const struct view *v, bool lorenz)
 				continue;
 			}
 			row_begin(w);
-			field_str(w, "resource", res_names[res]);
+			field_str(w, "resource", idreg_stats_res_names[res]);
 			field_str(w, "basis", basis);
 			field_u64(w, "economies", eq.count);
 			field_num(w, "gini", eq.gini);
@@ -875,19 +858,25 @@ static idreg_err write_equity(struct rows *w, const struct view *v, bool lorenz)
 	return IDREG_OK;
 }
 
-static void write_unknown(struct rows *w, const struct view *v)
+void idreg_stats_unknown_amounts(const struct idreg_stats *s, size_t code, size_t registry,
+				 struct amounts *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < s->count; i++) {
+		const struct entry *e = &s->entries[i];
+		if (e->slot == s->econ->count + code && e->registry == registry) {
+			add_entry(out, e);
+		}
+	}
+}
+
+static void write_unknown(struct rows *w, const struct idreg_stats_view *v)
 {
 	const struct idreg_stats *s = v->s;
-	size_t known = s->econ->count;
 	for (size_t c = 0; c < s->unknown_count; c++) {
 		for (size_t r = 0; r < s->registry_count; r++) {
-			struct amounts a = { 0 };
-			for (size_t i = 0; i < s->count; i++) {
-				const struct entry *e = &s->entries[i];
-				if (e->slot == known + c && e->registry == r) {
-					add_entry(&a, e);
-				}
-			}
+			struct amounts a;
+			idreg_stats_unknown_amounts(s, c, r, &a);
 			if (a.records == 0) {
 				continue;
 			}
@@ -900,7 +889,7 @@ static void write_unknown(struct rows *w, const struct view *v)
 	}
 }
 
-static idreg_err write_table(struct rows *w, const struct view *v, enum idreg_stats_table table)
+static idreg_err write_table(struct rows *w, const struct idreg_stats_view *v, enum idreg_stats_table table)
 {
 	switch (table) {
 	case IDREG_STATS_FIGURES: write_figures(w, v); return IDREG_OK;
@@ -909,6 +898,25 @@ static idreg_err write_table(struct rows *w, const struct view *v, enum idreg_st
 	case IDREG_STATS_LORENZ: return write_equity(w, v, true);
 	default: write_unknown(w, v); return IDREG_OK;
 	}
+}
+
+static idreg_err write_html(struct idreg_stats *s, const struct idreg_stats_request *req,
+			    FILE *out, struct idreg_diag *diag)
+{
+	struct idreg_buf page;
+	idreg_buf_init(&page, (size_t)1 << 30);
+	const struct idreg_stats_html_options opts = { .lang = req->lang };
+	struct idreg_stats_report *report = NULL;
+	idreg_err err = idreg_stats_report_new(s, req->year, &report, diag);
+	if (err == IDREG_OK) {
+		err = idreg_stats_report_write(report, &opts, &page, diag);
+	}
+	if (err == IDREG_OK && (fwrite(page.data, 1, page.len, out) != page.len || ferror(out))) {
+		err = idreg_diag_set(diag, IDREG_EIO, "statistics: write error");
+	}
+	idreg_stats_report_free(report);
+	idreg_buf_free(&page);
+	return err;
 }
 
 static void write_files(struct idreg_jsonw *json, const struct idreg_stats *s)
@@ -931,11 +939,14 @@ static void write_files(struct idreg_jsonw *json, const struct idreg_stats *s)
 idreg_err idreg_stats_write(struct idreg_stats *s, const struct idreg_stats_request *req,
 			    FILE *out, struct idreg_diag *diag)
 {
+	if (req->format == IDREG_STATS_HTML) {
+		return write_html(s, req, out, diag);
+	}
 	struct idreg_arena arena;
 	idreg_arena_init(&arena, 256 * 1024, 0);
-	struct view v = { .s = s, .req = req, .arena = &arena,
+	struct idreg_stats_view v = { .s = s, .req = req, .arena = &arena,
 			  .year = req->year ? req->year : s->econ->last_year };
-	idreg_err err = compute(&v);
+	idreg_err err = idreg_stats_view_compute(&v);
 	struct idreg_buf json_buf;
 	struct idreg_jsonw json;
 	idreg_buf_init(&json_buf, (size_t)1 << 30);

@@ -196,8 +196,43 @@ struct idreg_domain_counts {
 	uint64_t without_keys; /* domains whose IDN policy keys are not computed yet */
 };
 
+/**
+ * A block the registry holds and hands out (lib/numres/alloc.h): a closed
+ * range of one resource type, the numbers of it kept back from allocation
+ * (the reserve), and where it came from.
+ */
+struct idreg_alloc_pool {
+	int64_t id;
+	enum idreg_restype type;
+	idreg_u128 first, last;
+	idreg_u128 reserve;
+	const char *origin;      /* "configured", or the registry record it was taken from */
+	const char *added_at;    /* ISO 8601 UTC; set by the store */
+};
+
+/** A request waiting for space, first come first served (ids give the order). */
+struct idreg_alloc_waiting {
+	int64_t id;
+	enum idreg_restype type;
+	const char *holder;      /* opaque id */
+	uint64_t size;           /* prefix length (ipv4, ipv6) or count (asn) */
+	const char *requested_at; /* ISO 8601 UTC; set by the store */
+};
+
+/** A block assigned inside an allocation (a numres record), for utilisation. */
+struct idreg_alloc_assignment {
+	int64_t id;
+	int64_t allocation_id;   /* the numres id of the allocation */
+	enum idreg_restype type;
+	idreg_u128 first, last;
+	const char *assigned_at; /* ISO 8601 UTC; set by the store */
+};
+
 struct idreg_store;
 
+typedef idreg_err (*idreg_alloc_pool_cb)(void *ctx, const struct idreg_alloc_pool *pool);
+typedef idreg_err (*idreg_alloc_waiting_cb)(void *ctx, const struct idreg_alloc_waiting *w);
+typedef idreg_err (*idreg_alloc_assignment_cb)(void *ctx, const struct idreg_alloc_assignment *a);
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
@@ -346,6 +381,27 @@ struct idreg_store_ops {
 				     struct idreg_diag *diag);
 	idreg_err (*domain_set_keys)(struct idreg_store *s, int64_t id, const char *index_key,
 				     const char *skeleton_key, struct idreg_diag *diag);
+
+	/* The allocation engine's pools, waiting list and assignments (lib/numres/alloc.h).
+	 * add: a new row, its id in *@id (ids are never reused), its time the
+	 * change set's.  each: every row in id order (the strings live only
+	 * during the callback).  delete: ENOTFOUND when there is no such row. */
+	idreg_err (*alloc_pool_add)(struct idreg_store *s, const struct idreg_alloc_pool *pool,
+				    int64_t *id, struct idreg_diag *diag);
+	idreg_err (*alloc_pool_each)(struct idreg_store *s, idreg_alloc_pool_cb cb, void *ctx,
+				     struct idreg_diag *diag);
+	idreg_err (*alloc_waiting_add)(struct idreg_store *s, const struct idreg_alloc_waiting *w,
+				       int64_t *id, struct idreg_diag *diag);
+	idreg_err (*alloc_waiting_each)(struct idreg_store *s, idreg_alloc_waiting_cb cb, void *ctx,
+					struct idreg_diag *diag);
+	idreg_err (*alloc_waiting_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*alloc_assignment_add)(struct idreg_store *s,
+					  const struct idreg_alloc_assignment *a, int64_t *id,
+					  struct idreg_diag *diag);
+	idreg_err (*alloc_assignment_each)(struct idreg_store *s, idreg_alloc_assignment_cb cb,
+					   void *ctx, struct idreg_diag *diag);
+	idreg_err (*alloc_assignment_delete)(struct idreg_store *s, int64_t id,
+					     struct idreg_diag *diag);
 };
 
 struct idreg_store {

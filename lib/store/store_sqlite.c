@@ -239,8 +239,40 @@ static const char *const migrations[] = {
 	"  blocking INTEGER NOT NULL CHECK (blocking = 0 OR blocking = 1),"
 	"  run_id BIGINT NOT NULL,"
 	"  PRIMARY KEY (imei, condition, start_date));"
-	"CREATE INDEX eir_class_current ON eir_class(imei) WHERE end_date = '';"
-	/* Observations clustered by their key (WITHOUT ROWID): an operator's
+	"CREATE INDEX eir_class_current ON eir_class(imei) WHERE end_date = '';",
+	/* 6: the allocation engine (lib/numres/alloc.h).  Allocations themselves
+	 * are numres records of the registry's own source; these tables hold
+	 * the pools it hands them out of (with the numbers each keeps back),
+	 * the requests waiting for space (first come, first served: by id) and
+	 * the assignments recorded inside allocations.  Numbers are 32 hex
+	 * digits, so that text order is number order on the 128-bit line. */
+	"CREATE TABLE alloc_pool ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type = 'asn' OR type = 'ipv4' OR type = 'ipv6'),"
+	"  first TEXT NOT NULL,"
+	"  last TEXT NOT NULL,"
+	"  reserve TEXT NOT NULL,"
+	"  origin TEXT NOT NULL,"
+	"  added_at TEXT NOT NULL);"
+	"CREATE TABLE alloc_waiting ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL CHECK (type = 'asn' OR type = 'ipv4' OR type = 'ipv6'),"
+	"  holder TEXT NOT NULL,"
+	"  size BIGINT NOT NULL,"
+	"  requested_at TEXT NOT NULL);"
+	"CREATE TABLE alloc_assignment ("
+	"  id INTEGER PRIMARY KEY,"
+	"  allocation_id BIGINT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type = 'asn' OR type = 'ipv4' OR type = 'ipv6'),"
+	"  first TEXT NOT NULL,"
+	"  last TEXT NOT NULL,"
+	"  assigned_at TEXT NOT NULL);"
+	"CREATE INDEX alloc_assignment_allocation ON alloc_assignment(allocation_id);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_pool', 1);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_waiting', 1);"
+	"INSERT INTO id_counter (name, next_id) VALUES ('alloc_assignment', 1);",
+	/* 7: the classification's representation (lib/eir/segment.h).
+	 * Observations clustered by their key (WITHOUT ROWID): an operator's
 	 * month is read in key order without a lookup a row, and the key is
 	 * not kept twice. */
 	"CREATE TABLE eir_observation_clustered ("
@@ -357,6 +389,14 @@ enum stmt_id {
 	ST_DOMAIN_BY_INDEX_KEY,
 	ST_DOMAIN_BY_SKELETON_KEY,
 	ST_DOMAIN_SET_KEYS,
+	ST_ALLOC_POOL_ADD,
+	ST_ALLOC_POOL_ALL,
+	ST_ALLOC_WAITING_ADD,
+	ST_ALLOC_WAITING_ALL,
+	ST_ALLOC_WAITING_DELETE,
+	ST_ALLOC_ASSIGNMENT_ADD,
+	ST_ALLOC_ASSIGNMENT_ALL,
+	ST_ALLOC_ASSIGNMENT_DELETE,
 	ST_COUNT
 };
 
@@ -570,6 +610,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_DOMAIN_BY_INDEX_KEY] = KEYED_DOMAIN_SELECT "WHERE d.index_key = ?1 ORDER BY d.id",
 	[ST_DOMAIN_BY_SKELETON_KEY] = KEYED_DOMAIN_SELECT "WHERE d.skeleton_key = ?1 ORDER BY d.id",
 	[ST_DOMAIN_SET_KEYS] = "UPDATE domain SET index_key = ?2, skeleton_key = ?3 WHERE id = ?1",
+	[ST_ALLOC_POOL_ADD] = "INSERT INTO alloc_pool (id, type, first, last, reserve, origin, added_at) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_ALLOC_POOL_ALL] = "SELECT id, type, first, last, reserve, origin, added_at FROM alloc_pool "
+			      "ORDER BY id",
+	[ST_ALLOC_WAITING_ADD] = "INSERT INTO alloc_waiting (id, type, holder, size, requested_at) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_ALLOC_WAITING_ALL] = "SELECT id, type, holder, size, requested_at FROM alloc_waiting "
+				 "ORDER BY id",
+	[ST_ALLOC_WAITING_DELETE] = "DELETE FROM alloc_waiting WHERE id = ?1",
+	[ST_ALLOC_ASSIGNMENT_ADD] = "INSERT INTO alloc_assignment (id, allocation_id, type, first, last, "
+				    "assigned_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_ALLOC_ASSIGNMENT_ALL] = "SELECT id, allocation_id, type, first, last, assigned_at "
+				    "FROM alloc_assignment ORDER BY id",
+	[ST_ALLOC_ASSIGNMENT_DELETE] = "DELETE FROM alloc_assignment WHERE id = ?1",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -2670,6 +2724,208 @@ static idreg_err sq_domain_set_keys(struct idreg_store *base, int64_t id, const 
 	return stmt_done(s, st, "recording the keys of a domain", diag);
 }
 
+/* ---- the allocation engine: pools, waiting list, assignments ---- */
+
+/* A number on the 128-bit line as 32 hex digits, so that text order is number order. */
+static void format_hex128(idreg_u128 v, char out[33])
+{
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)(v >> 64), (unsigned long long)v);
+}
+
+static bool parse_hex128(const char *text, idreg_u128 *out)
+{
+	if (strlen(text) != 32) {
+		return false;
+	}
+	idreg_u128 v = 0;
+	for (int i = 0; i < 32; i++) {
+		char c = text[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
+		if (d == 16) {
+			return false;
+		}
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool column_restype(sqlite3_stmt *st, int col, enum idreg_restype *out)
+{
+	const char *t = column_text(st, col);
+	return idreg_restype_parse(t, strlen(t), out);
+}
+
+/* Run a DELETE of the row @id; ENOTFOUND when no row went. */
+static idreg_err delete_row(struct sqlite_store *s, enum stmt_id which, int64_t id,
+			    const char *what, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, which, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	err = stmt_done(s, st, what, diag);
+	if (err == IDREG_OK && sqlite3_changes(s->db) == 0) {
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "%s: no such row %lld", what, (long long)id);
+	}
+	return err;
+}
+
+static idreg_err sq_alloc_pool_add(struct idreg_store *base, const struct idreg_alloc_pool *pool,
+				   int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "alloc_pool", 1, id, diag);
+	sqlite3_stmt *st = NULL;
+	if (err != IDREG_OK || (err = stmt_get(s, ST_ALLOC_POOL_ADD, &st, diag)) != IDREG_OK) {
+		return err;
+	}
+	char first[33], last[33], reserve[33];
+	format_hex128(pool->first, first);
+	format_hex128(pool->last, last);
+	format_hex128(pool->reserve, reserve);
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_text(st, 2, idreg_restype_name(pool->type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, last, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, reserve, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, pool->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, change_time(s), -1, SQLITE_STATIC);
+	return stmt_done(s, st, "recording a pool", diag);
+}
+
+static idreg_err sq_alloc_pool_each(struct idreg_store *base, idreg_alloc_pool_cb cb, void *ctx,
+				    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_ALLOC_POOL_ALL, &st, diag);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_alloc_pool pool = { .id = sqlite3_column_int64(st, 0),
+						 .origin = column_text(st, 5),
+						 .added_at = column_text(st, 6) };
+		if (!column_restype(st, 1, &pool.type) || !parse_hex128(column_text(st, 2), &pool.first) ||
+		    !parse_hex128(column_text(st, 3), &pool.last) ||
+		    !parse_hex128(column_text(st, 4), &pool.reserve)) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: pool %lld is corrupted", s->path,
+					     (long long)pool.id);
+			break;
+		}
+		err = cb(ctx, &pool);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	return err != IDREG_OK || rc == SQLITE_DONE ? err : fail(s, rc, "reading pools", diag);
+}
+
+static idreg_err sq_alloc_waiting_add(struct idreg_store *base, const struct idreg_alloc_waiting *w,
+				      int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "alloc_waiting", 1, id, diag);
+	sqlite3_stmt *st = NULL;
+	if (err != IDREG_OK || (err = stmt_get(s, ST_ALLOC_WAITING_ADD, &st, diag)) != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_text(st, 2, idreg_restype_name(w->type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, w->holder, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)w->size);
+	sqlite3_bind_text(st, 5, change_time(s), -1, SQLITE_STATIC);
+	return stmt_done(s, st, "recording a waiting request", diag);
+}
+
+static idreg_err sq_alloc_waiting_each(struct idreg_store *base, idreg_alloc_waiting_cb cb,
+				       void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_ALLOC_WAITING_ALL, &st, diag);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_alloc_waiting w = { .id = sqlite3_column_int64(st, 0),
+						 .holder = column_text(st, 2),
+						 .size = (uint64_t)sqlite3_column_int64(st, 3),
+						 .requested_at = column_text(st, 4) };
+		if (!column_restype(st, 1, &w.type)) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: waiting request %lld is corrupted",
+					     s->path, (long long)w.id);
+			break;
+		}
+		err = cb(ctx, &w);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	return err != IDREG_OK || rc == SQLITE_DONE ? err : fail(s, rc, "reading the waiting list", diag);
+}
+
+static idreg_err sq_alloc_waiting_delete(struct idreg_store *base, int64_t id,
+					 struct idreg_diag *diag)
+{
+	return delete_row((struct sqlite_store *)base, ST_ALLOC_WAITING_DELETE, id,
+			  "removing a waiting request", diag);
+}
+
+static idreg_err sq_alloc_assignment_add(struct idreg_store *base,
+					 const struct idreg_alloc_assignment *a, int64_t *id,
+					 struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = reserve_ids(s, "alloc_assignment", 1, id, diag);
+	sqlite3_stmt *st = NULL;
+	if (err != IDREG_OK || (err = stmt_get(s, ST_ALLOC_ASSIGNMENT_ADD, &st, diag)) != IDREG_OK) {
+		return err;
+	}
+	char first[33], last[33];
+	format_hex128(a->first, first);
+	format_hex128(a->last, last);
+	sqlite3_bind_int64(st, 1, *id);
+	sqlite3_bind_int64(st, 2, a->allocation_id);
+	sqlite3_bind_text(st, 3, idreg_restype_name(a->type), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, last, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, change_time(s), -1, SQLITE_STATIC);
+	return stmt_done(s, st, "recording an assignment", diag);
+}
+
+static idreg_err sq_alloc_assignment_each(struct idreg_store *base, idreg_alloc_assignment_cb cb,
+					  void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_ALLOC_ASSIGNMENT_ALL, &st, diag);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_alloc_assignment a = { .id = sqlite3_column_int64(st, 0),
+						    .allocation_id = sqlite3_column_int64(st, 1),
+						    .assigned_at = column_text(st, 5) };
+		if (!column_restype(st, 2, &a.type) || !parse_hex128(column_text(st, 3), &a.first) ||
+		    !parse_hex128(column_text(st, 4), &a.last)) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: assignment %lld is corrupted",
+					     s->path, (long long)a.id);
+			break;
+		}
+		err = cb(ctx, &a);
+	}
+	if (st != NULL) {
+		sqlite3_reset(st);
+	}
+	return err != IDREG_OK || rc == SQLITE_DONE ? err : fail(s, rc, "reading assignments", diag);
+}
+
+static idreg_err sq_alloc_assignment_delete(struct idreg_store *base, int64_t id,
+					    struct idreg_diag *diag)
+{
+	return delete_row((struct sqlite_store *)base, ST_ALLOC_ASSIGNMENT_DELETE, id,
+			  "removing an assignment", diag);
+}
+
 /* ---- opening, migrations ---- */
 
 static void sq_close(struct idreg_store *base)
@@ -2811,6 +3067,14 @@ static const struct idreg_store_ops sqlite_ops = {
 	.domain_counts = sq_domain_counts,
 	.domain_find_key = sq_domain_find_key,
 	.domain_set_keys = sq_domain_set_keys,
+	.alloc_pool_add = sq_alloc_pool_add,
+	.alloc_pool_each = sq_alloc_pool_each,
+	.alloc_waiting_add = sq_alloc_waiting_add,
+	.alloc_waiting_each = sq_alloc_waiting_each,
+	.alloc_waiting_delete = sq_alloc_waiting_delete,
+	.alloc_assignment_add = sq_alloc_assignment_add,
+	.alloc_assignment_each = sq_alloc_assignment_each,
+	.alloc_assignment_delete = sq_alloc_assignment_delete,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,

@@ -6,11 +6,14 @@
  *
  * Invariants, checked with abort(): every request the handler sees has a
  * method, a path and arguments that are NUL-terminated strings (ASan
- * catches a read past them), at most IDREG_HTTP_MAX_ARGS arguments, and an
- * error status only in 400..505 with a non-empty reason; every answer
- * queued starts "HTTP/1.1 NNN " with the status the handler gave, and its
- * Content-Length is the body the handler wrote (none after HEAD); the
- * protocol never leaves input it neither consumed nor answered.
+ * catches a read past them), at most IDREG_HTTP_MAX_ARGS arguments, an
+ * If-None-Match value shorter than 256 bytes, and an error status only in
+ * 400..505 with a non-empty reason; every answer queued starts "HTTP/1.1
+ * NNN " with the status the handler gave and the extra header it set, and
+ * its Content-Length is the body the handler wrote (none after HEAD) -- but
+ * a 304 (the answer here to any If-None-Match) has neither Content-Length
+ * nor body; the protocol never leaves input it neither consumed nor
+ * answered.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,9 +56,13 @@ static void handler(void *ctx, const struct idreg_http_request *req,
 		check(req->error_status >= 400 && req->error_status <= 505);
 		check(req->error_reason != NULL && req->error_reason[0] != '\0');
 	}
-	resp->status = req->error_status ? req->error_status : 200;
+	check(req->if_none_match != NULL && strlen(req->if_none_match) < 256);
+	resp->status = req->error_status ? req->error_status : req->if_none_match[0] ? 304 : 200;
 	resp->content_type = "application/rdap+json";
-	idreg_buf_printf(resp->body, "{\"path\":%zu}", strlen(req->path));
+	resp->headers[resp->header_count++] = (struct idreg_http_header){ "ETag", "\"fuzz\"" };
+	if (resp->status != 304) {
+		idreg_buf_printf(resp->body, "{\"path\":%zu}", strlen(req->path));
+	}
 	seen->answers++;
 	seen->last_status = resp->status;
 	seen->last_head = req->head;
@@ -71,12 +78,19 @@ static void check_answers(const struct idreg_buf *out, size_t from, const struct
 	char status[16];
 	snprintf(status, sizeof(status), "HTTP/1.1 %d ", seen->last_status);
 	check(strncmp(out->data + from, status, strlen(status)) == 0);
-	const char *length = strstr(out->data + from, "\r\nContent-Length: ");
-	check(length != NULL);
-	check(strtoul(length + 18, NULL, 10) == seen->last_body);
-	const char *end = strstr(length, "\r\n\r\n");
+	const char *end = strstr(out->data + from, "\r\n\r\n");
 	check(end != NULL);
+	const char *etag = strstr(out->data + from, "\r\nETag: \"fuzz\"\r\n");
+	check(etag != NULL && etag < end);
+	const char *length = strstr(out->data + from, "\r\nContent-Length: ");
 	size_t body = out->len - (size_t)(end + 4 - out->data);
+	if (seen->last_status == 304) {
+		check(length == NULL || length > end);
+		check(body == 0);
+		return;
+	}
+	check(length != NULL && length < end);
+	check(strtoul(length + 18, NULL, 10) == seen->last_body);
 	check(body == (seen->last_head ? 0 : seen->last_body));
 }
 
