@@ -21,6 +21,9 @@
 #   5. then bench/bench_query.sh (see there): idregd's RDAP and WHOIS side by
 #      side with nginx, and its memory; `scripts/deps.sh bench` installs the
 #      wrk and nginx it needs first.
+#   6. then bench/bench_eir.sh (see there): the equipment identity
+#      register's import and classification, and its duplicate rule side by
+#      side with PostgreSQL (EIR_OBSERVATIONS, default 10,000,000).
 # Builds a release build in BENCH_BUILD (default: build-bench in the
 # repository root) first if needed.  Works from any current directory.
 # Environment: IDREG_DATA (default: ../shared/data/rir from the repository
@@ -212,3 +215,4 @@ report | tee "$out"
 echo "(report saved in $out)" >&2
 BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_stats.sh"
 bash "$root/scripts/deps.sh" bench && BENCH_BUILD=$build bash "$root/bench/bench_query.sh"
+BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_eir.sh"

@@ -97,6 +97,8 @@ void cli_idn_policy_free(struct idreg_idn_policy *policy, struct idreg_idn_check
 /* Commands, in cmd_eir.c. */
 int cli_cmd_eir_sample(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_import(struct cli *cli, int argc, char **argv);
+int cli_cmd_eir_classify(struct cli *cli, int argc, char **argv);
+int cli_cmd_eir_show(struct cli *cli, int argc, char **argv);
 int cli_cmd_eir_lists(struct cli *cli, int argc, char **argv);
 
 /* Commands, in cmd_alloc.c. */

@@ -1,8 +1,8 @@
 /*
  * idreg eir: the equipment identity register's commands -- the sample
  * generator, the import of operator data, the TAC database and the lists,
- * and the lists sent back to the operators.  Options and files in, lib/eir
- * does the work.
+ * the classification, an IMEI's record, and the lists sent back to the
+ * operators.  Options and files in, lib/eir does the work.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "eir/classify.h"
 #include "eir/import.h"
 #include "eir/lists.h"
 #include "eir/sample.h"
@@ -204,5 +205,103 @@ int cli_cmd_eir_lists(struct cli *cli, int argc, char **argv)
 		}
 	}
 	free(report);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+}
+
+int cli_cmd_eir_classify(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("eir", "classify");
+	static const struct option options[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *date = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'd') {
+			return cli_usage_error(cmd, "unknown option");
+		}
+		date = optarg;
+	}
+	if (date == NULL || optind != argc) {
+		return cli_usage_error(cmd, "--date YYYY-MM-DD is needed, and nothing else");
+	}
+	struct idreg_diag diag = { "" };
+	struct idreg_eir_classify_options opts;
+	idreg_err err = idreg_eir_classify_options_from_config(&cli->config, date, &opts, &diag);
+	struct idreg_store *store = NULL;
+	if (err == IDREG_OK) {
+		err = cli_open_store(cli, false, &store, &diag);
+	}
+	struct idreg_eir_classify_report rep;
+	if (err == IDREG_OK) {
+		err = idreg_eir_classify(store, &opts, &rep, &diag);
+	}
+	idreg_store_close(store);
+	if (err != IDREG_OK) {
+		return cli_fail(&diag, err);
+	}
+	printf("run %lld as of %s: %llu IMEIs (%llu observations), %llu meet a condition\n",
+	       (long long)rep.run_id, date, (unsigned long long)rep.imeis,
+	       (unsigned long long)rep.observations, (unsigned long long)rep.matched);
+	printf("%-20s %-11s %10s %10s %10s\n", "condition", "kind", "imeis", "new", "ended");
+	for (int k = 0; k < IDREG_EIR_CONDITION_COUNT; k++) {
+		const struct idreg_eir_condition_rule *r = &opts.rule[k];
+		printf("%-20s %-11s %10llu %10llu %10llu\n",
+		       idreg_eir_condition_name((enum idreg_eir_condition)k),
+		       !r->enabled ? "off" : r->blocking ? "blocking" : "informative",
+		       (unsigned long long)rep.met[k], (unsigned long long)rep.started[k],
+		       (unsigned long long)rep.ended[k]);
+	}
+	return CLI_OK;
+}
+
+static idreg_err show_observation(void *ctx, const struct idreg_eir_observation *o)
+{
+	static const char *const rat_names[] = { "2G", "3G", "4G", "5G" };
+	(void)ctx;
+	printf("observation %s %s imsi %s msisdn %s first %s last %s days %d rats", o->operator_name,
+	       o->month, o->imsi, o->msisdn, o->first_seen, o->last_seen,
+	       __builtin_popcount(o->days));
+	for (unsigned r = 0; r < 4; r++) {
+		if (o->rats & (1u << r)) {
+			printf(" %s", rat_names[r]);
+		}
+	}
+	printf(" raw %s\n", o->imei_raw);
+	return IDREG_OK;
+}
+
+static idreg_err show_class(void *ctx, const struct idreg_eir_class *c)
+{
+	(void)ctx;
+	printf("class %s start %s end %s block %s %s\n", c->condition, c->start_date,
+	       c->end_date[0] ? c->end_date : "-", c->block_date[0] ? c->block_date : "-",
+	       c->blocking ? "blocking" : "informative");
+	return IDREG_OK;
+}
+
+int cli_cmd_eir_show(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command("eir", "show");
+	if (argc != 2) {
+		return cli_usage_error(cmd, "give one IMEI");
+	}
+	struct idreg_imei imei;
+	const char *key = argv[1];
+	if (idreg_imei_status_normalized(idreg_imei_parse(argv[1], strlen(argv[1]), &imei))) {
+		key = imei.imei;
+	}
+	struct idreg_diag diag = { "" };
+	struct idreg_store *store = NULL;
+	idreg_err err = cli_open_store(cli, false, &store, &diag);
+	if (err == IDREG_OK) {
+		printf("imei %s\n", key);
+		err = store->ops->eir_observation_each(store, key, show_observation, NULL, &diag);
+	}
+	if (err == IDREG_OK) {
+		err = store->ops->eir_class_each(store, false, key, show_class, NULL, &diag);
+	}
+	idreg_store_close(store);
 	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
 }

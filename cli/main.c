@@ -248,6 +248,27 @@ static const struct cli_command commands[] = {
 	  "replace their list, or change it when the file has a change column (add\n"
 	  "or remove). A line that breaks the format refuses the file with its line.\n"
 	  "Prints what was counted and written.\n" },
+	{ "eir", "classify", cli_cmd_eir_classify, "--date YYYY-MM-DD",
+	  "classify every IMEI seen as of a day and record the run",
+	  "Weighs every IMEI seen up to the end of the day against the conditions\n"
+	  "of docs/eir-classification.md (malformed, unknown_tac, test_imei,\n"
+	  "barred_tac, duplicate, duplicate_daily_avg, stolen, not_registered,\n"
+	  "rat_unsupported, transient), each set by its [eir] keys: NAME (blocking,\n"
+	  "informative or off), NAME_grace_days, NAME_sticky and NAME_max_permille.\n"
+	  "In one transaction it records the run, begins a period for each IMEI\n"
+	  "and condition newly met (block date: the day plus the grace period, for\n"
+	  "a blocking condition) and ends those no longer met, unless sticky; the\n"
+	  "same day run again changes nothing, an earlier day than the last run's\n"
+	  "is refused. A condition matching more than its safety cap of the IMEIs\n"
+	  "refuses the run and nothing is written. Prints, per condition, the IMEIs\n"
+	  "that meet it and the periods begun and ended.\n" },
+	{ "eir", "show", cli_cmd_eir_show, "IMEI",
+	  "an IMEI's observations and classification history",
+	  "Prints the observations of IMEI (normalized as imports do: 14 to 16\n"
+	  "digits, or the raw field of a malformed one) per operator and month:\n"
+	  "IMSI, MSISDN, first and last day seen, days seen and radio technologies;\n"
+	  "then each period it met a condition: condition, start, end (empty while\n"
+	  "current), block date and blocking or informative.\n" },
 	{ "eir", "lists", cli_cmd_eir_lists, "--out DIR [--date YYYY-MM-DD]",
 	  "write the block, notification and exception lists and their deltas",
 	  "Writes, as of the date (default: the last classification run's), the\n"
@@ -275,9 +296,9 @@ static const struct cli_command commands[] = {
 	  "registered.csv, pairings.csv, golden.csv and barred_tacs.csv; and\n"
 	  "ground_truth.csv, each planted anomaly (cloned, malformed and test IMEIs,\n"
 	  "unknown and barred TACs, stolen and unregistered devices, devices on a\n"
-	  "radio technology they lack) with its IMEI, operator and date. The home\n"
-	  "country is the first of eir.home_mccs and eir.home_cc. The same seed S\n"
-	  "(default 1) writes the same files.\n" },
+	  "radio technology they lack, transient IMEIs) with its IMEI, operator and\n"
+	  "date. The home country is the first of eir.home_mccs and eir.home_cc.\n"
+	  "The same seed S (default 1) writes the same files.\n" },
 	{ "alloc", "pool", cli_cmd_alloc_pool,
 	  "add PREFIX|RANGE|ASRANGE [--reserve /N|COUNT]\n"
 	  "       | add --from-registry NAME [--cc CC] [--holder-id ID] [--type T] [--reserve /N|COUNT]\n"

@@ -3,7 +3,8 @@
 # those that are missing.  Used by `make run`, `make test` and CI alike, so a
 # fresh Debian 12 machine needs nothing installed by hand.
 # `bash scripts/deps.sh bench` also installs what bench/bench_query.sh drives
-# and compares against: wrk, nginx and nginx's stream module.
+# and compares against: wrk, nginx and nginx's stream module, and the
+# PostgreSQL server bench/bench_eir.sh compares the classification with.
 # The browser tests (tests/browser) need chromium and Node.js, and their npm
 # packages (package-lock.json), which `npm ci` installs from the npm registry
 # when tests/browser/node_modules is missing or older than the lock file.
@@ -31,7 +32,7 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 case ${1:-} in
   "") ;;
-  bench) packages+=(wrk nginx libnginx-mod-stream) ;; # query-service benchmarks: load, baselines
+  bench) packages+=(wrk nginx libnginx-mod-stream postgresql postgresql-client) ;; # query-service benchmarks (load, baselines); the EIR baseline
   *) echo "usage: scripts/deps.sh [bench]" >&2; exit 2 ;;
 esac
 

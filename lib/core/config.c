@@ -44,7 +44,21 @@ static const char *const restriction_choices[] = { "ascii", "single-script", "hi
 						   "moderately-restrictive",
 						   "minimally-restrictive", "unrestricted", NULL };
 
+static const char *const eir_mode_choices[] = { "blocking", "informative", "off", NULL };
+static const char *const yes_no_choices[] = { "yes", "no", NULL };
+
 #define FIELD(f) offsetof(struct idreg_config, f)
+
+/* The four keys of classification condition @i (lib/eir/classify.h's order) named @name. */
+#define EIR_CONDITION_KEYS(i, name, mode_default, grace_default, sticky_default, what)                                 \
+	{ "eir", name, CONF_CHOICE, FIELD(eir_condition[i].mode), mode_default, 0, 0, eir_mode_choices,  \
+	  "classification condition: " what "; blocking, informative or off" },               \
+	{ "eir", name "_grace_days", CONF_INT, FIELD(eir_condition[i].grace_days), grace_default, 0,     \
+	  3650, NULL, "days from the first run that finds " name " to its block date" },        \
+	{ "eir", name "_sticky", CONF_CHOICE, FIELD(eir_condition[i].sticky), sticky_default, 0, 0,      \
+	  yes_no_choices, "yes: once met, " name " stays met in later runs" },                  \
+	{ "eir", name "_max_permille", CONF_INT, FIELD(eir_condition[i].max_permille), "100", 0, \
+	  1000, NULL, "safety cap: a run refuses to write when " name " matches more than this share (per mille) of the IMEIs classified" }
 
 static const struct conf_key config_keys[] = {
 	{ "store", "backend", CONF_CHOICE, FIELD(store_backend), "sqlite", 0, 0, backend_choices,
@@ -88,6 +102,43 @@ static const struct conf_key config_keys[] = {
 	  1000, NULL, "operator file refused above this share (per mille) of MSISDNs not of home_cc" },
 	{ "eir", "max_volume_change_percent", CONF_INT, FIELD(eir_max_volume_change), "50", 0, 100000,
 	  NULL, "operator file refused when its rows a day differ by more than this from the mean of its earlier files" },
+	EIR_CONDITION_KEYS(0, "malformed", "blocking", "30", "no",
+			   "the IMEI has no 14-digit form (a non-digit, under 8 or over 16 digits)"),
+	EIR_CONDITION_KEYS(1, "unknown_tac", "blocking", "60", "no",
+			   "the TAC is not in the TAC database, longer than its allocation lag"),
+	EIR_CONDITION_KEYS(2, "test_imei", "blocking", "30", "no",
+			   "a test IMEI (TAC 001xxxxx)"),
+	EIR_CONDITION_KEYS(3, "barred_tac", "blocking", "0", "no",
+			   "the TAC is in the barred_tacs list"),
+	EIR_CONDITION_KEYS(4, "duplicate", "blocking", "60", "yes",
+			   "duplicate_min_imsis IMSIs or more within duplicate_window_days"),
+	EIR_CONDITION_KEYS(5, "duplicate_daily_avg", "off", "60", "yes",
+			   "an average of IMSIs a day seen of duplicate_daily_avg_min_hundredths/100 or more"),
+	EIR_CONDITION_KEYS(6, "stolen", "blocking", "0", "no",
+			   "in the stolen list, from its reported date"),
+	EIR_CONDITION_KEYS(7, "not_registered", "blocking", "90", "no",
+			   "not in the registered list (roamers and exempt device types apart)"),
+	EIR_CONDITION_KEYS(8, "rat_unsupported", "informative", "0", "no",
+			   "seen on a radio technology its model lacks"),
+	EIR_CONDITION_KEYS(9, "transient", "informative", "0", "no",
+			   "transient_min_msisdns new MSISDNs in an arithmetic sequence within transient_window_days"),
+	{ "eir", "duplicate_window_days", CONF_INT, FIELD(eir_duplicate_window_days), "30", 1, 3650,
+	  NULL, "duplicate and duplicate_daily_avg: days, ending at the run's day, over which IMSIs are counted" },
+	{ "eir", "duplicate_min_imsis", CONF_INT, FIELD(eir_duplicate_min_imsis), "3", 2, 1000000,
+	  NULL, "duplicate: distinct IMSIs within the window at or above which an IMEI is a duplicate" },
+	{ "eir", "duplicate_daily_avg_min_hundredths", CONF_INT, FIELD(eir_daily_avg_min_hundredths),
+	  "200", 100, 100000000, NULL,
+	  "duplicate_daily_avg: average distinct IMSIs a day seen, times 100, at or above which an IMEI is matched" },
+	{ "eir", "duplicate_daily_avg_min_days", CONF_INT, FIELD(eir_daily_avg_min_days), "7", 1,
+	  3650, NULL, "duplicate_daily_avg: days seen within the window an IMEI needs to be weighed" },
+	{ "eir", "transient_window_days", CONF_INT, FIELD(eir_transient_window_days), "30", 1, 3650,
+	  NULL, "transient: days, ending at the run's day, in which MSISDNs new to an IMEI are counted" },
+	{ "eir", "transient_min_msisdns", CONF_INT, FIELD(eir_transient_min_msisdns), "10", 3,
+	  1000000, NULL, "transient: new MSISDNs in an arithmetic sequence at or above which an IMEI is transient" },
+	{ "eir", "unknown_tac_lag", CONF_STRING, FIELD(eir_unknown_tac_lag), "", 0, 0, NULL,
+	  "unknown_tac: days after an IMEI is first seen before its TAC's absence counts, per reporting body: RB:DAYS items separated by commas, * for the others" },
+	{ "eir", "not_registered_exempt_types", CONF_STRING, FIELD(eir_exempt_device_types), "", 0, 0,
+	  NULL, "not_registered: device types of the TAC database exempt, separated by commas" },
 	{ "rdap", "listen", CONF_STRING, FIELD(rdap_listen), "127.0.0.1:8080", 1, 0, NULL,
 	  "address:port (or [v6]:port) idregd serves RDAP on" },
 	{ "rdap", "base_url", CONF_STRING, FIELD(rdap_base_url), "", 0, 0, NULL,

@@ -21,6 +21,16 @@ struct idreg_config_zone_key {
 	char *value;  /* checked as the [idn] key's value */
 };
 
+#define IDREG_CONFIG_EIR_CONDITIONS 10 /* lib/eir/classify.h's conditions */
+
+/** How an [eir] classification condition is applied: keys NAME, NAME_grace_days, ... */
+struct idreg_config_eir_condition {
+	char *mode;                /* blocking, informative or off */
+	long grace_days;
+	char *sticky;              /* yes or no */
+	long max_permille;         /* safety cap */
+};
+
 struct idreg_config {
 	char *store_backend;       /* [store] backend */
 	char *store_path;          /* [store] path */
@@ -42,6 +52,15 @@ struct idreg_config {
 	long eir_max_foreign_imsi; /* [eir] max_foreign_imsi_permille */
 	long eir_max_foreign_msisdn; /* [eir] max_foreign_msisdn_permille */
 	long eir_max_volume_change; /* [eir] max_volume_change_percent */
+	struct idreg_config_eir_condition eir_condition[IDREG_CONFIG_EIR_CONDITIONS];
+	long eir_duplicate_window_days;  /* [eir] duplicate_window_days */
+	long eir_duplicate_min_imsis;    /* [eir] duplicate_min_imsis */
+	long eir_daily_avg_min_hundredths; /* [eir] duplicate_daily_avg_min_hundredths */
+	long eir_daily_avg_min_days;     /* [eir] duplicate_daily_avg_min_days */
+	long eir_transient_window_days;  /* [eir] transient_window_days */
+	long eir_transient_min_msisdns;  /* [eir] transient_min_msisdns */
+	char *eir_unknown_tac_lag;       /* [eir] unknown_tac_lag */
+	char *eir_exempt_device_types;   /* [eir] not_registered_exempt_types */
 	char *rdap_listen;         /* [rdap] listen */
 	char *rdap_base_url;       /* [rdap] base_url */
 	char *rdap_port43;         /* [rdap] port43 */

@@ -57,9 +57,21 @@ int idreg_imei_check_digit(const char *imei14)
 	return (10 - sum % 10) % 10;
 }
 
+bool idreg_tac_is_test(uint32_t tac)
+{
+	return tac / 100000 == 1; /* 001xxxxx */
+}
+
 bool idreg_imei_is_test(const char *imei14)
 {
-	return strncmp(imei14, "001", 3) == 0;
+	uint32_t tac = 0;
+	for (int i = 0; i < IDREG_TAC_DIGITS; i++) {
+		if (imei14[i] < '0' || imei14[i] > '9') {
+			return false;
+		}
+		tac = tac * 10 + (uint32_t)(imei14[i] - '0');
+	}
+	return idreg_tac_is_test(tac);
 }
 
 enum idreg_imei_status idreg_imei_parse(const char *raw, size_t len, struct idreg_imei *out)
@@ -182,4 +194,19 @@ int64_t idreg_eir_date_days(const char *s)
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+/* With Howard Hinnant's civil_from_days. */
+void idreg_eir_date_text(int64_t days, char out[11])
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 100, d % 100);
 }

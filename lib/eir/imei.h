@@ -63,6 +63,9 @@ int idreg_imei_check_digit(const char *imei14);
 /** Is the TAC of @imei14 in the test range 001xxxxx (GSMA TS.06 test IMEIs)? */
 bool idreg_imei_is_test(const char *imei14);
 
+/** The same for a TAC given as its number (the 8 digits read as decimal). */
+bool idreg_tac_is_test(uint32_t tac);
+
 /** An IMSI split as TS 23.003 clause 2.2 does. */
 struct idreg_imsi {
 	char digits[IDREG_IMSI_MAX + 1];
@@ -89,5 +92,8 @@ bool idreg_digits_start_listed(const char *digits, const char *list);
 
 /** Days since 1970-01-01 of a valid date YYYY-MM-DD (the EIR files' dates), or -1. */
 int64_t idreg_eir_date_days(const char *s);
+
+/** The date of day number @days (since 1970-01-01) as YYYY-MM-DD. */
+void idreg_eir_date_text(int64_t days, char out[11]);
 
 #endif

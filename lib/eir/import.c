@@ -16,6 +16,7 @@
 #include "core/array.h"
 #include "core/file.h"
 #include "core/strmap.h"
+#include "eir/segment.h"
 #include "formats/csv.h"
 
 #define KIND_NAME(name, text) text,
@@ -217,6 +218,41 @@ static idreg_err merge_row(struct operator_import *op, const char *date,
 	return IDREG_OK;
 }
 
+/* Observations by month, IMEI, IMSI and MSISDN (one operator's: the store's key). */
+static int cmp_observation(const void *a, const void *b)
+{
+	const struct idreg_eir_observation *x = a, *y = b;
+	int c = strcmp(x->month, y->month);
+	if (c == 0) {
+		c = strcmp(x->imei, y->imei);
+	}
+	if (c == 0) {
+		c = strcmp(x->imsi, y->imsi);
+	}
+	return c != 0 ? c : strcmp(x->msisdn, y->msisdn);
+}
+
+/* Rewrite the segment (eir/segment.h) of each month the @n observations fall in. */
+static idreg_err build_segments(struct idreg_store *store, const char *operator_name,
+				const struct idreg_eir_observation *obs, size_t n,
+				struct idreg_diag *diag)
+{
+	bool *done = calloc(IDREG_EIR_MONTHS, sizeof(*done));
+	if (done == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
+		int month = idreg_eir_month_number(obs[i].month);
+		if (month >= 0 && !done[month]) {
+			done[month] = true;
+			err = idreg_eir_segment_build(store, operator_name, obs[i].month, diag);
+		}
+	}
+	free(done);
+	return err;
+}
+
 static idreg_err operator_row(struct operator_import *op)
 {
 	struct reader *r = op->r;
@@ -385,9 +421,15 @@ static idreg_err import_operator(struct reader *r, struct idreg_store *store,
 			.first_date = rep->first_date, .last_date = rep->last_date,
 			.days = op.last_day - op.first_day + 1, .rows = rep->rows, .file = r->path,
 		};
+		/* In key order, the store's B-trees grow at their ends instead of
+		 * everywhere: far fewer pages written. */
+		qsort(obs, op.count, sizeof(*obs), cmp_observation);
 		err = store->ops->begin(store, r->diag);
 		if (err == IDREG_OK) {
 			err = store->ops->eir_observe(store, obs, op.count, r->diag);
+		}
+		if (err == IDREG_OK) {
+			err = build_segments(store, o->operator_name, obs, op.count, r->diag);
 		}
 		if (err == IDREG_OK) {
 			err = store->ops->eir_import_put(store, &imp, r->diag);

@@ -26,6 +26,8 @@
 #define RAT_4G 4u
 #define RAT_5G 8u
 #define NO_DAY UINT_MAX
+#define TRANSIENT_SIMS 12        /* subscribers a planted transient IMEI passes through */
+#define TRANSIENT_STEP 3         /* between their MSISDNs */
 
 static const char *const rat_names[] = { "2G", "3G", "4G", "5G" };
 static const char *const manufacturers[] = { "Aster", "Borealis", "Cobalt", "Dunmore", "Equinox",
@@ -330,6 +332,25 @@ static idreg_err plant_anomalies(struct gen *g, unsigned op, FILE *stolen)
 	}
 	plant(a, &d, start);
 	truth(g, imei14, "rat_unsupported", op, start);
+	/* A transient IMEI (a shop's demonstration device): a day each with new
+	 * subscribers whose MSISDNs follow one another by TRANSIENT_STEP; so
+	 * many IMSIs make it a duplicate too. */
+	t = pick_tac(g, false);
+	new_device(g, t->tac, t->rats, true, &d, imei14);
+	for (unsigned k = 0; k < TRANSIENT_SIMS; k++) {
+		if ((err = add_actor(g, op, false, &a)) != IDREG_OK) {
+			return err;
+		}
+		snprintf(a->imsi, sizeof(a->imsi), "%.3s%02u9%09u", g->o->home_mcc, (op + 1) % 100,
+			 k % 1000000000u);
+		snprintf(a->msisdn, sizeof(a->msisdn), "%.3s8%02u%06u", g->o->home_cc,
+			 (op + 1) % 100, (500000u + TRANSIENT_STEP * k) % 1000000u);
+		plant(a, &d, 0);
+		a->first_day = a->last_day = start + k;
+		a->active_percent = 100;
+	}
+	truth(g, imei14, "transient", op, start);
+	truth(g, imei14, "duplicate", op, start);
 	return IDREG_OK;
 }
 

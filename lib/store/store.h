@@ -140,6 +140,8 @@ typedef idreg_err (*idreg_eir_tac_cb)(void *ctx, const struct idreg_eir_tac *tac
 typedef idreg_err (*idreg_eir_list_cb)(void *ctx, const struct idreg_eir_list_entry *entry);
 typedef idreg_err (*idreg_eir_class_cb)(void *ctx, const struct idreg_eir_class *row);
 typedef idreg_err (*idreg_eir_class_run_cb)(void *ctx, const struct idreg_eir_class_run *run);
+typedef idreg_err (*idreg_eir_segment_cb)(void *ctx, const char *operator_name, const char *month,
+					  int64_t size);
 
 /**
  * A domain as the store holds it.  Its nameservers and contacts are ids of
@@ -307,10 +309,28 @@ struct idreg_store_ops {
 	 * for the same (imei, condition, start_date) replace it.  class_each:
 	 * with @current only rows whose end_date is "", of @imei or with NULL
 	 * all, by IMEI, condition and start date.  class_run_add: record a run
-	 * (@run->id ignored), its id in @id.  class_run_each: newest first. */
+	 * (@run->id ignored), its id in @id.  class_run_each: newest first.
+	 * observation_month: the observations of one operator and month, by
+	 * IMEI, IMSI and MSISDN.  segment_put: the segment of an operator and
+	 * month (lib/eir/segment.h: its observations packed for the
+	 * classification), @data NULL marks it stale; segment_each: every
+	 * segment's size in bytes, -1 for a stale one; segment_read: @n bytes
+	 * of a segment from @offset into @buf, straight from the database
+	 * (IDREG_ENOTFOUND when it has none, or fewer bytes). */
 	idreg_err (*eir_observation_each)(struct idreg_store *s, const char *imei,
 					  idreg_eir_observation_cb cb, void *ctx,
 					  struct idreg_diag *diag);
+	idreg_err (*eir_observation_month)(struct idreg_store *s, const char *operator_name,
+					   const char *month, idreg_eir_observation_cb cb, void *ctx,
+					   struct idreg_diag *diag);
+	idreg_err (*eir_segment_put)(struct idreg_store *s, const char *operator_name,
+				     const char *month, const void *data, size_t size,
+				     struct idreg_diag *diag);
+	idreg_err (*eir_segment_each)(struct idreg_store *s, idreg_eir_segment_cb cb, void *ctx,
+				      struct idreg_diag *diag);
+	idreg_err (*eir_segment_read)(struct idreg_store *s, const char *operator_name,
+				      const char *month, uint64_t offset, void *buf, size_t n,
+				      struct idreg_diag *diag);
 	idreg_err (*eir_tac_each)(struct idreg_store *s, idreg_eir_tac_cb cb, void *ctx,
 				  struct idreg_diag *diag);
 	idreg_err (*eir_list_each)(struct idreg_store *s, const char *list, idreg_eir_list_cb cb,

@@ -283,6 +283,37 @@ static const char *const migrations[] = {
 	"  allow TEXT NOT NULL,"
 	"  created_at TEXT NOT NULL,"
 	"  changed_at TEXT NOT NULL);",
+	/* 8: the classification's representation (lib/eir/segment.h).
+	 * Observations clustered by their key (WITHOUT ROWID): an operator's
+	 * month is read in key order without a lookup a row, and the key is
+	 * not kept twice. */
+	"CREATE TABLE eir_observation_clustered ("
+	"  operator TEXT NOT NULL,"
+	"  month TEXT NOT NULL,"
+	"  imei TEXT NOT NULL,"
+	"  imei_raw TEXT NOT NULL,"
+	"  imsi TEXT NOT NULL,"
+	"  msisdn TEXT NOT NULL,"
+	"  first_seen TEXT NOT NULL,"
+	"  last_seen TEXT NOT NULL,"
+	"  days BIGINT NOT NULL,"
+	"  rats INTEGER NOT NULL,"
+	"  PRIMARY KEY (operator, month, imei, imsi, msisdn)) WITHOUT ROWID;"
+	"INSERT INTO eir_observation_clustered SELECT operator, month, imei, imei_raw, imsi, msisdn,"
+	"  first_seen, last_seen, days, rats FROM eir_observation;"
+	"DROP TABLE eir_observation;"
+	"ALTER TABLE eir_observation_clustered RENAME TO eir_observation;"
+	"CREATE INDEX eir_observation_imei ON eir_observation(imei);"
+	/* Per operator and month, its observations packed for the
+	 * classification (lib/eir/segment.h), rewritten by each import in its
+	 * transaction; NULL: to be rebuilt (those imported before). */
+	"CREATE TABLE eir_segment ("
+	"  operator TEXT NOT NULL,"
+	"  month TEXT NOT NULL,"
+	"  data BLOB,"
+	"  PRIMARY KEY (operator, month));"
+	"INSERT INTO eir_segment (operator, month, data) "
+	"  SELECT DISTINCT operator, month, NULL FROM eir_observation;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -308,6 +339,7 @@ enum stmt_id {
 	ST_CHANGE_SET_ADD,
 	ST_HISTORY_ADD,
 	ST_EIR_OBSERVE,
+	ST_EIR_OBSERVE_BATCH,
 	ST_EIR_TAC_ALL,
 	ST_EIR_TAC_REMOVE,
 	ST_EIR_TAC_PUT,
@@ -318,6 +350,10 @@ enum stmt_id {
 	ST_EIR_IMPORTS_OF,
 	ST_EIR_OBSERVATIONS_ALL,
 	ST_EIR_OBSERVATIONS_OF,
+	ST_EIR_OBSERVATIONS_MONTH,
+	ST_EIR_SEGMENT_PUT,
+	ST_EIR_SEGMENT_ALL,
+	ST_EIR_SEGMENT_ROWID,
 	ST_EIR_TAC_EACH,
 	ST_EIR_LIST_EACH,
 	ST_EIR_CLASS_PUT,
@@ -395,6 +431,19 @@ enum stmt_id {
 	"INSERT INTO numres (source_id, registry, cc, type, start, value, date, status, "    \
 	"holder_id, extensions, changed_at, id) VALUES "
 #define NUMRES_COLUMNS 12
+/* Observations merge in EIR_OBSERVE_BATCH rows a statement. */
+#define EIR_OBSERVE_BATCH 32
+#define EIR_OBSERVE_INSERT "INSERT INTO eir_observation (operator, month, imei, imei_raw, imsi, " \
+			   "msisdn, first_seen, last_seen, days, rats) VALUES "
+#define EIR_OBSERVE_ROW "(?,?,?,?,?,?,?,?,?,?)"
+#define EIR_OBSERVE_ROWS_8 EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW "," \
+	EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW "," EIR_OBSERVE_ROW
+#define EIR_OBSERVE_MERGE " ON CONFLICT (operator, month, imei, imsi, msisdn) DO UPDATE SET " \
+	"first_seen = CASE WHEN excluded.first_seen < eir_observation.first_seen " \
+	"THEN excluded.first_seen ELSE eir_observation.first_seen END, " \
+	"last_seen = CASE WHEN excluded.last_seen > eir_observation.last_seen " \
+	"THEN excluded.last_seen ELSE eir_observation.last_seen END, " \
+	"days = eir_observation.days | excluded.days, rats = eir_observation.rats | excluded.rats"
 #define NUMRES_ROW "(?,?,?,?,?,?,?,?,?,?,?,?)"
 #define NUMRES_ROWS_8 NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," \
 	NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW "," NUMRES_ROW
@@ -475,14 +524,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
 	[ST_HISTORY_ADD] = ("INSERT INTO history (change_set, object_type, first_id, last_id, "
 			    "action, before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
-	[ST_EIR_OBSERVE] = "INSERT INTO eir_observation (operator, month, imei, imei_raw, imsi, msisdn, "
-			   "first_seen, last_seen, days, rats) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-			   "ON CONFLICT (operator, month, imei, imsi, msisdn) DO UPDATE SET "
-			   "first_seen = CASE WHEN ?7 < eir_observation.first_seen THEN ?7 "
-			   "ELSE eir_observation.first_seen END, "
-			   "last_seen = CASE WHEN ?8 > eir_observation.last_seen THEN ?8 "
-			   "ELSE eir_observation.last_seen END, "
-			   "days = eir_observation.days | ?9, rats = eir_observation.rats | ?10",
+	[ST_EIR_OBSERVE] = EIR_OBSERVE_INSERT EIR_OBSERVE_ROW EIR_OBSERVE_MERGE,
+	[ST_EIR_OBSERVE_BATCH] = EIR_OBSERVE_INSERT EIR_OBSERVE_ROWS_8 "," EIR_OBSERVE_ROWS_8 ","
+				 EIR_OBSERVE_ROWS_8 "," EIR_OBSERVE_ROWS_8 EIR_OBSERVE_MERGE,
 	[ST_EIR_TAC_ALL] = "SELECT tac, '' FROM eir_tac",
 	[ST_EIR_TAC_REMOVE] = "DELETE FROM eir_tac WHERE tac = ?1",
 	[ST_EIR_TAC_PUT] = "INSERT INTO eir_tac (tac, manufacturer, model, rats, allocated, device_type) "
@@ -503,6 +547,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 #define EIR_OBSERVATION_ORDER " ORDER BY imei, operator, month, imsi, msisdn"
 	[ST_EIR_OBSERVATIONS_ALL] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation"
 				    EIR_OBSERVATION_ORDER,
+	[ST_EIR_OBSERVATIONS_MONTH] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation "
+				     "WHERE operator = ?1 AND month = ?2 ORDER BY imei, imsi, msisdn",
+	[ST_EIR_SEGMENT_PUT] = "INSERT INTO eir_segment (operator, month, data) VALUES (?1, ?2, ?3) "
+			       "ON CONFLICT (operator, month) DO UPDATE SET data = ?3",
+	[ST_EIR_SEGMENT_ALL] = "SELECT operator, month, CASE WHEN data IS NULL THEN -1 "
+			       "ELSE length(data) END FROM eir_segment ORDER BY operator, month",
+	[ST_EIR_SEGMENT_ROWID] = "SELECT rowid FROM eir_segment WHERE operator = ?1 AND month = ?2 "
+				 "AND data IS NOT NULL",
 	[ST_EIR_OBSERVATIONS_OF] = "SELECT " EIR_OBSERVATION_COLUMNS " FROM eir_observation "
 				   "WHERE imei = ?1" EIR_OBSERVATION_ORDER,
 	[ST_EIR_TAC_EACH] = "SELECT tac, manufacturer, model, rats, allocated, device_type FROM eir_tac "
@@ -1285,20 +1337,26 @@ static idreg_err sq_eir_observe(struct idreg_store *base, const struct idreg_eir
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	idreg_err err = IDREG_OK;
-	for (size_t i = 0; i < n && err == IDREG_OK; i++) {
-		const struct idreg_eir_observation *o = &rows[i];
+	for (size_t done = 0; done < n && err == IDREG_OK;) {
+		size_t batch = n - done >= EIR_OBSERVE_BATCH ? EIR_OBSERVE_BATCH : 1;
 		sqlite3_stmt *st = NULL;
-		if ((err = stmt_get(s, ST_EIR_OBSERVE, &st, diag)) != IDREG_OK) {
-			break;
+		err = stmt_get(s, batch == EIR_OBSERVE_BATCH ? ST_EIR_OBSERVE_BATCH : ST_EIR_OBSERVE,
+			       &st, diag);
+		for (size_t i = 0; i < batch && err == IDREG_OK; i++) {
+			const struct idreg_eir_observation *o = &rows[done + i];
+			const char *texts[] = { o->operator_name, o->month, o->imei, o->imei_raw, o->imsi,
+						o->msisdn, o->first_seen, o->last_seen };
+			int col = (int)i * 10;
+			for (int c = 0; c < 8; c++) {
+				sqlite3_bind_text(st, col + c + 1, texts[c], -1, SQLITE_STATIC);
+			}
+			sqlite3_bind_int64(st, col + 9, (int64_t)o->days);
+			sqlite3_bind_int64(st, col + 10, (int64_t)o->rats);
 		}
-		const char *texts[] = { o->operator_name, o->month, o->imei, o->imei_raw, o->imsi,
-					o->msisdn, o->first_seen, o->last_seen };
-		for (int c = 0; c < 8; c++) {
-			sqlite3_bind_text(st, c + 1, texts[c], -1, SQLITE_STATIC);
+		if (err == IDREG_OK) {
+			err = stmt_done(s, st, "recording observations", diag);
 		}
-		sqlite3_bind_int64(st, 9, (int64_t)o->days);
-		sqlite3_bind_int64(st, 10, (int64_t)o->rats);
-		err = stmt_done(s, st, "recording observations", diag);
+		done += batch;
 	}
 	return err;
 }
@@ -1545,6 +1603,105 @@ static idreg_err sq_eir_observation_each(struct idreg_store *base, const char *i
 		sqlite3_bind_text(st, 1, imei, -1, SQLITE_STATIC);
 	}
 	return eir_rows(s, st, observation_row, (void *)cb, ctx, "reading observations", diag);
+}
+
+static idreg_err sq_eir_observation_month(struct idreg_store *base, const char *operator_name,
+					  const char *month, idreg_eir_observation_cb cb, void *ctx,
+					  struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_OBSERVATIONS_MONTH, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+	return eir_rows(s, st, observation_row, (void *)cb, ctx, "reading observations", diag);
+}
+
+static idreg_err sq_eir_segment_put(struct idreg_store *base, const char *operator_name,
+				    const char *month, const void *data, size_t size,
+				    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_SEGMENT_PUT, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+	int rc = data == NULL ? sqlite3_bind_null(st, 3)
+			      : sqlite3_bind_blob64(st, 3, data, size, SQLITE_STATIC);
+	if (rc != SQLITE_OK) { /* SQLITE_TOOBIG: over the longest blob SQLite keeps */
+		return fail(s, rc, "recording a segment of observations", diag);
+	}
+	return stmt_done(s, st, "recording a segment of observations", diag);
+}
+
+static idreg_err segment_row(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	return ((idreg_eir_segment_cb)cb)(ctx, column_text(st, 0), column_text(st, 1),
+					  sqlite3_column_int64(st, 2));
+}
+
+static idreg_err sq_eir_segment_each(struct idreg_store *base, idreg_eir_segment_cb cb, void *ctx,
+				     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_SEGMENT_ALL, &st, diag);
+	return err != IDREG_OK ? err
+			       : eir_rows(s, st, segment_row, (void *)cb, ctx,
+					  "reading segments of observations", diag);
+}
+
+/* Through SQLite's incremental blob I/O: the bytes go from the database pages
+ * to @buf, without the whole blob assembled in memory first. */
+static idreg_err sq_eir_segment_read(struct idreg_store *base, const char *operator_name,
+				     const char *month, uint64_t offset, void *buf, size_t n,
+				     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_EIR_SEGMENT_ROWID, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_int64 rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "no segment %s %s", operator_name,
+				      month);
+	}
+	if (rc != SQLITE_ROW) {
+		return fail(s, rc, "reading a segment", diag);
+	}
+	sqlite3_blob *blob = NULL;
+	rc = sqlite3_blob_open(s->db, "main", "eir_segment", "data", rowid, 0, &blob);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return fail(s, rc, "opening a segment", diag);
+	}
+	if (offset > (uint64_t)sqlite3_blob_bytes(blob) ||
+	    n > (uint64_t)sqlite3_blob_bytes(blob) - offset) {
+		sqlite3_blob_close(blob);
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "segment %s %s: %zu bytes at %llu "
+				      "beyond its end", operator_name, month, n,
+				      (unsigned long long)offset);
+	}
+	/* sqlite3_blob_read takes an int: large reads go in pieces. */
+	for (size_t done = 0; done < n && rc == SQLITE_OK;) {
+		int piece = n - done > (1u << 30) ? 1 << 30 : (int)(n - done);
+		rc = sqlite3_blob_read(blob, (char *)buf + done, piece, (int)(offset + done));
+		done += (size_t)piece;
+	}
+	sqlite3_blob_close(blob);
+	return rc == SQLITE_OK ? IDREG_OK : fail(s, rc, "reading a segment", diag);
 }
 
 static idreg_err tac_row(sqlite3_stmt *st, void *cb, void *ctx)
@@ -2999,6 +3156,10 @@ static const struct idreg_store_ops sqlite_ops = {
 	.eir_import_put = sq_eir_import_put,
 	.eir_import_each = sq_eir_import_each,
 	.eir_observation_each = sq_eir_observation_each,
+	.eir_observation_month = sq_eir_observation_month,
+	.eir_segment_put = sq_eir_segment_put,
+	.eir_segment_each = sq_eir_segment_each,
+	.eir_segment_read = sq_eir_segment_read,
 	.eir_tac_each = sq_eir_tac_each,
 	.eir_list_each = sq_eir_list_each,
 	.eir_class_put = sq_eir_class_put,

@@ -35,7 +35,7 @@ missing=$(awk -F, 'FILENAME ~ /ground_truth/ { if (FNR > 1) want[$1] = $2; next 
   FNR > 1 { seen[substr($2, 1, 14)] = 1; seen[$2] = 1 }
   END { for (i in want) if (!(i in seen)) n++; print n + 0 }' "$WORK/a/ground_truth.csv" "$WORK/a"/operator-*.csv)
 expect_eq "$missing" 0 "planted IMEIs never seen"
-expect_eq "$(awk -F, '$3 == "op1"' "$WORK/a/ground_truth.csv" | wc -l)" 13 "anomalies planted per operator"
+expect_eq "$(awk -F, '$3 == "op1"' "$WORK/a/ground_truth.csv" | wc -l)" 15 "anomalies planted per operator"
 clones=$(awk -F, 'FILENAME ~ /ground_truth/ { if ($2 == "duplicate") clone[$1] = 1; next }
   FNR > 1 && (substr($2, 1, 14) in clone) { imsis[substr($2, 1, 14) " " $3] = 1 }
   END { for (k in imsis) { split(k, p, " "); n[p[1]]++ } for (c in n) if (n[c] < 3) bad++; print bad + 0 }' \

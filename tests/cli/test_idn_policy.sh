@@ -154,6 +154,7 @@ sqlite3 "$old" "DROP INDEX domain_index_key; DROP INDEX domain_skeleton_key;
   ALTER TABLE domain DROP COLUMN index_key; ALTER TABLE domain DROP COLUMN skeleton_key;
   DROP TABLE eir_observation; DROP TABLE eir_tac; DROP TABLE eir_list; DROP TABLE eir_import;
   DROP TABLE eir_class_run; DROP TABLE eir_class; DROP TABLE registrar;
+  DROP TABLE eir_segment;
   DROP TABLE alloc_pool; DROP TABLE alloc_waiting; DROP TABLE alloc_assignment;
   DELETE FROM id_counter WHERE name IN ('alloc_pool', 'alloc_waiting', 'alloc_assignment');
   UPDATE schema_version SET version = 2;"

@@ -4,7 +4,8 @@
  * that keeps nothing (so only the reading and checking are fuzzed).  An
  * import must end in IDREG_OK with its rows counted, or in IDREG_EPARSE
  * with a message naming the input; a store write must happen inside a
- * transaction and only after the whole input was accepted.  A violation
+ * transaction and only after the whole input was accepted, and each
+ * month's segment it packs opens as a segment.  A violation
  * calls abort().
  */
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "eir/import.h"
+#include "eir/segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,10 +97,30 @@ static idreg_err import_each(struct idreg_store *s, const char *kind, const char
 	return cb(ctx, &earlier);
 }
 
+/* An operator file's months are packed into segments in its transaction (the
+ * store keeps nothing, so each month reads back empty). */
+static idreg_err observation_month(struct idreg_store *s, const char *operator_name,
+				   const char *month, idreg_eir_observation_cb cb, void *ctx,
+				   struct idreg_diag *diag)
+{
+	check(in_transaction && strcmp(operator_name, "op1") == 0 && strlen(month) == 7);
+	return IDREG_OK;
+}
+
+static idreg_err segment_put(struct idreg_store *s, const char *operator_name, const char *month,
+			     const void *data, size_t size, struct idreg_diag *diag)
+{
+	struct idreg_eir_segment_view view;
+	check(in_transaction && data != NULL);
+	check(idreg_eir_segment_open(data, size, &view, diag) == IDREG_OK && view.n_rows == 0);
+	return IDREG_OK;
+}
+
 static const struct idreg_store_ops null_ops = {
 	.name = "null", .begin = begin, .commit = commit, .rollback = rollback,
 	.eir_observe = observe, .eir_tac_replace = tac_replace, .eir_list_write = list_write,
 	.eir_import_put = import_put, .eir_import_each = import_each,
+	.eir_observation_month = observation_month, .eir_segment_put = segment_put,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
