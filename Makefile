@@ -23,8 +23,8 @@ build: deps $(BUILD)/build.ninja
 # Build, create a registry with the RIR files found under IDREG_DATA, show it,
 # and serve it with idregd (RDAP on 127.0.0.1:8080, WHOIS on 127.0.0.1:4343).
 run: build
-	@IDREG=$(BUILD)/cli/idreg IDREGD=$(BUILD)/daemon/idregd DB=$(DB) IDREG_DATA=$(IDREG_DATA) \
-		bash scripts/run.sh
+	@IDREG=$(BUILD)/cli/idreg IDREGD=$(BUILD)/daemon/idregd GEN_DOMAINS=$(BUILD)/bench/gen_domains \
+		DB=$(DB) IDREG_DATA=$(IDREG_DATA) bash scripts/run.sh
 
 # Sanitizer build (ASan + UBSan, no recovery), every test, fuzz targets briefly.
 test: deps

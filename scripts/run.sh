@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # `make run`: a registry on the embedded SQLite store, filled with the RIR
-# statistics files found under $IDREG_DATA, a first look at it, and -- when
-# $IDREGD names the daemon -- idregd serving it over RDAP, WHOIS and EPP
-# until interrupted.  EPP runs on a self-signed development certificate made
-# with openssl next to the database, for a development registrar (devreg).
+# statistics files found under $IDREG_DATA, made-up names (from
+# $GEN_DOMAINS, when set) and made-up device data for the equipment identity
+# register (idreg eir sample, imported and classified), a first look at it,
+# and -- when $IDREGD names the daemon -- idregd serving it over RDAP, WHOIS
+# and EPP until interrupted.  EPP runs on a self-signed development
+# certificate made with openssl next to the database, for a development
+# registrar (devreg).  The made-up data goes in once, into a registry that
+# has none.
 set -euo pipefail
 
 : "${IDREG:?}" "${DB:?}"
 mkdir -p "$(dirname "$DB")"
+var=$(dirname "$DB")
 
 if [ ! -e "$DB" ]; then
   "$IDREG" --db "$DB" init
@@ -21,6 +26,33 @@ else
   echo "== no data directory (set IDREG_DATA to a directory of RIR statistics files)"
 fi
 
+if [ -n "${GEN_DOMAINS:-}" ] && "$IDREG" --db "$DB" summary | grep -q '^names: 0 domains'; then
+  echo "== 2,000 made-up domains (bench/gen_domains), a fifth of them internationalized"
+  "$GEN_DOMAINS" 2000 1 >"$var/domains-sample.jsonl"
+  "$IDREG" --db "$DB" import domains "$var/domains-sample.jsonl"
+fi
+
+# The register's operators as the sample makes them: op1 and op2, IMSIs of
+# MCC 639 (eir.home_mccs) and MNC 01, 02.
+eir_conf="$var/eir-sample.conf"
+printf '[eir]\noperators = op1:639-01 op2:639-02\n' >"$eir_conf"
+if [ "$(sqlite3 "$DB" 'SELECT count(*) FROM eir_import')" = 0 ]; then
+  echo "== made-up device data: two operators, two months (idreg eir sample), imported and classified"
+  sample="$var/eir-sample"
+  "$IDREG" eir sample --out "$sample" --operators 2 --months 2 --subscribers 300 >/dev/null
+  for kind in tac stolen registered pairings golden; do
+    "$IDREG" --db "$DB" eir import "$kind" "$sample/$kind.csv" >/dev/null
+  done
+  "$IDREG" --db "$DB" eir import barred "$sample/barred_tacs.csv" >/dev/null
+  for f in "$sample"/operator-op*.csv; do
+    "$IDREG" --db "$DB" eir import operator "$f" --operator "$(basename "$f" | cut -d- -f2)" >/dev/null
+  done
+  for day in 2026-01-31 2026-02-28; do
+    "$IDREG" -c "$eir_conf" --db "$DB" eir classify --date "$day" | head -1
+  done
+  "$IDREG" -c "$eir_conf" --db "$DB" eir lists --out "$var/eir-lists" | head -1
+fi
+
 echo
 echo "== what the registry holds"
 "$IDREG" --db "$DB" summary
@@ -31,13 +63,16 @@ cat <<HELP
   $IDREG --db $DB lookup 2001:200::/32 41.0.0.0/10 AS4608
   $IDREG --db $DB export rir --registry afrinic | head
   $IDREG --help
+  $IDREG -c $eir_conf --db $DB eir lists --out $var/eir-lists   # block, notification, exception lists
 HELP
+domain=$(sqlite3 "$DB" "SELECT ldh_name FROM domain ORDER BY id LIMIT 1")
+blocked=$(sqlite3 "$DB" "SELECT imei FROM eir_class WHERE end_date = '' AND blocking = 1
+  AND length(imei) = 14 ORDER BY imei LIMIT 1")
 
 if [ -n "${IDREGD:-}" ]; then
   RDAP=${RDAP:-127.0.0.1:8080}
   WHOIS=${WHOIS:-127.0.0.1:4343}
   EPP=${EPP:-127.0.0.1:7000}
-  var=$(dirname "$DB")
   if [ ! -s "$var/epp-dev.pem" ] || [ ! -s "$var/epp-dev.key" ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
       -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
@@ -53,7 +88,11 @@ if [ -n "${IDREGD:-}" ]; then
   curl http://$RDAP/ip/2001:200::/35
   curl http://$RDAP/autnum/4608
   curl http://$RDAP/help
-  whois -h ${WHOIS%:*} -p ${WHOIS##*:} 1.1.1.1
+  whois -h ${WHOIS%:*} -p ${WHOIS##*:} 1.1.1.1${domain:+
+  curl http://$RDAP/domain/$domain
+  curl 'http://$RDAP/domains?name=${domain%%.*}*'}${blocked:+
+  curl http://$RDAP/eir/v1/imei/$blocked            # the equipment identity check
+  $IDREG --db $DB eir show $blocked}
 
 == the statistics report (IPv6 adoption, equity), in a browser
   http://$RDAP/stats/

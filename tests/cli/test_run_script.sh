@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
 # `make run`'s script: on a new registry it imports the newest file of each
-# registry under the data directory and shows the summary and what to try;
-# run again, it changes nothing.
+# registry under the data directory, 2,000 generated domains and the
+# register's sample (imported, classified twice, lists written), and shows
+# the summary and what to try; run again, it changes nothing.
 source "$(dirname "$0")/harness.sh"
 
 script="$(dirname "$0")/../../scripts/run.sh"
-out=$(IDREG="$IDREG" DB="$WORK/var/idreg.db" IDREG_DATA="$RIR" bash "$script" 2>&1)
+db="$WORK/var/idreg.db"
+out=$(IDREG="$IDREG" GEN_DOMAINS="$GEN_DOMAINS" DB="$db" IDREG_DATA="$RIR" bash "$script" 2>&1)
 for registry in afrinic apnic arin lacnic ripencc; do
   expect_match "$out" "^$registry: serial " "$registry imported"
 done
 # The newest AFRINIC file in the tree is the current one, not the 2014 snapshot.
 expect_match "$out" "delegated-afrinic-extended-latest: afrinic serial 20260821" "newest file chosen"
 expect_match "$out" "== try" "hints printed"
-again=$(IDREG="$IDREG" DB="$WORK/var/idreg.db" IDREG_DATA="$RIR" bash "$script" 2>&1)
+expect_eq "$(sqlite3 "$db" 'SELECT count(*) FROM domain')" 2000 "generated domains imported"
+expect_eq "$(sqlite3 "$db" 'SELECT run_date FROM eir_class_run ORDER BY id' | tr '\n' ' ')" \
+  "2026-01-31 2026-02-28 " "the register's sample classified at each month's end"
+expect_match "$(sqlite3 "$db" "SELECT group_concat(DISTINCT condition) FROM eir_class")" "duplicate" \
+  "the sample's clones found"
+[ -s "$WORK/var/eir-lists/current/blocklist.csv" ] || fail "no block list written"
+pass
+counts() { sqlite3 "$db" 'SELECT (SELECT count(*) FROM domain), (SELECT count(*) FROM eir_import),
+  (SELECT count(*) FROM eir_class_run)'; }
+before=$(counts)
+again=$(IDREG="$IDREG" GEN_DOMAINS="$GEN_DOMAINS" DB="$db" IDREG_DATA="$RIR" bash "$script" 2>&1)
 expect_match "$again" "afrinic serial 20260821: [0-9]+ records \(0 new, 0 changed, 0 removed" "second run changes nothing"
+expect_eq "$(counts)" "$before" "second run adds no sample data"
 
 done_checks
