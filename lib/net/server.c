@@ -97,6 +97,7 @@ struct conn {
 	bool registered; /* in the worker's epoll set */
 	bool drained;    /* the last read emptied the socket's receive queue */
 	bool eof, writing, lingering, expired;
+	bool spared;     /* a timeout put off for input waiting unread, since the last answer */
 };
 
 struct idreg_server {
@@ -343,6 +344,7 @@ static int conn_write(struct conn *c)
 	} else {
 		idreg_buf_clear(out);
 	}
+	c->spared = false;
 	conn_touch(c);
 	return 1;
 }
@@ -568,9 +570,13 @@ static void worker_expire(struct worker *w, int64_t now)
 				continue;
 			}
 			int unread = 0;
-			if (!c->writing && ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0) {
+			if (!c->spared && !c->writing && ioctl(c->fd, FIONREAD, &unread) == 0 &&
+			    unread > 0) {
 				/* The client spoke while this worker was busy (a long
-				 * protocol step): its input is read next, not timed out. */
+				 * protocol step): its input is read next, not timed out.
+				 * Once per answer, so that a client timing a byte to each
+				 * expiry cannot hold the connection open. */
+				c->spared = true;
 				conn_touch(c);
 				continue;
 			}
