@@ -13,15 +13,6 @@
 #include "core/log.h"
 #include "numres/alloc.h"
 
-/* The change set's actor: the command as typed, bounded. */
-static void actor_of(int argc, char **argv, const char *words, char *out, size_t size)
-{
-	size_t used = (size_t)snprintf(out, size, "idreg %s", words);
-	for (int i = 1; i < argc && used < size; i++) {
-		used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
-	}
-}
-
 /* PREFIX, range, AS number or AS range, as 'idreg lookup' reads them. */
 static bool parse_block(const struct cli_command *cmd, const char *text,
 			struct idreg_resource_query *out)
@@ -38,30 +29,79 @@ static bool parse_block(const struct cli_command *cmd, const char *text,
 	return true;
 }
 
-static idreg_err open_with_policy(struct cli *cli, struct idreg_store **store,
-				  struct idreg_alloc_policy *policy, struct idreg_diag *diag)
+/*
+ * The options of a command that takes one block and one option with a value
+ * (--to, --size, --within): the value in *@value, the block in *@block.
+ * false when the command line is wrong, after saying so with @usage.
+ */
+static bool block_and_option(const struct cli_command *cmd, int argc, char **argv,
+			     const char *option, const char *usage, const char **value,
+			     struct idreg_resource_query *block)
 {
-	idreg_alloc_policy_from_config(&cli->config, policy);
-	return cli_open_store(cli, false, store, diag);
+	const struct option options[] = {
+		{ option, required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*value = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt != 'o') {
+			cli_usage_error(cmd, "unknown option");
+			return false;
+		}
+		*value = optarg;
+	}
+	if (*value == NULL || optind + 1 != argc) {
+		cli_usage_error(cmd, "%s", usage);
+		return false;
+	}
+	return parse_block(cmd, argv[optind], block);
+}
+
+/* What a command works with: the store, the policy, and the change set's
+ * actor (the command as typed, bounded). */
+struct session {
+	struct idreg_store *store;
+	struct idreg_alloc_policy policy;
+	struct idreg_diag diag;
+	char actor[600];
+};
+
+static idreg_err session_open(struct cli *cli, int argc, char **argv, const char *words,
+			      struct session *s)
+{
+	s->store = NULL;
+	s->diag = (struct idreg_diag){ "" };
+	size_t used = (size_t)snprintf(s->actor, sizeof(s->actor), "idreg %s", words);
+	for (int i = 1; i < argc && used < sizeof(s->actor); i++) {
+		used += (size_t)snprintf(s->actor + used, sizeof(s->actor) - used, " %s", argv[i]);
+	}
+	idreg_alloc_policy_from_config(&cli->config, &s->policy);
+	return cli_open_store(cli, false, &s->store, &s->diag);
+}
+
+/* Close the store: CLI_OK after @err IDREG_OK, else the failure, said. */
+static int session_close(struct session *s, idreg_err err)
+{
+	idreg_store_close(s->store);
+	return err == IDREG_OK ? CLI_OK : cli_fail(&s->diag, err);
 }
 
 /* ---- alloc pool ---- */
 
-static int pool_list(struct cli *cli)
+static int pool_list(struct cli *cli, int argc, char **argv)
 {
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
+	struct session s;
 	struct idreg_alloc_view view;
-	err = idreg_alloc_view_load(store, &policy, &view, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		idreg_alloc_view_free(&view);
-		return cli_fail(&diag, err);
+	idreg_err err = session_open(cli, argc, argv, "alloc pool", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_view_load(s.store, &s.policy, &view, &s.diag);
+		if (err != IDREG_OK) {
+			idreg_alloc_view_free(&view);
+		}
+	}
+	if (session_close(&s, err) != CLI_OK) {
+		return CLI_FAIL;
 	}
 	printf("# pool\tid\ttype\tblock\treserve\tfree\torigin\n");
 	for (size_t i = 0; i < view.pool_count; i++) {
@@ -86,7 +126,8 @@ int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cmd, "say add or list");
 	}
 	if (strcmp(argv[1], "list") == 0) {
-		return argc == 2 ? pool_list(cli) : cli_usage_error(cmd, "list takes no arguments");
+		return argc == 2 ? pool_list(cli, argc, argv)
+				 : cli_usage_error(cmd, "list takes no arguments");
 	}
 	static const struct option options[] = {
 		{ "reserve", required_argument, NULL, 'r' },
@@ -140,33 +181,26 @@ int cli_cmd_alloc_pool(struct cli *cli, int argc, char **argv)
 					       rtype == IDREG_RES_ASN ? "AS numbers" : "addresses");
 		}
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
-	char actor[600];
-	actor_of(argc, argv, "alloc pool", actor, sizeof(actor));
-	if (filter.registry != NULL) {
+	struct session s;
+	idreg_err err = session_open(cli, argc, argv, "alloc pool", &s);
+	if (err == IDREG_OK && filter.registry != NULL) {
 		filter.reserve = reserve;
 		size_t added;
-		err = idreg_alloc_pool_from_registry(store, &policy, &filter, actor, &added, &diag);
+		err = idreg_alloc_pool_from_registry(s.store, &s.policy, &filter, s.actor, &added,
+						     &s.diag);
 		if (err == IDREG_OK) {
 			printf("added %zu pools from registry %s\n", added, filter.registry);
 		}
-	} else {
-		err = idreg_alloc_pool_add(store, &policy, block.type, block.first, block.last, reserve,
-					   actor, &diag);
+	} else if (err == IDREG_OK) {
+		err = idreg_alloc_pool_add(s.store, &s.policy, block.type, block.first, block.last,
+					   reserve, s.actor, &s.diag);
 		if (err == IDREG_OK) {
 			char text[IDREG_RANGE_TEXT_MAX];
 			idreg_block_format(block.type, block.first, block.last, text, sizeof(text));
 			printf("added pool %s\n", text);
 		}
 	}
-	idreg_store_close(store);
-	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+	return session_close(&s, err);
 }
 
 /* ---- alloc request ---- */
@@ -217,20 +251,14 @@ int cli_cmd_alloc_request(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cmd, "%s blocks are asked for with --size /N (N at most %u)",
 				       idreg_restype_name(req.type), idreg_restype_bits(req.type));
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
-	char actor[600];
-	actor_of(argc, argv, "alloc request", actor, sizeof(actor));
+	struct session s;
 	struct idreg_alloc_outcome out;
-	err = idreg_alloc_request(store, &policy, &req, actor, &out, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	idreg_err err = session_open(cli, argc, argv, "alloc request", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_request(s.store, &s.policy, &req, s.actor, &out, &s.diag);
+	}
+	if (session_close(&s, err) != CLI_OK) {
+		return CLI_FAIL;
 	}
 	if (out.waiting) {
 		printf("waiting\t%zu\t%" PRId64 "\t%s\n", out.position, out.id, req.holder);
@@ -257,112 +285,69 @@ int cli_cmd_alloc_return(struct cli *cli, int argc, char **argv)
 	if (!parse_block(cmd, argv[1], &block)) {
 		return CLI_USAGE;
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	struct session s;
+	idreg_err err = session_open(cli, argc, argv, "alloc return", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_return(s.store, &s.policy, block.type, block.first, block.last,
+					 s.actor, &s.diag);
 	}
-	char actor[600];
-	actor_of(argc, argv, "alloc return", actor, sizeof(actor));
-	err = idreg_alloc_return(store, &policy, block.type, block.first, block.last, actor, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	int status = session_close(&s, err);
+	if (status == CLI_OK) {
+		printf("returned\t%s\n", argv[1]);
 	}
-	printf("returned\t%s\n", argv[1]);
-	return CLI_OK;
+	return status;
 }
 
 int cli_cmd_alloc_transfer(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("alloc", "transfer");
-	static const struct option options[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *to = NULL;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt != 't') {
-			return cli_usage_error(cmd, "unknown option");
-		}
-		to = optarg;
-	}
+	const char *to;
 	struct idreg_resource_query block;
-	if (to == NULL || optind + 1 != argc) {
-		return cli_usage_error(cmd, "give one allocation and --to HOLDER");
-	}
-	if (!parse_block(cmd, argv[optind], &block)) {
+	if (!block_and_option(cmd, argc, argv, "to", "give one allocation and --to HOLDER", &to,
+			      &block)) {
 		return CLI_USAGE;
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	struct session s;
+	idreg_err err = session_open(cli, argc, argv, "alloc transfer", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_transfer(s.store, &s.policy, block.type, block.first, block.last, to,
+					   s.actor, &s.diag);
 	}
-	char actor[600];
-	actor_of(argc, argv, "alloc transfer", actor, sizeof(actor));
-	err = idreg_alloc_transfer(store, &policy, block.type, block.first, block.last, to, actor,
-				   &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	int status = session_close(&s, err);
+	if (status == CLI_OK) {
+		printf("transferred\t%s\t%s\n", argv[optind], to);
 	}
-	printf("transferred\t%s\t%s\n", argv[optind], to);
-	return CLI_OK;
+	return status;
 }
 
 int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("alloc", "grow");
-	static const struct option options[] = {
-		{ "size", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *size_text = NULL;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt != 's') {
-			return cli_usage_error(cmd, "unknown option");
-		}
-		size_text = optarg;
-	}
+	const char *size_text;
 	struct idreg_resource_query block;
 	uint64_t len;
-	if (size_text == NULL || optind + 1 != argc) {
-		return cli_usage_error(cmd, "give one allocation and --size /N");
-	}
-	if (!parse_block(cmd, argv[optind], &block)) {
+	if (!block_and_option(cmd, argc, argv, "size", "give one allocation and --size /N",
+			      &size_text, &block)) {
 		return CLI_USAGE;
 	}
 	if (block.type == IDREG_RES_ASN ||
 	    !idreg_alloc_parse_size(block.type, size_text, strlen(size_text), &len)) {
 		return cli_usage_error(cmd, "--size takes /N");
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
-	char actor[600];
-	actor_of(argc, argv, "alloc grow", actor, sizeof(actor));
+	struct session s;
 	struct idreg_alloc_range grown;
-	err = idreg_alloc_grow(store, &policy, block.type, block.first, block.last, (unsigned)len,
-			       actor, &grown, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	idreg_err err = session_open(cli, argc, argv, "alloc grow", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_grow(s.store, &s.policy, block.type, block.first, block.last,
+				       (unsigned)len, s.actor, &grown, &s.diag);
 	}
-	char text[IDREG_RANGE_TEXT_MAX];
-	idreg_block_format(block.type, grown.first, grown.last, text, sizeof(text));
-	printf("grown\t%s\t%s\n", argv[optind], text);
-	return CLI_OK;
+	int status = session_close(&s, err);
+	if (status == CLI_OK) {
+		char text[IDREG_RANGE_TEXT_MAX];
+		idreg_block_format(block.type, grown.first, grown.last, text, sizeof(text));
+		printf("grown\t%s\t%s\n", argv[optind], text);
+	}
+	return status;
 }
 
 /* ---- alloc assign, unassign ---- */
@@ -370,46 +355,28 @@ int cli_cmd_alloc_grow(struct cli *cli, int argc, char **argv)
 int cli_cmd_alloc_assign(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_command *cmd = cli_find_command("alloc", "assign");
-	static const struct option options[] = {
-		{ "within", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *within_text = NULL;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt != 'w') {
-			return cli_usage_error(cmd, "unknown option");
-		}
-		within_text = optarg;
-	}
+	const char *within_text;
 	struct idreg_resource_query block, within;
-	if (within_text == NULL || optind + 1 != argc) {
-		return cli_usage_error(cmd, "give one PREFIX and --within ALLOCATION");
-	}
-	if (!parse_block(cmd, argv[optind], &block) || !parse_block(cmd, within_text, &within)) {
+	if (!block_and_option(cmd, argc, argv, "within", "give one PREFIX and --within ALLOCATION",
+			      &within_text, &block) ||
+	    !parse_block(cmd, within_text, &within)) {
 		return CLI_USAGE;
 	}
 	if (block.type != within.type) {
 		return cli_usage_error(cmd, "the assignment and the allocation are of different types");
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
-	char actor[600];
-	actor_of(argc, argv, "alloc assign", actor, sizeof(actor));
+	struct session s;
 	struct idreg_alloc_range b = { block.first, block.last }, w = { within.first, within.last };
 	int64_t id;
-	err = idreg_alloc_assign(store, &policy, block.type, &b, &w, actor, &id, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	idreg_err err = session_open(cli, argc, argv, "alloc assign", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_assign(s.store, &s.policy, block.type, &b, &w, s.actor, &id, &s.diag);
 	}
-	printf("assigned\t%s\t%s\n", argv[optind], within_text);
-	return CLI_OK;
+	int status = session_close(&s, err);
+	if (status == CLI_OK) {
+		printf("assigned\t%s\t%s\n", argv[optind], within_text);
+	}
+	return status;
 }
 
 int cli_cmd_alloc_unassign(struct cli *cli, int argc, char **argv)
@@ -422,23 +389,17 @@ int cli_cmd_alloc_unassign(struct cli *cli, int argc, char **argv)
 	if (!parse_block(cmd, argv[1], &block)) {
 		return CLI_USAGE;
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
-	char actor[600];
-	actor_of(argc, argv, "alloc unassign", actor, sizeof(actor));
+	struct session s;
 	struct idreg_alloc_range b = { block.first, block.last };
-	err = idreg_alloc_unassign(store, &policy, block.type, &b, actor, &diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+	idreg_err err = session_open(cli, argc, argv, "alloc unassign", &s);
+	if (err == IDREG_OK) {
+		err = idreg_alloc_unassign(s.store, &s.policy, block.type, &b, s.actor, &s.diag);
 	}
-	printf("unassigned\t%s\n", argv[1]);
-	return CLI_OK;
+	int status = session_close(&s, err);
+	if (status == CLI_OK) {
+		printf("unassigned\t%s\n", argv[1]);
+	}
+	return status;
 }
 
 /* ---- alloc show ---- */
@@ -560,24 +521,19 @@ int cli_cmd_alloc_show(struct cli *cli, int argc, char **argv)
 	if (optind < argc && !parse_block(cmd, argv[optind], &q)) {
 		return CLI_USAGE;
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
-	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
-	}
+	struct session s;
 	struct idreg_alloc_view view;
-	err = idreg_alloc_view_load(store, &policy, &view, &diag);
-	idreg_store_close(store);
-	int status = CLI_OK;
+	idreg_err err = session_open(cli, argc, argv, "alloc show", &s);
 	if (err != IDREG_OK) {
-		status = cli_fail(&diag, err);
-	} else if (holder != NULL) {
+		return session_close(&s, err);
+	}
+	err = idreg_alloc_view_load(s.store, &s.policy, &view, &s.diag);
+	int status = session_close(&s, err);
+	if (status == CLI_OK && holder != NULL) {
 		status = show_holder(&view, holder);
-	} else if (optind < argc) {
+	} else if (status == CLI_OK && optind < argc) {
 		status = show_block(&view, &q, argv[optind]);
-	} else {
+	} else if (status == CLI_OK) {
 		for (size_t i = 0; i < view.held_count; i++) {
 			print_allocation(&view, &view.held[i]);
 		}
@@ -623,23 +579,20 @@ int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
 				     cancel_id > INT64_MAX))) {
 		return cli_usage_error(cmd, "give --serve, --cancel ID, or nothing");
 	}
-	struct idreg_store *store;
-	struct idreg_alloc_policy policy;
-	struct idreg_diag diag = { "" };
-	idreg_err err = open_with_policy(cli, &store, &policy, &diag);
+	struct session s;
+	idreg_err err = session_open(cli, argc, argv, "alloc waiting", &s);
 	if (err != IDREG_OK) {
-		return cli_fail(&diag, err);
+		return session_close(&s, err);
 	}
-	char actor[600];
-	actor_of(argc, argv, "alloc waiting", actor, sizeof(actor));
 	if (serve) {
 		size_t served = 0, text_size = 0;
 		char *text = NULL;
 		FILE *lines = open_memstream(&text, &text_size);
 		if (lines == NULL) {
-			err = idreg_diag_set(&diag, IDREG_ENOMEM, "out of memory");
+			err = idreg_diag_set(&s.diag, IDREG_ENOMEM, "out of memory");
 		} else {
-			err = idreg_alloc_serve(store, &policy, actor, note_served, lines, &served, &diag);
+			err = idreg_alloc_serve(s.store, &s.policy, s.actor, note_served, lines, &served,
+						&s.diag);
 			fclose(lines);
 		}
 		if (err == IDREG_OK) {
@@ -647,13 +600,13 @@ int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
 		}
 		free(text);
 	} else if (cancel_text != NULL) {
-		err = idreg_alloc_cancel(store, &policy, (int64_t)cancel_id, actor, &diag);
+		err = idreg_alloc_cancel(s.store, &s.policy, (int64_t)cancel_id, s.actor, &s.diag);
 		if (err == IDREG_OK) {
 			printf("cancelled\t%s\n", cancel_text);
 		}
 	} else {
 		struct idreg_alloc_view view;
-		err = idreg_alloc_view_load(store, &policy, &view, &diag);
+		err = idreg_alloc_view_load(s.store, &s.policy, &view, &s.diag);
 		if (err == IDREG_OK) {
 			printf("# waiting\tposition\tid\ttype\tsize\tholder\tsince\n");
 		}
@@ -666,6 +619,5 @@ int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv)
 		}
 		idreg_alloc_view_free(&view);
 	}
-	idreg_store_close(store);
-	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
+	return session_close(&s, err);
 }
