@@ -26,7 +26,6 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
-#include "domains/held.h"
 #include "epp/session.h"
 #include "net/http.h"
 #include "net/server.h"
@@ -78,8 +77,8 @@ struct server {
 	struct idreg_whois_config whois;
 	struct idreg_server *net;
 	/* EPP, when epp.cert is set: its settings, TLS context, the store that
-	 * logins and checks read (one handle, one reader at a time), and the
-	 * IDN policy that decides a name's availability. */
+	 * logins and object commands use (one handle, one command at a time),
+	 * and the IDN policy that decides a name's availability. */
 	bool epp_on;
 	struct idreg_epp_config epp;
 	struct ssl_ctx_st *tls;
@@ -87,7 +86,6 @@ struct server {
 	struct idreg_store *epp_store;
 	struct idreg_idn_policy *idn_policy;
 	struct idreg_idn_checker *idn_checker;
-	struct idreg_idn_holdings held;
 };
 
 static struct view *view_get(struct server *srv)
@@ -376,18 +374,40 @@ static idreg_err find_registrar(void *ctx, const char *id, struct idreg_registra
 	return err;
 }
 
-static idreg_err domain_avail(void *ctx, const char *name, struct idreg_epp_availability *out,
-			      struct idreg_diag *diag)
+/* The object handlers' store access: one connection, one command at a time. */
+static idreg_err epp_read(void *ctx, idreg_epp_store_fn fn, void *fn_ctx, struct idreg_diag *diag)
 {
 	struct server *srv = ctx;
-	char why[1024];
 	pthread_mutex_lock(&srv->epp_lock);
-	idreg_err err = idreg_epp_domain_avail_by_policy(srv->idn_checker, &srv->held, name, out,
-							 why, sizeof(why), diag);
+	idreg_err err = fn(srv->epp_store, 0, fn_ctx, diag);
 	pthread_mutex_unlock(&srv->epp_lock);
-	if (err == IDREG_OK && !out->avail) {
-		idreg_log_debug("EPP domain:check %s: %s", name, why);
+	return err;
+}
+
+static idreg_err epp_write(void *ctx, const struct idreg_epp_txn *txn, idreg_epp_store_fn fn,
+			   void *fn_ctx, struct idreg_diag *diag)
+{
+	struct server *srv = ctx;
+	struct idreg_store *s = srv->epp_store;
+	char at[IDREG_TIME_TEXT_MAX];
+	idreg_time_format(txn->now, at);
+	pthread_mutex_lock(&srv->epp_lock);
+	int64_t change_set = 0;
+	idreg_err err = s->ops->begin(s, diag);
+	if (err == IDREG_OK) {
+		err = s->ops->change_set_add(s, at, txn->clid, txn->svtrid,
+					     txn->cltrid[0] != '\0' ? txn->cltrid : NULL,
+					     &change_set, diag);
+		if (err == IDREG_OK) {
+			err = fn(s, change_set, fn_ctx, diag);
+		}
+		if (err == IDREG_OK) {
+			err = s->ops->commit(s, diag);
+		} else {
+			s->ops->rollback(s);
+		}
 	}
+	pthread_mutex_unlock(&srv->epp_lock);
 	return err;
 }
 
@@ -424,7 +444,6 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 	if (err != IDREG_OK) {
 		return err;
 	}
-	idreg_held_domains(srv->epp_store, &srv->held);
 	srv->epp = (struct idreg_epp_config){
 		.max_frame = (size_t)cfg->epp_max_frame,
 		.max_sessions_per_registrar = cfg->epp_max_sessions,
@@ -432,8 +451,8 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 		.limits = { EPP_MAX_DEPTH, EPP_MAX_ELEMENTS },
 		.find_registrar = find_registrar,
 		.find_ctx = srv,
-		.domain_avail = domain_avail,
-		.domain_ctx = srv,
+		.store = { .read = epp_read, .write = epp_write, .ctx = srv,
+			   .idn_checker = srv->idn_checker },
 	};
 	err = idreg_epp_init(&srv->epp);
 	if (err != IDREG_OK) {

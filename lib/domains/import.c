@@ -846,7 +846,7 @@ static idreg_err run(struct importer *im)
 	char at[32], actor[600];
 	idreg_store_now(at, sizeof(at));
 	snprintf(actor, sizeof(actor), "import domains %s", file->path);
-	if ((err = store->ops->change_set_add(store, at, actor, &im->change_set, im->diag)) !=
+	if ((err = store->ops->change_set_add(store, at, actor, NULL, NULL, &im->change_set, im->diag)) !=
 		    IDREG_OK ||
 	    (err = write_entities(im)) != IDREG_OK || (err = write_hosts(im)) != IDREG_OK ||
 	    (err = write_domains(im)) != IDREG_OK) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "domains/held.h"
 #include "epp/response.h"
 
 /* RFC 5731 domain names: eppcom labelType, 1 to 255 characters. */
@@ -119,4 +120,51 @@ idreg_err idreg_epp_domain_avail_by_policy(struct idreg_idn_checker *checker,
 	snprintf(out->reason, sizeof(out->reason), "%s", out->avail ? "" : short_reason(d.outcome));
 	snprintf(long_reason, long_size, "%s", d.reason);
 	return IDREG_OK;
+}
+
+/* <domain:check>'s question inside a store read: the policy against the names held. */
+struct avail_read {
+	struct idreg_idn_checker *checker;
+	const char *name;
+	struct idreg_epp_availability *out;
+	char why[1024];
+};
+
+static idreg_err avail_in_store(struct idreg_store *s, int64_t change_set, void *ctx,
+				struct idreg_diag *diag)
+{
+	(void)change_set;
+	struct avail_read *r = ctx;
+	struct idreg_idn_holdings held;
+	idreg_held_domains(s, &held);
+	return idreg_epp_domain_avail_by_policy(r->checker, &held, r->name, r->out, r->why,
+						sizeof(r->why), diag);
+}
+
+static idreg_err avail_from_store(void *ctx, const char *name, struct idreg_epp_availability *out,
+				  struct idreg_diag *diag)
+{
+	const struct idreg_epp_store_access *store = ctx;
+	struct avail_read r = { store->idn_checker, name, out, "" };
+	idreg_err err = store->read(store->ctx, avail_in_store, &r, diag);
+	if (err == IDREG_OK && !out->avail) {
+		idreg_log_debug("EPP domain:check %s: %s", name, r.why);
+	}
+	return err;
+}
+
+void idreg_epp_domain_command(const struct idreg_epp_request *req, struct idreg_epp_reply *rep)
+{
+	struct idreg_epp_result res;
+	switch (req->cmd->verb) {
+	case IDREG_EPP_CHECK:
+		idreg_epp_domain_check(req->cmd, avail_from_store, (void *)req->store, &rep->resdata,
+				       &res);
+		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
+		return;
+	default:
+		idreg_epp_reply_set(rep, IDREG_EPP_UNIMPL_COMMAND, "%s",
+				    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));
+		return;
+	}
 }

@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "epp/command.h"
+#include "epp/object.h"
 #include "idn/policy.h"
 
 /* Names one <domain:check> may ask about; more is 2306 (RFC 5731 lets the server choose). */

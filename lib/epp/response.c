@@ -86,9 +86,14 @@ idreg_err idreg_epp_write_greeting(struct idreg_buf *out, const char *sv_id, tim
 	return finish(out, start, err, max_frame);
 }
 
+static bool present(const char *part)
+{
+	return part != NULL && part[0] != '\0';
+}
+
 idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code, const char *msg,
-				 const char *resdata, const char *cltrid, const char *svtrid,
-				 size_t max_frame)
+				 const struct idreg_epp_body *body, const char *cltrid,
+				 const char *svtrid, size_t max_frame)
 {
 	size_t start;
 	idreg_err err = idreg_epp_frame_begin(out, &start);
@@ -101,8 +106,18 @@ idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code
 	if (err == IDREG_OK) {
 		err = idreg_buf_puts(out, "</msg></result>");
 	}
-	if (err == IDREG_OK && resdata != NULL) {
-		err = idreg_buf_printf(out, "<resData>%s</resData>", resdata);
+	const struct idreg_epp_body none = { NULL, NULL, NULL };
+	if (body == NULL) {
+		body = &none;
+	}
+	if (err == IDREG_OK && present(body->msgq)) {
+		err = idreg_buf_puts(out, body->msgq);
+	}
+	if (err == IDREG_OK && present(body->resdata)) {
+		err = idreg_buf_printf(out, "<resData>%s</resData>", body->resdata);
+	}
+	if (err == IDREG_OK && present(body->extension)) {
+		err = idreg_buf_printf(out, "<extension>%s</extension>", body->extension);
 	}
 	if (err == IDREG_OK) {
 		err = idreg_buf_puts(out, "<trID>");

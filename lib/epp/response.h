@@ -18,14 +18,21 @@
 idreg_err idreg_epp_write_greeting(struct idreg_buf *out, const char *sv_id, time_t now,
 				   size_t max_frame);
 
+/** A response's parts after <result>, each XML (NULL or "": none). */
+struct idreg_epp_body {
+	const char *msgq;      /* the whole <msgQ> element */
+	const char *resdata;   /* what goes inside <resData> */
+	const char *extension; /* what goes inside <extension> */
+};
+
 /**
  * Append a framed <response> with one <result code=@code> and @msg (NULL:
- * RFC 5730's message for the code), <resData> holding @resdata (XML, NULL
- * for none), then <trID> with @cltrid (omitted when "") and @svtrid.
+ * RFC 5730's message for the code), @body's parts (NULL: none) in the
+ * order of RFC 5730, then <trID> with @cltrid (omitted when "") and @svtrid.
  */
 idreg_err idreg_epp_write_result(struct idreg_buf *out, enum idreg_epp_code code, const char *msg,
-				 const char *resdata, const char *cltrid, const char *svtrid,
-				 size_t max_frame);
+				 const struct idreg_epp_body *body, const char *cltrid,
+				 const char *svtrid, size_t max_frame);
 
 /** Append @text to @out with XML's special characters escaped. */
 idreg_err idreg_epp_escape(struct idreg_buf *out, const char *text);

@@ -3,6 +3,7 @@
  */
 #include "epp/session.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include "core/log.h"
 #include "epp/domain.h"
 #include "epp/frame.h"
+#include "epp/object.h"
 #include "epp/response.h"
 
 /* Failed logins a session may make; the last one is answered 2501 and closed. */
@@ -29,12 +31,10 @@ static void next_svtrid(struct idreg_epp_config *cfg, char *out, size_t size)
 }
 
 static void respond_with(struct idreg_conn *conn, enum idreg_epp_code code, const char *msg,
-			 const char *resdata, const char *cltrid)
+			 const struct idreg_epp_body *body, const char *cltrid, const char *svtrid)
 {
 	struct idreg_epp_config *cfg = conn->ctx;
-	char svtrid[IDREG_EPP_TRID_MAX + 1];
-	next_svtrid(cfg, svtrid, sizeof(svtrid));
-	if (idreg_epp_write_result(&conn->out, code, msg, resdata, cltrid, svtrid, cfg->max_frame) !=
+	if (idreg_epp_write_result(&conn->out, code, msg, body, cltrid, svtrid, cfg->max_frame) !=
 	    IDREG_OK) {
 		conn->close_after_write = true; /* no room for an answer: nothing sane to say */
 	}
@@ -46,7 +46,9 @@ static void respond_with(struct idreg_conn *conn, enum idreg_epp_code code, cons
 static void respond(struct idreg_conn *conn, enum idreg_epp_code code, const char *msg,
 		    const char *cltrid)
 {
-	respond_with(conn, code, msg, NULL, cltrid);
+	char svtrid[IDREG_EPP_TRID_MAX + 1];
+	next_svtrid(conn->ctx, svtrid, sizeof(svtrid));
+	respond_with(conn, code, msg, NULL, cltrid, svtrid);
 }
 
 static void greet(struct idreg_conn *conn)
@@ -132,19 +134,52 @@ static void login(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
 	respond(conn, IDREG_EPP_OK, NULL, cmd->cltrid);
 }
 
-static void domain_check(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
+enum idreg_epp_code idreg_epp_reply_set(struct idreg_epp_reply *rep, enum idreg_epp_code code,
+					const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rep->msg, sizeof(rep->msg), fmt, ap);
+	va_end(ap);
+	rep->code = code;
+	return code;
+}
+
+/* An object command or poll: its handler's answer, with this transaction's svTRID. */
+static void object_command(struct idreg_conn *conn, const struct idreg_epp_command *cmd)
 {
 	struct idreg_epp_config *cfg = conn->ctx;
-	struct idreg_buf resdata;
-	struct idreg_epp_result res;
-	idreg_buf_init(&resdata, cfg->max_frame);
-	if (idreg_epp_domain_check(cmd, cfg->domain_avail, cfg->domain_ctx, &resdata, &res) ==
-	    IDREG_EPP_OK) {
-		respond_with(conn, IDREG_EPP_OK, NULL, resdata.data, cmd->cltrid);
+	struct session *ses = conn->state;
+	char svtrid[IDREG_EPP_TRID_MAX + 1];
+	next_svtrid(cfg, svtrid, sizeof(svtrid));
+	const struct idreg_epp_request req = {
+		.cmd = cmd,
+		.txn = { .clid = ses->clid, .svtrid = svtrid, .cltrid = cmd->cltrid,
+			 .now = (int64_t)time(NULL) },
+		.store = &cfg->store,
+	};
+	struct idreg_epp_reply rep = { .code = IDREG_EPP_FAILED, .msg = "" };
+	idreg_buf_init(&rep.resdata, cfg->max_frame);
+	idreg_buf_init(&rep.extension, cfg->max_frame);
+	idreg_buf_init(&rep.msgq, cfg->max_frame);
+	if (cmd->verb == IDREG_EPP_POLL) {
+		idreg_epp_poll_command(&req, &rep);
+	} else if (cmd->object == IDREG_EPP_OBJ_DOMAIN) {
+		idreg_epp_domain_command(&req, &rep);
+	} else if (cmd->object == IDREG_EPP_OBJ_HOST) {
+		idreg_epp_host_command(&req, &rep);
+	} else if (cmd->object == IDREG_EPP_OBJ_CONTACT) {
+		idreg_epp_contact_command(&req, &rep);
 	} else {
-		respond(conn, res.code, res.msg, cmd->cltrid);
+		idreg_epp_reply_set(&rep, IDREG_EPP_UNIMPL_COMMAND, "%s",
+				    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));
 	}
-	idreg_buf_free(&resdata);
+	const struct idreg_epp_body body = { rep.msgq.data, rep.resdata.data, rep.extension.data };
+	respond_with(conn, rep.code, rep.msg[0] != '\0' ? rep.msg : NULL,
+		     rep.code < 2000 ? &body : NULL, cmd->cltrid, svtrid);
+	idreg_buf_free(&rep.resdata);
+	idreg_buf_free(&rep.extension);
+	idreg_buf_free(&rep.msgq);
 }
 
 static void handle_frame(struct idreg_conn *conn, const char *xml, size_t len)
@@ -164,11 +199,8 @@ static void handle_frame(struct idreg_conn *conn, const char *xml, size_t len)
 			cmd.cltrid);
 	} else if (cmd.verb == IDREG_EPP_LOGOUT) {
 		respond(conn, IDREG_EPP_OK_ENDING, NULL, cmd.cltrid);
-	} else if (cmd.verb == IDREG_EPP_CHECK && cmd.object == IDREG_EPP_OBJ_DOMAIN &&
-		   cfg->domain_avail != NULL) {
-		domain_check(conn, &cmd);
 	} else {
-		respond(conn, IDREG_EPP_UNIMPL_COMMAND, NULL, cmd.cltrid);
+		object_command(conn, &cmd);
 	}
 	idreg_epp_command_free(&cmd);
 }

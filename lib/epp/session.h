@@ -8,10 +8,9 @@
  * (2502 and close over the limit); a second login is 2002; logout answers
  * 1500 and closes.  A frame shorter than 5 bytes or over the size limit
  * is answered 2500 and the connection closed: its end cannot be known.
- * <domain:check> answers each name's availability by the IDN policy; the
- * other object commands answer 2101 until lib/ implements them.  Every
- * response echoes the clTRID and carries an svTRID unique to this server's
- * run.
+ * Object commands and poll go to their object's handler (epp/object.h)
+ * with the registrar, the svTRID and the store access.  Every response
+ * echoes the clTRID and carries an svTRID unique to this server's run.
  */
 #ifndef IDREG_EPP_SESSION_H
 #define IDREG_EPP_SESSION_H
@@ -22,7 +21,7 @@
 
 #include "core/strmap.h"
 #include "epp/command.h"
-#include "epp/domain.h"
+#include "epp/object.h"
 #include "net/server.h"
 #include "registrar/registrar.h"
 
@@ -41,8 +40,7 @@ struct idreg_epp_config {
 	struct idreg_epp_parse_limits limits;
 	idreg_epp_find_registrar find_registrar;
 	void *find_ctx;
-	idreg_epp_domain_avail_fn domain_avail; /* <domain:check>; NULL: answered 2101 */
-	void *domain_ctx;
+	struct idreg_epp_store_access store;  /* the object handlers' registry */
 	/* Set by idreg_epp_init. */
 	struct idreg_protocol protocol;
 	pthread_mutex_t lock;                 /* guards sessions */

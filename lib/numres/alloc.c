@@ -537,7 +537,7 @@ static idreg_err change_begin(struct change *c, struct idreg_store *store,
 	if (err == IDREG_OK) {
 		char now[32];
 		idreg_store_now(now, sizeof(now));
-		err = store->ops->change_set_add(store, now, actor, &c->change_set, diag);
+		err = store->ops->change_set_add(store, now, actor, NULL, NULL, &c->change_set, diag);
 	}
 	return err;
 }

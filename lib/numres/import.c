@@ -284,7 +284,7 @@ idreg_err idreg_import_rir(struct idreg_store *store, const struct idreg_rir_fil
 			      .diag = diag };
 	char actor[600];
 	snprintf(actor, sizeof(actor), "import %s (serial %s)", file->path, header->serial);
-	err = store->ops->change_set_add(store, source.imported_at, actor, &ap.change_set, diag);
+	err = store->ops->change_set_add(store, source.imported_at, actor, NULL, NULL, &ap.change_set, diag);
 	if (err != IDREG_OK) {
 		goto fail;
 	}

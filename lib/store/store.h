@@ -275,11 +275,14 @@ struct idreg_store_ops {
 	idreg_err (*numres_count)(struct idreg_store *s, idreg_count_cb cb, void *ctx,
 				  struct idreg_diag *diag);
 
-	/* History: a change set says when and who (@at ISO 8601 UTC); its
-	 * entries say what.  Object ids are never reused.  Rows written after
-	 * change_set_add in the same transaction are "changed at" @at. */
+	/* History: a change set says when and who (@at ISO 8601 UTC) and, for
+	 * an EPP transform, its transaction ids (@sv_trid, @cl_trid; NULL when
+	 * none); its entries say what.  Object ids are never reused.  Rows
+	 * written after change_set_add in the same transaction are "changed at"
+	 * @at. */
 	idreg_err (*change_set_add)(struct idreg_store *s, const char *at, const char *actor,
-				    int64_t *id, struct idreg_diag *diag);
+				    const char *sv_trid, const char *cl_trid, int64_t *id,
+				    struct idreg_diag *diag);
 	idreg_err (*history_add)(struct idreg_store *s, const struct idreg_history_entry *entry,
 				 struct idreg_diag *diag);
 

@@ -314,6 +314,107 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (operator, month));"
 	"INSERT INTO eir_segment (operator, month, data) "
 	"  SELECT DISTINCT operator, month, NULL FROM eir_observation;",
+	/* 9: provisioning over EPP (lib/epp).  Each change set of an EPP
+	 * transform names its transaction.  Domains, hosts and contacts
+	 * (entities) made or changed over EPP have a sponsoring registrar
+	 * (NULL for objects imported, which EPP cannot change), who created
+	 * and last updated them and when, and when they last changed hands;
+	 * domains and contacts an authInfo password.  Hosts and contacts have
+	 * EPP statuses like domains (names separated by spaces).  A contact
+	 * keeps its internationalized postal form (int, JSON) beside the
+	 * fields (the localized form when it has one) and its disclosure
+	 * preferences.  A domain's grace periods (RFC 3915) end at set times;
+	 * its variants (RFC 7940) are rows of their own, so that a reservation
+	 * outlives a change of policy.  A transfer is one row per object, the
+	 * last requested.  Poll messages wait per registrar until acknowledged.
+	 * The TLDs the registry serves keep their periods, grace periods and
+	 * reserved labels. */
+	"ALTER TABLE change_set ADD COLUMN sv_trid TEXT;"
+	"ALTER TABLE change_set ADD COLUMN cl_trid TEXT;"
+	"ALTER TABLE domain ADD COLUMN sponsor TEXT;"
+	"ALTER TABLE domain ADD COLUMN creator TEXT;"
+	"ALTER TABLE domain ADD COLUMN updater TEXT;"
+	"ALTER TABLE domain ADD COLUMN transferred TEXT;"
+	"ALTER TABLE domain ADD COLUMN auth_info TEXT;"
+	"ALTER TABLE domain ADD COLUMN idn_table TEXT;"
+	"CREATE INDEX domain_sponsor ON domain(sponsor);"
+	"ALTER TABLE host ADD COLUMN sponsor TEXT;"
+	"ALTER TABLE host ADD COLUMN creator TEXT;"
+	"ALTER TABLE host ADD COLUMN created TEXT;"
+	"ALTER TABLE host ADD COLUMN updater TEXT;"
+	"ALTER TABLE host ADD COLUMN updated TEXT;"
+	"ALTER TABLE host ADD COLUMN transferred TEXT;"
+	"ALTER TABLE host ADD COLUMN status TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE entity ADD COLUMN sponsor TEXT;"
+	"ALTER TABLE entity ADD COLUMN creator TEXT;"
+	"ALTER TABLE entity ADD COLUMN created TEXT;"
+	"ALTER TABLE entity ADD COLUMN updater TEXT;"
+	"ALTER TABLE entity ADD COLUMN updated TEXT;"
+	"ALTER TABLE entity ADD COLUMN transferred TEXT;"
+	"ALTER TABLE entity ADD COLUMN auth_info TEXT;"
+	"ALTER TABLE entity ADD COLUMN status TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE entity ADD COLUMN postal_int TEXT;"
+	"ALTER TABLE entity ADD COLUMN disclose TEXT;"
+	"CREATE INDEX domain_host_host ON domain_host(host_id);"
+	"CREATE INDEX domain_entity_entity ON domain_entity(entity_id);"
+	"CREATE TABLE domain_grace ("
+	"  domain_id BIGINT NOT NULL,"
+	"  period TEXT NOT NULL CHECK (period = 'addPeriod' OR period = 'renewPeriod' OR"
+	"                              period = 'autoRenewPeriod' OR period = 'transferPeriod' OR"
+	"                              period = 'redemptionPeriod' OR period = 'pendingDelete' OR"
+	"                              period = 'pendingRestore'),"
+	"  ends TEXT NOT NULL,"
+	"  PRIMARY KEY (domain_id, period));"
+	"CREATE INDEX domain_grace_ends ON domain_grace(ends);"
+	"CREATE TABLE domain_variant ("
+	"  ldh_name TEXT PRIMARY KEY,"
+	"  unicode_name TEXT NOT NULL,"
+	"  domain_id BIGINT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state = 'activated' OR state = 'reserved' OR"
+	"                             state = 'blocked'));"
+	"CREATE INDEX domain_variant_domain ON domain_variant(domain_id);"
+	"CREATE TABLE object_transfer ("
+	"  object_type TEXT NOT NULL CHECK (object_type = 'domain' OR object_type = 'entity'),"
+	"  object_id BIGINT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status = 'pending' OR status = 'clientApproved' OR"
+	"                              status = 'clientCancelled' OR status = 'clientRejected' OR"
+	"                              status = 'serverApproved' OR status = 'serverCancelled'),"
+	"  gaining TEXT NOT NULL,"
+	"  losing TEXT NOT NULL,"
+	"  requested TEXT NOT NULL,"
+	"  action_due TEXT NOT NULL,"
+	"  years INTEGER,"
+	"  expires_after TEXT,"
+	"  PRIMARY KEY (object_type, object_id));"
+	"CREATE TABLE poll_message ("
+	"  id INTEGER PRIMARY KEY,"
+	"  registrar TEXT NOT NULL,"
+	"  queued_at TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  resdata TEXT NOT NULL,"
+	"  acked_at TEXT);"
+	"CREATE INDEX poll_message_queue ON poll_message(registrar, id) WHERE acked_at IS NULL;"
+	"CREATE TABLE tld ("
+	"  name TEXT PRIMARY KEY,"
+	"  unicode_name TEXT NOT NULL,"
+	"  min_years INTEGER NOT NULL CHECK (min_years >= 1 AND min_years <= 10),"
+	"  max_years INTEGER NOT NULL CHECK (max_years >= min_years AND max_years <= 10),"
+	"  default_years INTEGER NOT NULL,"
+	"  add_grace_s BIGINT NOT NULL,"
+	"  renew_grace_s BIGINT NOT NULL,"
+	"  autorenew_grace_s BIGINT NOT NULL,"
+	"  transfer_grace_s BIGINT NOT NULL,"
+	"  redemption_s BIGINT NOT NULL,"
+	"  pending_delete_s BIGINT NOT NULL,"
+	"  transfer_wait_s BIGINT NOT NULL,"
+	"  idn_tables TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL);"
+	"CREATE TABLE tld_reserved ("
+	"  tld TEXT NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  PRIMARY KEY (tld, label));",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -521,7 +622,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_COUNTER_GET] = "SELECT next_id FROM id_counter WHERE name = 'numres'",
 	[ST_COUNTER_PUT] = "UPDATE id_counter SET next_id = ?1 WHERE name = 'numres'",
 	[ST_HOLDER_ADD] = "INSERT INTO holder (registry, opaque_id) VALUES (?1, ?2)",
-	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor) VALUES (?1, ?2)",
+	[ST_CHANGE_SET_ADD] = "INSERT INTO change_set (at, actor, sv_trid, cl_trid) VALUES (?1, ?2, ?3, ?4)",
 	[ST_HISTORY_ADD] = ("INSERT INTO history (change_set, object_type, first_id, last_id, "
 			    "action, before_text, after_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
 	[ST_EIR_OBSERVE] = EIR_OBSERVE_INSERT EIR_OBSERVE_ROW EIR_OBSERVE_MERGE,
@@ -1293,7 +1394,8 @@ static idreg_err sq_numres_count(struct idreg_store *base, idreg_count_cb cb, vo
 }
 
 static idreg_err sq_change_set_add(struct idreg_store *base, const char *at, const char *actor,
-				   int64_t *id, struct idreg_diag *diag)
+				   const char *sv_trid, const char *cl_trid, int64_t *id,
+				   struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
@@ -1303,6 +1405,8 @@ static idreg_err sq_change_set_add(struct idreg_store *base, const char *at, con
 	}
 	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, sv_trid);
+	bind_text_or_null(st, 4, cl_trid);
 	snprintf(s->change_at, sizeof(s->change_at), "%s", at);
 	err = stmt_done(s, st, "recording a change set", diag);
 	if (err == IDREG_OK) {

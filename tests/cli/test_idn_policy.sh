@@ -157,6 +157,13 @@ sqlite3 "$old" "DROP INDEX domain_index_key; DROP INDEX domain_skeleton_key;
   DROP TABLE eir_segment;
   DROP TABLE alloc_pool; DROP TABLE alloc_waiting; DROP TABLE alloc_assignment;
   DELETE FROM id_counter WHERE name IN ('alloc_pool', 'alloc_waiting', 'alloc_assignment');
+  DROP INDEX domain_sponsor; DROP INDEX domain_host_host; DROP INDEX domain_entity_entity;
+  DROP TABLE domain_grace; DROP TABLE domain_variant; DROP TABLE object_transfer;
+  DROP TABLE poll_message; DROP TABLE tld; DROP TABLE tld_reserved;
+  ALTER TABLE change_set DROP COLUMN sv_trid; ALTER TABLE change_set DROP COLUMN cl_trid;
+  ALTER TABLE domain DROP COLUMN sponsor; ALTER TABLE domain DROP COLUMN creator; ALTER TABLE domain DROP COLUMN updater; ALTER TABLE domain DROP COLUMN transferred; ALTER TABLE domain DROP COLUMN auth_info; ALTER TABLE domain DROP COLUMN idn_table;
+  ALTER TABLE host DROP COLUMN sponsor; ALTER TABLE host DROP COLUMN creator; ALTER TABLE host DROP COLUMN created; ALTER TABLE host DROP COLUMN updater; ALTER TABLE host DROP COLUMN updated; ALTER TABLE host DROP COLUMN transferred; ALTER TABLE host DROP COLUMN status;
+  ALTER TABLE entity DROP COLUMN sponsor; ALTER TABLE entity DROP COLUMN creator; ALTER TABLE entity DROP COLUMN created; ALTER TABLE entity DROP COLUMN updater; ALTER TABLE entity DROP COLUMN updated; ALTER TABLE entity DROP COLUMN transferred; ALTER TABLE entity DROP COLUMN auth_info; ALTER TABLE entity DROP COLUMN status; ALTER TABLE entity DROP COLUMN postal_int; ALTER TABLE entity DROP COLUMN disclose;
   UPDATE schema_version SET version = 2;"
 run_ok --db "$old" summary
 expect_eq "$(sqlite3 "$old" 'SELECT version FROM schema_version')" \
