@@ -19,29 +19,11 @@
 # against the EPP schemas of $SHARED/data/epp-xsd (xmllint).
 set -euo pipefail
 source "$(dirname "$0")/harness_daemon.sh"
+source "$HERE/harness_epp.sh"
 
-XSD="$SHARED/data/epp-xsd"
-[ -f "$XSD/epp-1.0.xsd" ] || fail "no EPP schemas in $XSD"
-command -v xmllint >/dev/null || fail "xmllint is missing (Debian package libxml2-utils)"
-perl -MNet::EPP::Client -e 1 2>/dev/null || fail "Net::EPP is missing (Debian package libnet-epp-perl)"
-CLIENT="$HERE/epp_client.pl"
-
-# ---- certificates: a CA, the server's (localhost), a client's from the CA ----
-step "certificates"
-tls="$WORK/tls"
-mkdir -p "$tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=idreg test CA" \
-  -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-sign() { # NAME CN EXT
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$tls/$1.key" -out "$tls/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
-    -days 2 -extfile <(printf '%s\n' "$3") -out "$tls/$1.pem" 2>/dev/null
-}
-sign server localhost "subjectAltName=DNS:localhost,IP:127.0.0.1"
-sign client registrar-d "extendedKeyUsage=clientAuth"
-sign other registrar-x "extendedKeyUsage=clientAuth"
+epp_certs
+tls="$EPP_TLS"
 pin=$(openssl x509 -in "$tls/client.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
-pass
 
 # ---- registrars, and two domains held ----
 DB="$WORK/reg.db"
@@ -51,13 +33,7 @@ cat >"$WORK/held.jsonl" <<'JSONL'
 {"name":"bücher.example","entities":[{"handle":"R-ONE","roles":["registrant"]}]}
 JSONL
 idreg_ok --db "$DB" import domains "$WORK/held.jsonl"
-add() { # ID PASSWORD [OPTIONS...]
-  local id=$1 pw=$2
-  shift 2
-  printf '%s\n' "$pw" | "$IDREG" --db "$DB" registrar add "$id" --name "Registrar $id" "$@" \
-    || fail "registrar add $id"
-  pass
-}
+add() { epp_registrar "$DB" "$@"; }
 add clientA pass-A-123
 add clientB pass-B-123
 add clientC pass-C-123 --allow 192.0.2.0/24
@@ -88,12 +64,9 @@ refused "client certificates without CAs" "set epp.ca" --rdap "127.0.0.1:$p1" --
   --epp "127.0.0.1:$p3" -o epp.cert="$tls/server.pem" -o epp.key="$tls/server.key" -o epp.client_cert=required
 
 # ---- commands ----
-x="$WORK/xml"
-mkdir -p "$x"
-EPP='<?xml version="1.0" encoding="UTF-8"?><epp xmlns="urn:ietf:params:xml:ns:epp-1.0">'
-login() { # FILE ID PASSWORD TRID
-  echo "$EPP<command><login><clID>$2</clID><pw>$3</pw><options><version>1.0</version><lang>en</lang></options><svcs><objURI>urn:ietf:params:xml:ns:domain-1.0</objURI></svcs></login><clTRID>$4</clTRID></command></epp>" >"$x/$1"
-}
+x="$EPP_XML"
+EPP="$EPP_HEAD"
+login() { epp_login "$@"; }
 login login-wrong clientA wrong-pw-1 T-02
 login login-A clientA pass-A-123 T-03
 login login-A2 clientA pass-A-123 T-04
@@ -117,38 +90,9 @@ start_daemon epp -o epp.cert="$tls/server.pem" -o epp.key="$tls/server.key" \
   -o epp.client_cert=optional -o epp.ca="$tls/ca.pem" -o epp.max_frame_bytes=4096 \
   -o epp.max_sessions_per_registrar=2 -o epp.idle_timeout_s=5 -o log.level=info
 
-# session NAME [CERT KEY] < STEPS: run a client; its output lines in $WORK/NAME.log.
-session() {
-  local name=$1
-  shift
-  step "session $name"
-  perl "$CLIENT" "$EPP_PORT" "$tls/ca.pem" "$WORK/frames/$name" "$@" >"$WORK/$name.log" 2>"$WORK/$name.client-err" ||
-    fail "session $name: the client failed: $(cat "$WORK/$name.client-err")"
-}
-mkdir -p "$WORK/frames"
-code() { xmllint --xpath 'string(//*[local-name()="result"]/@code)' "$1"; }
-cltrid() { xmllint --xpath 'string(//*[local-name()="clTRID"])' "$1"; }
-is_greeting() { xmllint --xpath 'count(/*[local-name()="epp"]/*[local-name()="greeting"])' "$1"; }
-# expect_answers NAME "CODE TRID" ...: the session's answers after the greeting, in order.
-expect_answers() {
-  local name=$1 i=1 line file want got
-  shift
-  mapfile -t lines <"$WORK/$name.log"
-  expect_eq "$(is_greeting "${lines[0]}")" 1 "$name: greeting on connect"
-  for want in "$@"; do
-    line=${lines[$i]:-none}
-    if [ "$want" = greeting ]; then
-      expect_eq "$(is_greeting "$line")" 1 "$name: answer $i is a greeting"
-    elif [ "$want" = eof ]; then
-      expect_eq "$line" eof "$name: answer $i: the server closed"
-    else
-      got="$(code "$line") $(cltrid "$line")"
-      expect_eq "${got% }" "$want" "$name: answer $i (code, clTRID)"
-    fi
-    i=$((i + 1))
-  done
-  expect_eq "${#lines[@]}" "$i" "$name: answers"
-}
+session() { epp_session "$@"; }
+code() { epp_code "$1"; }
+expect_answers() { epp_expect_answers "$@"; }
 
 # A session that stays logged in and keeps talking while the others run.
 step "long session"
@@ -224,37 +168,20 @@ stop_daemon
 # ---- client certificates required: none, no handshake; the CA's, a greeting ----
 start_daemon required -o epp.cert="$tls/server.pem" -o epp.key="$tls/server.key" \
   -o epp.client_cert=required -o epp.ca="$tls/ca.pem"
-if perl "$CLIENT" "$EPP_PORT" "$tls/ca.pem" "$WORK/frames/nocert" </dev/null >"$WORK/nocert.log" 2>&1; then
+if perl "$EPP_CLIENT" "$EPP_PORT" "$tls/ca.pem" "$EPP_FRAMES/nocert" </dev/null >"$WORK/nocert.log" 2>&1; then
   fail "a client without a certificate got through: $(cat "$WORK/nocert.log")"
 fi
 pass
 # TLS 1.3 ends the handshake on the client's side first: the server's
 # refusal shows as the connection closed before a greeting.
 expect_match "$(cat "$WORK/nocert.log")" "connection closed|SSL connect attempt failed" "no greeting without a certificate"
-[ ! -e "$WORK/frames/nocert-1.xml" ] || fail "a greeting without a certificate"
+[ ! -e "$EPP_FRAMES/nocert-1.xml" ] || fail "a greeting without a certificate"
 pass
 printf '%s\n' "send $x/login-D" "send $x/logout" "eof" | session required "$tls/client.pem" "$tls/client.key"
 expect_answers required "1000 T-22" "1500 T-08" eof
 stop_daemon
 
 # ---- every frame: valid EPP; every svTRID different ----
-step "schemas"
-cat >"$WORK/epp-all.xsd" <<XSD
-<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:idreg:test">
-  <import namespace="urn:ietf:params:xml:ns:eppcom-1.0" schemaLocation="$XSD/eppcom-1.0.xsd"/>
-  <import namespace="urn:ietf:params:xml:ns:epp-1.0" schemaLocation="$XSD/epp-1.0.xsd"/>
-  <import namespace="urn:ietf:params:xml:ns:domain-1.0" schemaLocation="$XSD/domain-1.0.xsd"/>
-  <import namespace="urn:ietf:params:xml:ns:host-1.0" schemaLocation="$XSD/host-1.0.xsd"/>
-</schema>
-XSD
-frames=("$WORK"/frames/*.xml)
-[ "${#frames[@]}" -gt 40 ] || fail "only ${#frames[@]} frames received"
-if ! out=$(xmllint --noout --schema "$WORK/epp-all.xsd" "${frames[@]}" 2>&1); then
-  fail "frames not valid against the EPP schemas: $(grep -v ' validates$' <<<"$out" | head -n 10)"
-fi
-pass
-dups=$(for f in "${frames[@]}"; do xmllint --xpath 'string(//*[local-name()="svTRID"])' "$f"; echo; done |
-  grep -v '^$' | sort | uniq -d)
-expect_eq "$dups" "" "svTRIDs given twice"
+epp_validate_frames 41
 
 done_checks
