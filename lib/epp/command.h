@@ -28,20 +28,35 @@
 /* X(NAME, code, message): RFC 5730 section 3, the result codes idreg uses. */
 #define IDREG_EPP_CODE_LIST(X)                                                        \
 	X(OK, 1000, "Command completed successfully")                                 \
+	X(OK_PENDING, 1001, "Command completed successfully; action pending")         \
 	X(OK_NO_MESSAGES, 1300, "Command completed successfully; no messages")        \
+	X(OK_ACK_TO_DEQUEUE, 1301, "Command completed successfully; ack to dequeue")  \
 	X(OK_ENDING, 1500, "Command completed successfully; ending session")          \
 	X(UNKNOWN_COMMAND, 2000, "Unknown command")                                   \
 	X(SYNTAX, 2001, "Command syntax error")                                       \
 	X(USE, 2002, "Command use error")                                             \
 	X(MISSING_PARAM, 2003, "Required parameter missing")                          \
+	X(PARAM_RANGE, 2004, "Parameter value range error")                           \
 	X(PARAM_SYNTAX, 2005, "Parameter value syntax error")                         \
 	X(UNIMPL_VERSION, 2100, "Unimplemented protocol version")                     \
 	X(UNIMPL_COMMAND, 2101, "Unimplemented command")                              \
 	X(UNIMPL_OPTION, 2102, "Unimplemented option")                                \
 	X(UNIMPL_EXTENSION, 2103, "Unimplemented extension")                          \
+	X(BILLING, 2104, "Billing failure")                                           \
+	X(NOT_RENEWABLE, 2105, "Object is not eligible for renewal")                  \
+	X(NOT_TRANSFERABLE, 2106, "Object is not eligible for transfer")              \
 	X(AUTH, 2200, "Authentication error")                                         \
+	X(AUTHORIZATION, 2201, "Authorization error")                                 \
+	X(INVALID_AUTHINFO, 2202, "Invalid authorization information")                \
+	X(PENDING_TRANSFER, 2300, "Object pending transfer")                          \
+	X(NOT_PENDING_TRANSFER, 2301, "Object not pending transfer")                  \
+	X(EXISTS, 2302, "Object exists")                                              \
+	X(DOES_NOT_EXIST, 2303, "Object does not exist")                              \
+	X(STATUS_PROHIBITS, 2304, "Object status prohibits operation")                \
+	X(ASSOCIATION_PROHIBITS, 2305, "Object association prohibits operation")      \
 	X(POLICY, 2306, "Parameter value policy error")                               \
 	X(UNIMPL_SERVICE, 2307, "Unimplemented object service")                       \
+	X(DATA_POLICY, 2308, "Data management policy violation")                      \
 	X(FAILED, 2400, "Command failed")                                             \
 	X(FAILED_CLOSING, 2500, "Command failed; server closing connection")          \
 	X(AUTH_CLOSING, 2501, "Authentication error; server closing connection")     \
