@@ -53,18 +53,29 @@
 #define EPP_MAX_DEPTH 32
 #define EPP_MAX_ELEMENTS 10000
 
-/* What requests answer from: the data and what the service says of itself,
- * swapped together on reload. */
-struct view {
+/* What the service says of itself and the answers it keeps: made at each
+ * reload, shared by the views of that configuration. */
+struct served {
 	atomic_int refs;
-	struct idreg_snapshot *snap;
-	struct idreg_answer_cache *cache; /* answers rendered from snap with svc */
-	struct idreg_stats_pages *stats;  /* the report on snap's number resources */
+	struct idreg_answer_cache *cache; /* answers rendered with svc, by data generation */
+	struct idreg_stats_pages *stats;  /* the report on the number resources loaded */
 	char stats_problem[512];          /* why the report is not available, or "" */
 	struct idreg_service svc;
 	char base_url[512], port43[256], terms_of_use[1024], terms_url[512];
 	long search_max;
 	bool eir_check;
+	/* for loading the data whole again in the background */
+	char store_backend[32], store_path[1024];
+	long store_busy_timeout_ms, reload_after_changes;
+};
+
+/* What requests answer from: the data (a snapshot, with each EPP commit
+ * laid over it) and the service, swapped together. */
+struct view {
+	atomic_int refs;
+	struct idreg_snapshot *snap;
+	uint64_t generation;              /* of snap: answers kept are kept by it */
+	struct served *served;
 };
 
 struct server {
@@ -86,6 +97,13 @@ struct server {
 	struct idreg_store *epp_store;
 	struct idreg_idn_policy *idn_policy;
 	struct idreg_idn_checker *idn_checker;
+	/* Views after commits: one refresh at a time; at most one whole load
+	 * in the background (rebuild_thread, joined before the next). */
+	pthread_mutex_t refresh_lock;
+	uint64_t generation;
+	atomic_bool rebuilding;
+	bool rebuild_joinable;
+	pthread_t rebuild_thread;
 };
 
 static struct view *view_get(struct server *srv)
@@ -97,14 +115,38 @@ static struct view *view_get(struct server *srv)
 	return v;
 }
 
+static void served_put(struct served *sv)
+{
+	if (sv != NULL && atomic_fetch_sub(&sv->refs, 1) == 1) {
+		idreg_answer_cache_free(sv->cache);
+		idreg_stats_pages_free(sv->stats);
+		free(sv);
+	}
+}
+
 static void view_put(struct view *v)
 {
 	if (v != NULL && atomic_fetch_sub(&v->refs, 1) == 1) {
-		idreg_answer_cache_free(v->cache);
-		idreg_stats_pages_free(v->stats);
+		served_put(v->served);
 		idreg_snapshot_unref(v->snap);
 		free(v);
 	}
+}
+
+/* A view of @snap (its reference taken over) with @sv (one more reference). */
+static struct view *view_new(struct idreg_snapshot *snap, struct served *sv, uint64_t generation)
+{
+	struct view *v = calloc(1, sizeof(*v));
+	if (v == NULL) {
+		idreg_snapshot_unref(snap);
+		return NULL;
+	}
+	atomic_init(&v->refs, 1);
+	v->snap = snap;
+	v->generation = generation;
+	atomic_fetch_add(&sv->refs, 1);
+	v->served = sv;
+	return v;
 }
 
 static double monotonic_now(void)
@@ -116,70 +158,188 @@ static double monotonic_now(void)
 
 /* ---- views: data and service settings ---- */
 
-static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
-			    struct idreg_diag *diag)
+static idreg_err open_store(const char *backend, const char *path, long busy_timeout_ms,
+			    struct idreg_store **store, struct idreg_diag *diag)
 {
-	struct idreg_store_options opts = { .backend = cfg->store_backend, .path = cfg->store_path,
-					    .busy_timeout_ms = cfg->store_busy_timeout_ms,
-					    .no_migrate = true };
-	struct idreg_store *store;
-	idreg_err err = idreg_store_open(&opts, &store, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	struct view *v = calloc(1, sizeof(*v));
-	if (v == NULL) {
-		idreg_store_close(store);
+	struct idreg_store_options opts = { .backend = backend, .path = path,
+					    .busy_timeout_ms = busy_timeout_ms, .no_migrate = true };
+	return idreg_store_open(&opts, store, diag);
+}
+
+static idreg_err served_build(const struct idreg_config *cfg, const struct idreg_snapshot *snap,
+			      struct served **out, struct idreg_diag *diag)
+{
+	struct served *sv = calloc(1, sizeof(*sv));
+	if (sv == NULL) {
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 	}
-	bool eir_check = strcmp(cfg->eir_check, "on") == 0;
-	err = idreg_snapshot_load(store, eir_check, &v->snap, diag);
-	idreg_store_close(store);
-	if (err != IDREG_OK) {
-		free(v);
-		return err;
-	}
-	atomic_init(&v->refs, 1);
+	atomic_init(&sv->refs, 1);
 	uint32_t redact;
 	if (idreg_redaction_parse(cfg->privacy_redact, &redact, diag) != IDREG_OK) {
-		idreg_snapshot_unref(v->snap);
-		free(v);
+		free(sv);
 		return IDREG_ECONFIG;
 	}
-	if (idreg_answer_cache_new((size_t)cfg->service_cache_bytes, &v->cache) != IDREG_OK) {
-		idreg_snapshot_unref(v->snap);
-		free(v);
+	if (idreg_answer_cache_new((size_t)cfg->service_cache_bytes, &sv->cache) != IDREG_OK) {
+		free(sv);
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory for service.cache_bytes");
 	}
 	bool no_stats;
 	struct idreg_diag stats_diag = { "" };
-	if (idreg_stats_pages_build(&v->snap->numbers, cfg->stats_economies, &v->stats, &no_stats,
+	if (idreg_stats_pages_build(&snap->numbers, cfg->stats_economies, &sv->stats, &no_stats,
 				    &stats_diag) != IDREG_OK) {
-		idreg_answer_cache_free(v->cache);
-		idreg_snapshot_unref(v->snap);
-		free(v);
+		idreg_answer_cache_free(sv->cache);
+		free(sv);
 		return idreg_diag_set(diag, IDREG_ENOMEM, "%s", stats_diag.text);
 	}
 	if (no_stats) {
-		snprintf(v->stats_problem, sizeof(v->stats_problem), "%s", stats_diag.text);
+		snprintf(sv->stats_problem, sizeof(sv->stats_problem), "%s", stats_diag.text);
 	}
-	v->search_max = cfg->rdap_search_max;
-	v->eir_check = eir_check;
-	idreg_config_rdap_base_url(cfg, v->base_url, sizeof(v->base_url));
-	snprintf(v->port43, sizeof(v->port43), "%s", cfg->rdap_port43);
-	snprintf(v->terms_of_use, sizeof(v->terms_of_use), "%s", cfg->terms_of_use);
-	snprintf(v->terms_url, sizeof(v->terms_url), "%s", cfg->terms_url);
-	v->svc = (struct idreg_service){ v->base_url, v->port43, v->terms_of_use, v->terms_url, redact };
-	*out = v;
+	sv->search_max = cfg->rdap_search_max;
+	sv->eir_check = strcmp(cfg->eir_check, "on") == 0;
+	idreg_config_rdap_base_url(cfg, sv->base_url, sizeof(sv->base_url));
+	snprintf(sv->port43, sizeof(sv->port43), "%s", cfg->rdap_port43);
+	snprintf(sv->terms_of_use, sizeof(sv->terms_of_use), "%s", cfg->terms_of_use);
+	snprintf(sv->terms_url, sizeof(sv->terms_url), "%s", cfg->terms_url);
+	sv->svc = (struct idreg_service){ sv->base_url, sv->port43, sv->terms_of_use, sv->terms_url,
+					  redact };
+	snprintf(sv->store_backend, sizeof(sv->store_backend), "%s", cfg->store_backend);
+	snprintf(sv->store_path, sizeof(sv->store_path), "%s", cfg->store_path);
+	sv->store_busy_timeout_ms = cfg->store_busy_timeout_ms;
+	sv->reload_after_changes = cfg->service_reload_after_changes;
+	*out = sv;
 	return IDREG_OK;
+}
+
+static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
+			    struct idreg_diag *diag)
+{
+	struct idreg_store *store;
+	idreg_err err = open_store(cfg->store_backend, cfg->store_path, cfg->store_busy_timeout_ms,
+				   &store, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_snapshot *snap;
+	err = idreg_snapshot_load(store, strcmp(cfg->eir_check, "on") == 0, &snap, diag);
+	idreg_store_close(store);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct served *sv;
+	err = served_build(cfg, snap, &sv, diag);
+	if (err != IDREG_OK) {
+		idreg_snapshot_unref(snap);
+		return err;
+	}
+	*out = view_new(snap, sv, 0);
+	served_put(sv);
+	return *out != NULL ? IDREG_OK : idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+}
+
+/* ---- views after commits ---- */
+
+static void *rebuild_main(void *arg);
+
+/*
+ * Serve a view of @snap (taken over) with the current service: @snap
+ * brought up to what @store holds now first (what committed while it
+ * loaded); called with refresh_lock held.  A view whose recent changes have
+ * grown past service.reload_after_changes starts a whole load in the
+ * background.
+ */
+static idreg_err install_snapshot(struct server *srv, struct idreg_snapshot *snap,
+				  struct idreg_store *store, struct idreg_diag *diag)
+{
+	struct idreg_snapshot *current;
+	idreg_err err = idreg_snapshot_refresh(snap, store, &current, diag);
+	idreg_snapshot_unref(snap);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct view *old = view_get(srv);
+	struct view *fresh = view_new(current, old->served, ++srv->generation);
+	if (fresh == NULL) {
+		view_put(old);
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	pthread_mutex_lock(&srv->view_lock);
+	struct view *replaced = srv->view;
+	srv->view = fresh;
+	pthread_mutex_unlock(&srv->view_lock);
+	view_put(replaced);
+	size_t recent = idreg_snapshot_recent_objects(current);
+	if (recent > (size_t)old->served->reload_after_changes && !atomic_load(&srv->rebuilding)) {
+		if (srv->rebuild_joinable) {
+			pthread_join(srv->rebuild_thread, NULL);
+		}
+		atomic_store(&srv->rebuilding, true);
+		srv->rebuild_joinable = pthread_create(&srv->rebuild_thread, NULL, rebuild_main, srv) == 0;
+		if (!srv->rebuild_joinable) {
+			atomic_store(&srv->rebuilding, false);
+		}
+		idreg_log_info("%zu objects changed since the data was loaded: loading it again", recent);
+	}
+	view_put(old);
+	return IDREG_OK;
+}
+
+/*
+ * The EPP executor calls this after each commit, before it acknowledges:
+ * the next RDAP or WHOIS query sees the commit.  @store is the connection
+ * that committed (or any other).  A failure leaves the commit as it is and
+ * the previous view serving; it is logged, and the next commit or load
+ * catches up.
+ */
+static void refresh_after_commit(struct server *srv, struct idreg_store *store)
+{
+	struct idreg_diag diag = { "" };
+	pthread_mutex_lock(&srv->refresh_lock);
+	struct view *v = view_get(srv);
+	idreg_snapshot_ref(v->snap);
+	idreg_err err = install_snapshot(srv, v->snap, store, &diag);
+	view_put(v);
+	pthread_mutex_unlock(&srv->refresh_lock);
+	if (err != IDREG_OK) {
+		idreg_log_error("RDAP and WHOIS do not show the last commit yet: %s", diag.text);
+	}
+}
+
+/* The data loaded whole again, off the request and EPP threads. */
+static void *rebuild_main(void *arg)
+{
+	struct server *srv = arg;
+	struct view *v = view_get(srv);
+	const struct served *sv = v->served;
+	struct idreg_diag diag = { "" };
+	struct idreg_store *store;
+	struct idreg_snapshot *snap;
+	idreg_err err = open_store(sv->store_backend, sv->store_path, sv->store_busy_timeout_ms, &store,
+				   &diag);
+	if (err == IDREG_OK) {
+		err = idreg_snapshot_load(store, sv->eir_check, &snap, &diag);
+		if (err == IDREG_OK) {
+			pthread_mutex_lock(&srv->refresh_lock);
+			err = install_snapshot(srv, snap, store, &diag);
+			pthread_mutex_unlock(&srv->refresh_lock);
+		}
+		idreg_store_close(store);
+	}
+	view_put(v);
+	if (err == IDREG_OK) {
+		idreg_log_info("data loaded again after the changes since the last load");
+	} else {
+		idreg_log_error("loading the data again: %s", diag.text);
+	}
+	atomic_store(&srv->rebuilding, false);
+	return NULL;
 }
 
 /* Said once the view serves: a daemon that fails to start says only why. */
 static void warn_stats_problem(const struct view *v)
 {
-	if (v->stats_problem[0]) {
+	if (v->served->stats_problem[0]) {
 		idreg_log_warn("statistics report not available (%s answers 503): %s",
-			       IDREG_STATS_PREFIX "/", v->stats_problem);
+			       IDREG_STATS_PREFIX "/", v->served->stats_problem);
 	}
 }
 
@@ -209,7 +369,7 @@ static void on_eir_request(struct server *srv, const struct view *v,
 	}
 	resp->content_type = "application/json";
 	resp->cors = true;
-	resp->status = idreg_eir_api_answer(&v->svc, v->snap, &in, resp->body, &resp->allow);
+	resp->status = idreg_eir_api_answer(&v->served->svc, v->snap, &in, resp->body, &resp->allow);
 	idreg_log_debug("eir %s /%s %d", req->method, path, resp->status);
 }
 
@@ -233,7 +393,7 @@ static void on_stats_request(struct server *srv, struct view *v,
 		idreg_buf_puts(resp->body, "too many requests from this address; retry later\n");
 		return;
 	}
-	idreg_stats_pages_find(v->stats, req->path, req->if_none_match, &page);
+	idreg_stats_pages_find(v->served->stats, req->path, req->if_none_match, &page);
 	resp->status = page.status;
 	resp->content_type = page.content_type;
 	if (idreg_buf_append(resp->body, page.body, page.len) != IDREG_OK) {
@@ -264,13 +424,13 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 	struct idreg_answer answer;
 	char request_url[2048];
 	const char *path = req->path[0] == '/' ? req->path + 1 : req->path;
-	if (v->eir_check && idreg_eir_api_path(path)) {
+	if (v->served->eir_check && idreg_eir_api_path(path)) {
 		on_eir_request(srv, v, req, path, resp);
 		view_put(v);
 		return;
 	}
 	/* The path encoded again, after the base: the "value" of links is a URI. */
-	snprintf(request_url, sizeof(request_url), "%s", v->svc.base_url);
+	snprintf(request_url, sizeof(request_url), "%s", v->served->svc.base_url);
 	idreg_render_uri_append(request_url, sizeof(request_url), path, "/:*@!$&'()+,;=");
 	if (req->error_status == 0 && idreg_stats_pages_path(req->path)) {
 		on_stats_request(srv, v, req, resp);
@@ -290,7 +450,7 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 							     monotonic_now())) > 0) {
 		idreg_answer_error(&answer, 429, "too many queries from this address; retry later");
 	} else if (req->arg_count == 0 &&
-		   idreg_answer_cache_get(v->cache, IDREG_CACHE_RDAP, path, resp->body)) {
+		   idreg_answer_cache_get(v->served->cache, IDREG_CACHE_RDAP, v->generation, path, resp->body)) {
 		resp->status = 200; /* only lookups' answers are kept, rendered as below */
 		view_put(v);
 		idreg_log_debug("rdap %s %s 200 (kept)", req->method, request_url);
@@ -305,16 +465,16 @@ static void on_rdap_request(void *ctx, const struct idreg_http_request *req,
 		if (idreg_query_parse_rdap(path, args, req->arg_count, &query, &perr) != IDREG_OK) {
 			idreg_answer_error(&answer, perr.status, perr.reason);
 		} else {
-			idreg_answer_query(v->snap, &query, (size_t)v->search_max, &answer);
+			idreg_answer_query(v->snap, &query, (size_t)v->served->search_max, &answer);
 		}
 	}
-	if (idreg_render_rdap(&v->svc, v->snap, &answer, request_url, resp->body) != IDREG_OK) {
+	if (idreg_render_rdap(&v->served->svc, v->snap, &answer, request_url, resp->body) != IDREG_OK) {
 		idreg_answer_error(&answer, 500, "the answer could not be rendered");
-		idreg_render_rdap(&v->svc, v->snap, &answer, request_url, resp->body);
+		idreg_render_rdap(&v->served->svc, v->snap, &answer, request_url, resp->body);
 	}
 	resp->status = answer.status;
 	if (answer.status == 200 && req->error_status == 0 && req->arg_count == 0) {
-		idreg_answer_cache_put(v->cache, IDREG_CACHE_RDAP, path, resp->body->data,
+		idreg_answer_cache_put(v->served->cache, IDREG_CACHE_RDAP, v->generation, path, resp->body->data,
 				       resp->body->len);
 	}
 	view_put(v);
@@ -345,18 +505,18 @@ static void on_whois_query(void *ctx, const struct idreg_whois_request *req, str
 		/* Kept under the kind and the text: "124137" and "entity 124137"
 		 * have one text and two answers. */
 		snprintf(key, sizeof(key), "%d %s", (int)query.kind, query.text);
-		if (idreg_answer_cache_get(v->cache, IDREG_CACHE_WHOIS, key, out)) {
+		if (idreg_answer_cache_get(v->served->cache, IDREG_CACHE_WHOIS, v->generation, key, out)) {
 			view_put(v);
 			idreg_log_debug("whois 200 (kept)");
 			return;
 		}
-		idreg_answer_query(v->snap, &query, (size_t)v->search_max, &answer);
+		idreg_answer_query(v->snap, &query, (size_t)v->served->search_max, &answer);
 	}
-	if (idreg_render_whois(&v->svc, v->snap, query.text, &answer, out) != IDREG_OK) {
+	if (idreg_render_whois(&v->served->svc, v->snap, query.text, &answer, out) != IDREG_OK) {
 		idreg_buf_clear(out);
 		idreg_buf_puts(out, "%ERROR:500: the answer could not be rendered\r\n");
 	} else if (answer.status == 200 && key[0] != '\0') {
-		idreg_answer_cache_put(v->cache, IDREG_CACHE_WHOIS, key, out->data, out->len);
+		idreg_answer_cache_put(v->served->cache, IDREG_CACHE_WHOIS, v->generation, key, out->data, out->len);
 	}
 	view_put(v);
 	idreg_log_debug("whois %d", answer.status);
@@ -405,6 +565,9 @@ static idreg_err epp_write(void *ctx, const struct idreg_epp_txn *txn, idreg_epp
 			err = s->ops->commit(s, diag);
 		} else {
 			s->ops->rollback(s);
+		}
+		if (err == IDREG_OK) {
+			refresh_after_commit(srv, s);
 		}
 	}
 	pthread_mutex_unlock(&srv->epp_lock);
@@ -615,11 +778,23 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 		sd_notify(0, "READY=1");
 		return;
 	}
+	atomic_fetch_add(&fresh->refs, 1); /* ours, while the catch-up below may replace it */
+	pthread_mutex_lock(&srv->refresh_lock);
 	pthread_mutex_lock(&srv->view_lock);
 	struct view *old = srv->view;
 	srv->view = fresh;
 	pthread_mutex_unlock(&srv->view_lock);
+	pthread_mutex_unlock(&srv->refresh_lock);
 	view_put(old);
+	/* What committed while the data loaded. */
+	struct idreg_store *store;
+	if (open_store(cfg.store_backend, cfg.store_path, cfg.store_busy_timeout_ms, &store,
+		       &diag) == IDREG_OK) {
+		refresh_after_commit(srv, store);
+		idreg_store_close(store);
+	} else {
+		idreg_log_error("reload: %s", diag.text);
+	}
 	idreg_ratelimit_set(srv->limiter, (double)cfg.rate_per_second, (double)cfg.rate_burst);
 	apply_logging(&cfg);
 	if (keep_restart_settings(&cfg, &srv->cfg)) {
@@ -632,6 +807,7 @@ static void reload(struct server *srv, const struct override *overrides, size_t 
 	idreg_log_info("reloaded: %zu number resources, %zu classified IMEIs",
 		       fresh->snap->numbers.count, fresh->snap->eir.count);
 	warn_stats_problem(fresh);
+	view_put(fresh);
 	sd_notify(0, "READY=1");
 }
 
@@ -762,6 +938,8 @@ int main(int argc, char **argv)
 
 	pthread_mutex_init(&srv.view_lock, NULL);
 	pthread_mutex_init(&srv.epp_lock, NULL);
+	pthread_mutex_init(&srv.refresh_lock, NULL);
+	atomic_init(&srv.rebuilding, false);
 	if (view_build(&srv.cfg, &srv.view, &diag) != IDREG_OK ||
 	    idreg_ratelimit_new((double)srv.cfg.rate_per_second, (double)srv.cfg.rate_burst,
 				&srv.limiter) != IDREG_OK) {
@@ -796,12 +974,16 @@ int main(int argc, char **argv)
 	status = 0;
 out_serving:
 	idreg_server_free(srv.net); /* drains: requests in flight are answered */
+	if (srv.rebuild_joinable) { /* no commit is left to start another */
+		pthread_join(srv.rebuild_thread, NULL);
+	}
 	free_epp(&srv);
 out_view:
 	view_put(srv.view);
 	idreg_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.view_lock);
 	pthread_mutex_destroy(&srv.epp_lock);
+	pthread_mutex_destroy(&srv.refresh_lock);
 out_config:
 	idreg_config_free(&srv.cfg);
 out_owned:

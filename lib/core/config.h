@@ -83,6 +83,7 @@ struct idreg_config {
 	long rate_burst;           /* [ratelimit] burst */
 	long service_threads;      /* [service] threads */
 	long service_cache_bytes;  /* [service] cache_bytes */
+	long service_reload_after_changes; /* [service] reload_after_changes */
 	char *terms_of_use;        /* [service] terms_of_use */
 	char *terms_url;           /* [service] terms_url */
 	long rdap_search_max;      /* [rdap] search_max_results */

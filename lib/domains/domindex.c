@@ -15,6 +15,7 @@
 /* ldh and unicode come first in both: the name searches read them alike. */
 struct dx_domain {
 	uint32_t ldh, unicode;   /* pool offsets; unicode == ldh when all ASCII */
+	int64_t id;              /* in the store */
 	uint32_t handle;         /* 0 when none */
 	uint32_t status;
 	uint32_t ns_first, contact_first, ds_first;
@@ -25,6 +26,7 @@ struct dx_domain {
 
 struct dx_host {
 	uint32_t ldh, unicode;
+	int64_t id;
 	uint32_t handle;
 	uint32_t addr_first;
 	uint32_t changed;
@@ -32,6 +34,7 @@ struct dx_host {
 };
 
 struct dx_entity {
+	int64_t id;
 	uint32_t handle;
 	uint32_t fields[IDREG_ENTITY_FIELD_COUNT]; /* 0 when absent */
 	uint32_t changed;
@@ -242,6 +245,7 @@ static idreg_err load_entity(void *ctx, const struct idreg_stored_entity *row)
 	if (err == IDREG_OK) {
 		err = intern_time(ld, row->changed_at, &e->changed);
 	}
+	e->id = row->id;
 	e->kind = (uint8_t)row->entity.kind;
 	e->personal = (uint16_t)row->entity.personal;
 	ld->entity_ids[ix->n_entities++] = row->id;
@@ -276,6 +280,7 @@ static idreg_err load_host(void *ctx, const struct idreg_stored_host *row)
 	if (err == IDREG_OK) {
 		err = intern_time(ld, row->changed_at, &h->changed);
 	}
+	h->id = row->id;
 	h->addr_first = ix->n_addrs;
 	h->n_addrs = (uint8_t)row->host.n_addrs;
 	for (size_t a = 0; err == IDREG_OK && a < row->host.n_addrs; a++) {
@@ -341,6 +346,7 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	if (err != IDREG_OK) {
 		return err;
 	}
+	x->id = row->id;
 	x->status = d->status;
 	x->registered = d->registered;
 	x->expires = d->expires;
@@ -694,8 +700,43 @@ static idreg_err sort_loaded(struct idreg_domindex *ix, struct loader *ld, bool 
 	return err;
 }
 
+enum row_kind { ROWS_ENTITIES, ROWS_HOSTS, ROWS_DOMAINS };
+
+/* The rows of one kind: all of them (@subset NULL), or those of the subset's
+ * list (@ids, ascending), a range per run of consecutive ids. */
+static idreg_err load_rows(struct idreg_store *store, enum row_kind kind,
+			   const struct idreg_domindex_subset *subset, const int64_t *ids, size_t n,
+			   struct loader *ld, struct idreg_diag *diag)
+{
+	const struct idreg_store_ops *ops = store->ops;
+	if (subset == NULL) {
+		return kind == ROWS_ENTITIES ? ops->entity_each(store, load_entity, ld, diag)
+		       : kind == ROWS_HOSTS  ? ops->host_each(store, load_host, ld, diag)
+					     : ops->domain_each(store, load_domain, ld, diag);
+	}
+	idreg_err err = IDREG_OK;
+	for (size_t i = 0; err == IDREG_OK && i < n;) {
+		size_t j = i + 1;
+		while (j < n && ids[j] == ids[j - 1] + 1) {
+			j++;
+		}
+		int64_t first = ids[i], last = ids[j - 1];
+		err = kind == ROWS_ENTITIES ? ops->entity_range(store, first, last, load_entity, ld, diag)
+		      : kind == ROWS_HOSTS  ? ops->host_range(store, first, last, load_host, ld, diag)
+					    : ops->domain_range(store, first, last, load_domain, ld, diag);
+		i = j;
+	}
+	return err;
+}
+
 idreg_err idreg_domindex_load(struct idreg_domindex *ix, struct idreg_store *store,
 			      struct idreg_diag *diag)
+{
+	return idreg_domindex_load_some(ix, store, NULL, diag);
+}
+
+idreg_err idreg_domindex_load_some(struct idreg_domindex *ix, struct idreg_store *store,
+				   const struct idreg_domindex_subset *subset, struct idreg_diag *diag)
 {
 	idreg_domindex_free(ix);
 	struct loader ld = { .ix = ix, .diag = diag };
@@ -711,19 +752,22 @@ idreg_err idreg_domindex_load(struct idreg_domindex *ix, struct idreg_store *sto
 		ix->pool_cap = 1 << 20;
 	}
 	if (err == IDREG_OK) {
-		err = store->ops->entity_each(store, load_entity, &ld, diag);
+		err = load_rows(store, ROWS_ENTITIES, subset, subset ? subset->entities : NULL,
+				subset ? subset->n_entities : 0, &ld, diag);
 	}
 	if (err == IDREG_OK) {
 		err = sort_loaded(ix, &ld, false);
 	}
 	if (err == IDREG_OK) {
-		err = store->ops->host_each(store, load_host, &ld, diag);
+		err = load_rows(store, ROWS_HOSTS, subset, subset ? subset->hosts : NULL,
+				subset ? subset->n_hosts : 0, &ld, diag);
 	}
 	if (err == IDREG_OK) {
 		err = sort_loaded(ix, &ld, true);
 	}
 	if (err == IDREG_OK) {
-		err = store->ops->domain_each(store, load_domain, &ld, diag);
+		err = load_rows(store, ROWS_DOMAINS, subset, subset ? subset->domains : NULL,
+				subset ? subset->n_domains : 0, &ld, diag);
 	}
 	if (err == IDREG_OK) {
 		err = build(ix, &ld);
@@ -816,6 +860,7 @@ void idreg_domindex_domain(const struct idreg_domindex *ix, uint32_t id,
 			   struct idreg_domindex_domain *out)
 {
 	const struct dx_domain *x = &ix->domains[id];
+	out->store_id = x->id;
 	out->ldh_name = str(ix, x->ldh);
 	out->unicode_name = str(ix, x->unicode);
 	out->handle = x->handle ? str(ix, x->handle) : NULL;
@@ -836,6 +881,7 @@ void idreg_domindex_host(const struct idreg_domindex *ix, uint32_t id,
 			 struct idreg_domindex_host *out)
 {
 	const struct dx_host *x = &ix->hosts[id];
+	out->store_id = x->id;
 	out->ldh_name = str(ix, x->ldh);
 	out->unicode_name = str(ix, x->unicode);
 	out->handle = x->handle ? str(ix, x->handle) : NULL;
@@ -848,6 +894,7 @@ void idreg_domindex_entity(const struct idreg_domindex *ix, uint32_t id,
 			   struct idreg_domindex_entity *out)
 {
 	const struct dx_entity *x = &ix->entities[id];
+	out->store_id = x->id;
 	out->entity.handle = str(ix, x->handle);
 	out->entity.kind = (enum idreg_entity_kind)x->kind;
 	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {

@@ -37,6 +37,7 @@ struct idreg_domindex_contact {
 
 /** A domain as the index holds it; pointers into the index. */
 struct idreg_domindex_domain {
+	int64_t store_id;          /* the row's id in the store */
 	const char *ldh_name;      /* A-label form, lower case */
 	const char *unicode_name;  /* U-label form; the same string when all ASCII */
 	const char *handle;        /* NULL when none */
@@ -53,6 +54,7 @@ struct idreg_domindex_domain {
 
 /** A host (nameserver). */
 struct idreg_domindex_host {
+	int64_t store_id;
 	const char *ldh_name, *unicode_name;
 	const char *handle;        /* NULL when none */
 	const struct idreg_ip *addrs; /* IPv4 first, then IPv6 */
@@ -62,6 +64,7 @@ struct idreg_domindex_host {
 
 /** An entity. */
 struct idreg_domindex_entity {
+	int64_t store_id;
 	struct idreg_entity entity; /* fields NULL when absent */
 	int64_t changed_at;
 };
@@ -112,6 +115,19 @@ void idreg_domindex_free(struct idreg_domindex *ix);
 /** Load every domain, host and entity from @store and build the index. */
 idreg_err idreg_domindex_load(struct idreg_domindex *ix, struct idreg_store *store,
 			      struct idreg_diag *diag);
+
+/**
+ * Store ids of some rows: each list ascending, without repeats; the hosts
+ * and entities include every one the domains name.
+ */
+struct idreg_domindex_subset {
+	const int64_t *domains, *hosts, *entities;
+	size_t n_domains, n_hosts, n_entities;
+};
+
+/** Load only the rows of @subset (the recent changes a snapshot lays over its index). */
+idreg_err idreg_domindex_load_some(struct idreg_domindex *ix, struct idreg_store *store,
+				   const struct idreg_domindex_subset *subset, struct idreg_diag *diag);
 
 /** Bytes the index holds (its arrays and strings). */
 size_t idreg_domindex_memory(const struct idreg_domindex *ix);

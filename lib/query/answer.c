@@ -104,11 +104,11 @@ static void answer_holder(const struct idreg_snapshot *snap, const struct idreg_
 static void answer_object(const struct idreg_snapshot *snap, const struct idreg_query *q,
 			  size_t max, struct idreg_answer *out)
 {
-	const struct idreg_domindex *ix = &snap->names;
+	const struct idreg_domindex *ix;
 	uint32_t id;
 	enum idreg_answer_kind kind;
 	if (q->kind == IDREG_Q_ENTITY) {
-		id = idreg_domindex_find_entity(ix, q->text, strlen(q->text));
+		id = idreg_snapshot_find_entity(snap, q->text, strlen(q->text), &ix);
 		kind = IDREG_ANSWER_ENTITY;
 		struct idreg_numindex_holder holder;
 		if (id == IDREG_DOMINDEX_NONE &&
@@ -122,8 +122,8 @@ static void answer_object(const struct idreg_snapshot *snap, const struct idreg_
 			return;
 		}
 		bool domain = q->kind == IDREG_Q_DOMAIN;
-		id = domain ? idreg_domindex_find_domain(ix, ascii, strlen(ascii))
-			    : idreg_domindex_find_host(ix, ascii, strlen(ascii));
+		id = domain ? idreg_snapshot_find_domain(snap, ascii, strlen(ascii), &ix)
+			    : idreg_snapshot_find_host(snap, ascii, strlen(ascii), &ix);
 		kind = domain ? IDREG_ANSWER_DOMAIN : IDREG_ANSWER_NAMESERVER;
 	}
 	if (id == IDREG_DOMINDEX_NONE) {
@@ -132,6 +132,7 @@ static void answer_object(const struct idreg_snapshot *snap, const struct idreg_
 	}
 	answer_ok(out, kind);
 	out->object = id;
+	out->names = ix;
 }
 
 static void answer_search(const struct idreg_snapshot *snap, const struct idreg_query *q,
@@ -206,6 +207,7 @@ void idreg_answer_query(const struct idreg_snapshot *snap, const struct idreg_qu
 			size_t search_max, struct idreg_answer *out)
 {
 	size_t max = size_min(search_max, IDREG_ANSWER_RESULTS_MAX);
+	out->names = &snap->names; /* searches read the base (snapshot.h) */
 	switch (query->kind) {
 	case IDREG_Q_HELP:
 		answer_ok(out, IDREG_ANSWER_HELP);

@@ -34,6 +34,7 @@ struct idreg_answer {
 	char reason[160];
 	uint32_t record;       /* NUMRES: the record, in the snapshot's numbers */
 	uint32_t object;       /* DOMAIN, NAMESERVER, ENTITY */
+	const struct idreg_domindex *names; /* the index object and results are ids in */
 	struct idreg_numindex_holder holder; /* HOLDER */
 	uint32_t results[IDREG_ANSWER_RESULTS_MAX]; /* searches; HOLDER: records, autnums first */
 	size_t n_results;

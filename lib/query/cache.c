@@ -18,6 +18,7 @@
 
 struct entry {
 	enum idreg_cache_space space;
+	uint64_t generation;
 	size_t key_len;
 	size_t body_len;
 	char data[]; /* the key, then the body */
@@ -68,7 +69,7 @@ static size_t slot_of(const struct idreg_answer_cache *c, enum idreg_cache_space
 }
 
 bool idreg_answer_cache_get(struct idreg_answer_cache *c, enum idreg_cache_space space,
-			    const char *key, struct idreg_buf *out)
+			    uint64_t generation, const char *key, struct idreg_buf *out)
 {
 	if (c == NULL) {
 		return false;
@@ -78,7 +79,7 @@ bool idreg_answer_cache_get(struct idreg_answer_cache *c, enum idreg_cache_space
 	bool found = false;
 	pthread_mutex_lock(lock);
 	const struct entry *e = c->slots[slot];
-	if (e != NULL && e->space == space && e->key_len == len && memcmp(e->data, key, len) == 0) {
+	if (e != NULL && e->space == space && e->generation == generation && e->key_len == len && memcmp(e->data, key, len) == 0) {
 		idreg_buf_clear(out);
 		found = idreg_buf_append(out, e->data + len, e->body_len) == IDREG_OK;
 	}
@@ -87,7 +88,7 @@ bool idreg_answer_cache_get(struct idreg_answer_cache *c, enum idreg_cache_space
 }
 
 void idreg_answer_cache_put(struct idreg_answer_cache *c, enum idreg_cache_space space,
-			    const char *key, const char *body, size_t len)
+			    uint64_t generation, const char *key, const char *body, size_t len)
 {
 	if (c == NULL || len > IDREG_CACHE_ANSWER_MAX) {
 		return;
@@ -99,6 +100,7 @@ void idreg_answer_cache_put(struct idreg_answer_cache *c, enum idreg_cache_space
 		return;
 	}
 	fresh->space = space;
+	fresh->generation = generation;
 	fresh->key_len = key_len;
 	fresh->body_len = len;
 	memcpy(fresh->data, key, key_len);

@@ -5,7 +5,11 @@
  * are asked for again and again.  It
  * belongs to one snapshot and one set of service settings (idregd keeps it
  * in its view, so a reload starts an empty one): an answer never outlives
- * the data it was rendered from.  Direct-mapped with a byte budget: a new
+ * the data it was rendered from.  Each answer is kept with the generation
+ * of the data it came from, and asked for with the one a request reads:
+ * after a commit (a new generation) older answers are no longer returned,
+ * and no request still reading the older data can put one back for the
+ * newer.  Direct-mapped with a byte budget: a new
  * answer replaces the one in its slot, and is not kept when the budget is
  * spent.  Safe for many threads: slots are guarded by striped locks.
  */
@@ -14,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -29,13 +34,13 @@ enum idreg_cache_space { IDREG_CACHE_RDAP, IDREG_CACHE_WHOIS };
 /** A cache holding at most @max_bytes of answers; *out = NULL when it is 0. */
 idreg_err idreg_answer_cache_new(size_t max_bytes, struct idreg_answer_cache **out);
 
-/** Copy the answer kept for @key into @out (replacing what it holds). */
+/** Copy the answer kept for @key from data of @generation into @out (replacing what it holds). */
 bool idreg_answer_cache_get(struct idreg_answer_cache *cache, enum idreg_cache_space space,
-			    const char *key, struct idreg_buf *out);
+			    uint64_t generation, const char *key, struct idreg_buf *out);
 
-/** Keep @body as the answer for @key, if it fits the budget. */
+/** Keep @body as the answer for @key from data of @generation, if it fits the budget. */
 void idreg_answer_cache_put(struct idreg_answer_cache *cache, enum idreg_cache_space space,
-			    const char *key, const char *body, size_t len);
+			    uint64_t generation, const char *key, const char *body, size_t len);
 
 void idreg_answer_cache_free(struct idreg_answer_cache *cache);
 

@@ -12,6 +12,13 @@
 #include "domains/domain.h"
 #include "query/rdap_int.h"
 
+/* Where an answer's objects are: its index (a snapshot's, or the recent
+ * changes laid over it), and when the data was last brought up to date. */
+struct names_view {
+	const struct idreg_domindex *ix;
+	const char *loaded_at;
+};
+
 /* Hosts, domains and entities render within a budget: a response stays bounded. */
 #define MAX_NAMESERVERS_SHOWN 32
 
@@ -250,11 +257,11 @@ static void self_link(struct idreg_jsonw *w, const struct idreg_service *svc,
 
 /* An entity's members, up to its links; the caller closes the object. */
 static void entity_members(struct idreg_jsonw *w, const struct idreg_service *svc,
-			   const struct idreg_snapshot *snap, uint32_t id, uint32_t roles,
+			   const struct names_view *view, uint32_t id, uint32_t roles,
 			   const char *path, const char *request_url, struct redactions *red)
 {
 	struct idreg_domindex_entity e;
-	idreg_domindex_entity(&snap->names, id, &e);
+	idreg_domindex_entity(view->ix, id, &e);
 	idreg_jsonw_kv_string(w, "objectClassName", "entity");
 	idreg_jsonw_kv_string(w, "handle", e.entity.handle);
 	if (roles != 0) {
@@ -273,11 +280,11 @@ static void entity_members(struct idreg_jsonw *w, const struct idreg_service *sv
 }
 
 static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service *svc,
-			       const struct idreg_snapshot *snap, uint32_t id,
+			       const struct names_view *view, uint32_t id,
 			       const char *request_url, bool full)
 {
 	struct idreg_domindex_host h;
-	idreg_domindex_host(&snap->names, id, &h);
+	idreg_domindex_host(view->ix, id, &h);
 	idreg_jsonw_kv_string(w, "objectClassName", "nameserver");
 	if (h.handle != NULL) {
 		idreg_jsonw_kv_string(w, "handle", h.handle);
@@ -308,7 +315,7 @@ static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service
 		idreg_jsonw_key(w, "events");
 		idreg_jsonw_array_begin(w);
 		idreg__rdap_event_time(w, "last changed", h.changed_at);
-		idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+		idreg__rdap_event(w, "last update of RDAP database", view->loaded_at);
 		idreg_jsonw_array_end(w);
 		idreg_jsonw_key(w, "status");
 		idreg_jsonw_array_begin(w);
@@ -319,11 +326,11 @@ static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service
 }
 
 static void domain_members(struct idreg_jsonw *w, const struct idreg_service *svc,
-			   const struct idreg_snapshot *snap, uint32_t id, const char *request_url,
+			   const struct names_view *view, uint32_t id, const char *request_url,
 			   const char *path_base, struct redactions *red)
 {
 	struct idreg_domindex_domain d;
-	idreg_domindex_domain(&snap->names, id, &d);
+	idreg_domindex_domain(view->ix, id, &d);
 	idreg_jsonw_kv_string(w, "objectClassName", "domain");
 	if (d.handle != NULL) {
 		idreg_jsonw_kv_string(w, "handle", d.handle);
@@ -345,14 +352,14 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 	idreg__rdap_event_time(w, "registration", d.registered);
 	idreg__rdap_event_time(w, "expiration", d.expires);
 	idreg__rdap_event_time(w, "last changed", d.last_changed);
-	idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+	idreg__rdap_event(w, "last update of RDAP database", view->loaded_at);
 	idreg_jsonw_array_end(w);
 
 	idreg_jsonw_key(w, "nameservers");
 	idreg_jsonw_array_begin(w);
 	for (uint32_t i = 0; i < d.n_ns && i < MAX_NAMESERVERS_SHOWN; i++) {
 		idreg_jsonw_object_begin(w);
-		nameserver_members(w, svc, snap, d.nameservers[i], NULL, false);
+		nameserver_members(w, svc, view, d.nameservers[i], NULL, false);
 		idreg_jsonw_object_end(w);
 	}
 	idreg_jsonw_array_end(w);
@@ -381,7 +388,7 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 		char path[128];
 		snprintf(path, sizeof(path), "%s.entities[%u]", path_base, i);
 		idreg_jsonw_object_begin(w);
-		entity_members(w, svc, snap, d.contacts[i].entity, d.contacts[i].roles, path, NULL, red);
+		entity_members(w, svc, view, d.contacts[i].entity, d.contacts[i].roles, path, NULL, red);
 		idreg_jsonw_object_end(w);
 	}
 	idreg_jsonw_array_end(w);
@@ -394,7 +401,7 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
  * leaving room for the list of redactions that comes after.
  */
 static void search_results(struct idreg_jsonw *w, const struct idreg_service *svc,
-			   const struct idreg_snapshot *snap, const struct idreg_answer *answer,
+			   const struct names_view *view, const struct idreg_answer *answer,
 			   struct redactions *red, size_t *listed)
 {
 	const char *member = answer->kind == IDREG_ANSWER_DOMAINS	? "domainSearchResults"
@@ -409,14 +416,14 @@ static void search_results(struct idreg_jsonw *w, const struct idreg_service *sv
 		switch (answer->kind) {
 		case IDREG_ANSWER_DOMAINS:
 			snprintf(path, sizeof(path), "$.domainSearchResults[%zu]", i);
-			domain_members(w, svc, snap, answer->results[i], NULL, path, red);
+			domain_members(w, svc, view, answer->results[i], NULL, path, red);
 			break;
 		case IDREG_ANSWER_NAMESERVERS:
-			nameserver_members(w, svc, snap, answer->results[i], NULL, true);
+			nameserver_members(w, svc, view, answer->results[i], NULL, true);
 			break;
 		default:
 			snprintf(path, sizeof(path), "$.entitySearchResults[%zu]", i);
-			entity_members(w, svc, snap, answer->results[i], 0, path, NULL, red);
+			entity_members(w, svc, view, answer->results[i], 0, path, NULL, red);
 			break;
 		}
 		idreg_jsonw_object_end(w);
@@ -430,29 +437,30 @@ idreg_err idreg__rdap_names(struct idreg_jsonw *w, const struct idreg_service *s
 			    const char *request_url, bool *redacted, size_t *listed)
 {
 	*listed = 0;
+	struct names_view view = { answer->names, snap->loaded_at };
 	struct redactions red = { .any = false };
 	idreg_buf_init(&red.buf, w->buf->max);
 	idreg_jsonw_init(&red.w, &red.buf);
 	switch (answer->kind) {
 	case IDREG_ANSWER_DOMAIN:
-		domain_members(w, svc, snap, answer->object, request_url, "$", &red);
+		domain_members(w, svc, &view, answer->object, request_url, "$", &red);
 		break;
 	case IDREG_ANSWER_NAMESERVER:
-		nameserver_members(w, svc, snap, answer->object, request_url, true);
+		nameserver_members(w, svc, &view, answer->object, request_url, true);
 		break;
 	case IDREG_ANSWER_ENTITY: {
-		entity_members(w, svc, snap, answer->object, 0, "$", request_url, &red);
+		entity_members(w, svc, &view, answer->object, 0, "$", request_url, &red);
 		struct idreg_domindex_entity e;
-		idreg_domindex_entity(&snap->names, answer->object, &e);
+		idreg_domindex_entity(view.ix, answer->object, &e);
 		idreg_jsonw_key(w, "events");
 		idreg_jsonw_array_begin(w);
 		idreg__rdap_event_time(w, "last changed", e.changed_at);
-		idreg__rdap_event(w, "last update of RDAP database", snap->loaded_at);
+		idreg__rdap_event(w, "last update of RDAP database", view.loaded_at);
 		idreg_jsonw_array_end(w);
 		break;
 	}
 	default:
-		search_results(w, svc, snap, answer, &red, listed);
+		search_results(w, svc, &view, answer, &red, listed);
 		break;
 	}
 	if (svc->port43[0] != '\0' && answer->kind >= IDREG_ANSWER_DOMAIN &&

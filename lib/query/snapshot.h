@@ -1,8 +1,17 @@
 /*
  * A snapshot: everything the query services answer from, loaded from the
- * store once and then only read, by any number of threads.  A reload builds
- * a new snapshot and swaps it in; requests still running on the old one keep
+ * store and then only read, by any number of threads.  A reload builds a
+ * new snapshot and swaps it in; requests still running on the old one keep
  * it alive through its reference count.
+ *
+ * Loading a million domains takes seconds, so a commit does not reload:
+ * idreg_snapshot_refresh makes a new snapshot that shares the indexes of
+ * its base (the last one loaded whole) and lays over them the domains,
+ * hosts and entities changed since the base was loaded, read again from the
+ * store (the history names them).  Exact lookups ask those first; a base
+ * object they decide for (changed, deleted, or naming a changed host or
+ * entity) is not answered from the base.  Searches read the base only, until
+ * the next whole load.
  */
 #ifndef IDREG_QUERY_SNAPSHOT_H
 #define IDREG_QUERY_SNAPSHOT_H
@@ -14,11 +23,21 @@
 #include "numres/numindex.h"
 #include "store/store.h"
 
+/* The objects the recent changes decide for: their store ids, ascending. */
+struct idreg_snapshot_shadow {
+	int64_t *ids;
+	size_t n;
+};
+
 struct idreg_snapshot {
 	atomic_int refs;
+	struct idreg_snapshot *base; /* NULL when loaded whole; else the one whose indexes it shares */
 	struct idreg_numindex numbers;
-	struct idreg_domindex names; /* domains, nameservers, entities */
+	struct idreg_domindex names; /* domains, nameservers, entities as the base loaded them */
 	struct idreg_eir_register eir; /* the register's current state; empty without the check */
+	struct idreg_domindex recent; /* changed since the base was loaded, as they are now */
+	struct idreg_snapshot_shadow shadow_domains, shadow_hosts, shadow_entities;
+	int64_t change_set; /* the newest change set it shows */
 	char loaded_at[32]; /* ISO 8601 UTC: "last update of RDAP database" */
 };
 
@@ -28,6 +47,29 @@ struct idreg_snapshot {
  */
 idreg_err idreg_snapshot_load(struct idreg_store *store, bool eir_check,
 			      struct idreg_snapshot **out, struct idreg_diag *diag);
+
+/**
+ * A snapshot that shows what @store holds now: @current's base with every
+ * domain, host and entity changed since that base was loaded read again
+ * (one reference, the caller's; @current is left as it is).  Its cost
+ * grows with the changes since the base, not with the registry.
+ */
+idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_store *store,
+				 struct idreg_snapshot **out, struct idreg_diag *diag);
+
+/** How many objects the recent changes hold: when this grows, load a new base. */
+size_t idreg_snapshot_recent_objects(const struct idreg_snapshot *snap);
+
+/*
+ * Exact lookups through the recent changes, then the base: the id of the
+ * object in *@ix (the index it is in), or IDREG_DOMINDEX_NONE.
+ */
+uint32_t idreg_snapshot_find_domain(const struct idreg_snapshot *snap, const char *ldh, size_t len,
+				    const struct idreg_domindex **ix);
+uint32_t idreg_snapshot_find_host(const struct idreg_snapshot *snap, const char *ldh, size_t len,
+				  const struct idreg_domindex **ix);
+uint32_t idreg_snapshot_find_entity(const struct idreg_snapshot *snap, const char *handle,
+				    size_t len, const struct idreg_domindex **ix);
 
 void idreg_snapshot_ref(struct idreg_snapshot *snap);
 

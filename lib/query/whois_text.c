@@ -244,11 +244,11 @@ static idreg_err entity_lines(const struct idreg_service *svc, const struct idre
 	return err;
 }
 
-static idreg_err domain_lines(const struct idreg_service *svc, const struct idreg_snapshot *snap,
+static idreg_err domain_lines(const struct idreg_service *svc, const struct idreg_domindex *ix,
 			      uint32_t id, struct idreg_buf *out)
 {
 	struct idreg_domindex_domain d;
-	idreg_domindex_domain(&snap->names, id, &d);
+	idreg_domindex_domain(ix, id, &d);
 	idreg_err err = put_line(out, "domain:", d.ldh_name);
 	if (err == IDREG_OK && strcmp(d.unicode_name, d.ldh_name) != 0) {
 		err = put_line(out, "domain-unicode:", d.unicode_name);
@@ -264,7 +264,7 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	}
 	for (uint32_t i = 0; i < d.n_ns && err == IDREG_OK; i++) {
 		struct idreg_domindex_host h;
-		idreg_domindex_host(&snap->names, d.nameservers[i], &h);
+		idreg_domindex_host(ix, d.nameservers[i], &h);
 		err = put_line(out, "nserver:", h.ldh_name);
 	}
 	for (uint32_t i = 0; i < d.n_ds && err == IDREG_OK; i++) {
@@ -282,7 +282,7 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	}
 	for (uint32_t i = 0; i < d.n_contacts && err == IDREG_OK; i++) {
 		struct idreg_domindex_entity e;
-		idreg_domindex_entity(&snap->names, d.contacts[i].entity, &e);
+		idreg_domindex_entity(ix, d.contacts[i].entity, &e);
 		for (int r = 0; r < IDREG_ROLE_COUNT && err == IDREG_OK; r++) {
 			if (d.contacts[i].roles & (1u << r)) {
 				char key[32];
@@ -293,7 +293,7 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	}
 	for (uint32_t i = 0; i < d.n_contacts && err == IDREG_OK; i++) {
 		struct idreg_domindex_entity e;
-		idreg_domindex_entity(&snap->names, d.contacts[i].entity, &e);
+		idreg_domindex_entity(ix, d.contacts[i].entity, &e);
 		err = idreg_buf_puts(out, "\r\n");
 		if (err == IDREG_OK) {
 			err = entity_lines(svc, &e.entity, out);
@@ -302,10 +302,10 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	return err;
 }
 
-static idreg_err host_lines(const struct idreg_snapshot *snap, uint32_t id, struct idreg_buf *out)
+static idreg_err host_lines(const struct idreg_domindex *ix, uint32_t id, struct idreg_buf *out)
 {
 	struct idreg_domindex_host h;
-	idreg_domindex_host(&snap->names, id, &h);
+	idreg_domindex_host(ix, id, &h);
 	idreg_err err = put_line(out, "nserver:", h.ldh_name);
 	if (err == IDREG_OK && strcmp(h.unicode_name, h.ldh_name) != 0) {
 		err = put_line(out, "nserver-unicode:", h.unicode_name);
@@ -348,12 +348,12 @@ idreg_err idreg_render_whois(const struct idreg_service *svc, const struct idreg
 	case IDREG_ANSWER_ENTITY:
 		err = related(out, query_text);
 		if (err == IDREG_OK && answer->kind == IDREG_ANSWER_DOMAIN) {
-			err = domain_lines(svc, snap, answer->object, out);
+			err = domain_lines(svc, answer->names, answer->object, out);
 		} else if (err == IDREG_OK && answer->kind == IDREG_ANSWER_NAMESERVER) {
-			err = host_lines(snap, answer->object, out);
+			err = host_lines(answer->names, answer->object, out);
 		} else if (err == IDREG_OK) {
 			struct idreg_domindex_entity e;
-			idreg_domindex_entity(&snap->names, answer->object, &e);
+			idreg_domindex_entity(answer->names, answer->object, &e);
 			err = entity_lines(svc, &e.entity, out);
 		}
 		break;

@@ -240,6 +240,8 @@ typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
+typedef idreg_err (*idreg_history_cb)(void *ctx, const struct idreg_history_entry *entry);
+typedef idreg_err (*idreg_id_cb)(void *ctx, int64_t id);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -418,6 +420,26 @@ struct idreg_store_ops {
 				   struct idreg_registrar *out, struct idreg_diag *diag);
 	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
 				    struct idreg_diag *diag);
+
+	/* What changed since a snapshot of the domains was loaded (lib/query/
+	 * snapshot.h), so that RDAP and WHOIS show each commit at once.
+	 * change_set_last: the newest change set's id (0 when none).
+	 * changes_since: every history line of the change sets after @after,
+	 * in order, with object type, ids and change (no texts).  *_range: the
+	 * rows with ids @first to @last, as *_each gives them.  domains_linking:
+	 * the ids of the domains that name host or entity @id ("host" or
+	 * "entity"), each once. */
+	idreg_err (*change_set_last)(struct idreg_store *s, int64_t *id, struct idreg_diag *diag);
+	idreg_err (*changes_since)(struct idreg_store *s, int64_t after, idreg_history_cb cb,
+				   void *ctx, struct idreg_diag *diag);
+	idreg_err (*domain_range)(struct idreg_store *s, int64_t first, int64_t last,
+				  idreg_domain_cb cb, void *ctx, struct idreg_diag *diag);
+	idreg_err (*host_range)(struct idreg_store *s, int64_t first, int64_t last, idreg_host_cb cb,
+				void *ctx, struct idreg_diag *diag);
+	idreg_err (*entity_range)(struct idreg_store *s, int64_t first, int64_t last,
+				  idreg_entity_cb cb, void *ctx, struct idreg_diag *diag);
+	idreg_err (*domains_linking)(struct idreg_store *s, const char *object_type, int64_t id,
+				     idreg_id_cb cb, void *ctx, struct idreg_diag *diag);
 };
 
 struct idreg_store {

@@ -357,6 +357,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE entity ADD COLUMN disclose TEXT;"
 	"CREATE INDEX domain_host_host ON domain_host(host_id);"
 	"CREATE INDEX domain_entity_entity ON domain_entity(entity_id);"
+	"CREATE INDEX history_change_set ON history(change_set);"
 	"CREATE TABLE domain_grace ("
 	"  domain_id BIGINT NOT NULL,"
 	"  period TEXT NOT NULL CHECK (period = 'addPeriod' OR period = 'renewPeriod' OR"
@@ -514,6 +515,10 @@ enum stmt_id {
 	ST_REGISTRAR_UPDATE,
 	ST_REGISTRAR_GET,
 	ST_REGISTRAR_ALL,
+	ST_CHANGE_SET_LAST,
+	ST_CHANGES_SINCE,
+	ST_DOMAINS_BY_HOST,
+	ST_DOMAINS_BY_ENTITY,
 	ST_COUNT
 };
 
@@ -680,12 +685,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 				 "matched FROM eir_class_run ORDER BY id DESC",
 	[ST_ID_GET] = "SELECT next_id FROM id_counter WHERE name = ?1",
 	[ST_ID_PUT] = "UPDATE id_counter SET next_id = ?2 WHERE name = ?1",
-	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain ORDER BY id",
+	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain WHERE id BETWEEN ?1 AND ?2 "
+			  "ORDER BY id",
 	[ST_DOMAIN_DS_ALL] = "SELECT domain_id, key_tag, algorithm, digest_type, digest FROM domain_ds "
-			     "ORDER BY domain_id, position",
-	[ST_DOMAIN_HOST_ALL] = "SELECT domain_id, host_id FROM domain_host ORDER BY domain_id, position",
+			     "WHERE domain_id BETWEEN ?1 AND ?2 ORDER BY domain_id, position",
+	[ST_DOMAIN_HOST_ALL] = "SELECT domain_id, host_id FROM domain_host "
+			       "WHERE domain_id BETWEEN ?1 AND ?2 ORDER BY domain_id, position",
 	[ST_DOMAIN_ENTITY_ALL] = "SELECT domain_id, position, entity_id, role FROM domain_entity "
-				 "ORDER BY domain_id, position",
+				 "WHERE domain_id BETWEEN ?1 AND ?2 ORDER BY domain_id, position",
 	[ST_DOMAIN_INSERT] = "INSERT INTO domain (" DOMAIN_COLUMNS ") VALUES " DOMAIN_ROW,
 	[ST_DOMAIN_INSERT_BATCH] = "INSERT INTO domain (" DOMAIN_COLUMNS ") VALUES "
 				   ROWS_32(DOMAIN_ROW),
@@ -703,9 +710,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_DOMAIN_DS_DELETE] = "DELETE FROM domain_ds WHERE domain_id = ?1",
 	[ST_DOMAIN_HOST_DELETE] = "DELETE FROM domain_host WHERE domain_id = ?1",
 	[ST_DOMAIN_ENTITY_DELETE] = "DELETE FROM domain_entity WHERE domain_id = ?1",
-	[ST_HOST_ALL] = "SELECT " HOST_COLUMNS " FROM host ORDER BY id",
+	[ST_HOST_ALL] = "SELECT " HOST_COLUMNS " FROM host WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
 	[ST_HOST_ADDRESS_ALL] = "SELECT host_id, family, address FROM host_address "
-				"ORDER BY host_id, position",
+				"WHERE host_id BETWEEN ?1 AND ?2 ORDER BY host_id, position",
 	[ST_HOST_INSERT] = "INSERT INTO host (" HOST_COLUMNS ") VALUES " HOST_ROW,
 	[ST_HOST_INSERT_BATCH] = "INSERT INTO host (" HOST_COLUMNS ") VALUES " ROWS_32(HOST_ROW),
 	[ST_HOST_ADDRESS_INSERT] = "INSERT INTO host_address " HA_INSERT " VALUES " HA_ROW,
@@ -715,7 +722,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "changed_at = ?5 WHERE id = ?1",
 	[ST_HOST_DELETE] = "DELETE FROM host WHERE id = ?1",
 	[ST_HOST_ADDRESS_DELETE] = "DELETE FROM host_address WHERE host_id = ?1",
-	[ST_ENTITY_ALL] = "SELECT " ENTITY_COLUMNS " FROM entity ORDER BY id",
+	[ST_ENTITY_ALL] = "SELECT " ENTITY_COLUMNS " FROM entity WHERE id BETWEEN ?1 AND ?2 "
+			  "ORDER BY id",
 	[ST_ENTITY_INSERT] = "INSERT INTO entity (" ENTITY_COLUMNS ") VALUES " ENTITY_ROW,
 	[ST_ENTITY_INSERT_BATCH] = "INSERT INTO entity (" ENTITY_COLUMNS ") VALUES "
 				   ROWS_32(ENTITY_ROW),
@@ -750,6 +758,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"cert_sha256 = ?5, allow = ?6, changed_at = ?8 WHERE id = ?1",
 	[ST_REGISTRAR_GET] = "SELECT " REGISTRAR_COLUMNS " FROM registrar WHERE id = ?1",
 	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
+	[ST_CHANGE_SET_LAST] = "SELECT coalesce(max(id), 0) FROM change_set",
+	[ST_CHANGES_SINCE] = "SELECT object_type, first_id, last_id, action FROM history "
+			     "WHERE change_set > ?1 ORDER BY id",
+	[ST_DOMAINS_BY_HOST] = "SELECT DISTINCT domain_id FROM domain_host WHERE host_id = ?1",
+	[ST_DOMAINS_BY_ENTITY] = "SELECT DISTINCT domain_id FROM domain_entity WHERE entity_id = ?1",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -2355,10 +2368,23 @@ struct child_cursor {
 	int rc;   /* of the last step: SQLITE_ROW while rows are left */
 };
 
-static idreg_err cursor_open(struct sqlite_store *s, enum stmt_id id, struct child_cursor *c,
-			     struct idreg_diag *diag)
+/* Statement @id with the id range @first to @last bound as ?1 and ?2. */
+static idreg_err stmt_range(struct sqlite_store *s, enum stmt_id id, int64_t first, int64_t last,
+			    sqlite3_stmt **st, struct idreg_diag *diag)
 {
-	idreg_err err = stmt_get(s, id, &c->st, diag);
+	idreg_err err = stmt_get(s, id, st, diag);
+	if (err == IDREG_OK) {
+		sqlite3_bind_int64(*st, 1, first);
+		sqlite3_bind_int64(*st, 2, last);
+	}
+	return err;
+}
+
+/* A cursor over the children of the parents with ids @first to @last. */
+static idreg_err cursor_open(struct sqlite_store *s, enum stmt_id id, int64_t first, int64_t last,
+			     struct child_cursor *c, struct idreg_diag *diag)
+{
+	idreg_err err = stmt_range(s, id, first, last, &c->st, diag);
 	if (err == IDREG_OK) {
 		c->rc = sqlite3_step(c->st);
 	}
@@ -2462,8 +2488,9 @@ static const char *column_text_or_null(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : column_text(st, col);
 }
 
-static idreg_err sq_domain_each(struct idreg_store *base, idreg_domain_cb cb, void *ctx,
-				struct idreg_diag *diag)
+/* The domains with ids @first to @last, in id order. */
+static idreg_err domain_rows(struct idreg_store *base, int64_t first, int64_t last, idreg_domain_cb cb,
+			 void *ctx, struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct child_cursor cur[3] = { { NULL, SQLITE_DONE }, { NULL, SQLITE_DONE }, { NULL, SQLITE_DONE } };
@@ -2471,15 +2498,15 @@ static idreg_err sq_domain_each(struct idreg_store *base, idreg_domain_cb cb, vo
 	struct domain_scratch sc;
 	memset(&sc, 0, sizeof(sc));
 	idreg_arena_init(&sc.text, 4096, 0);
-	idreg_err err = stmt_get(s, ST_DOMAIN_ALL, &st, diag);
+	idreg_err err = stmt_range(s, ST_DOMAIN_ALL, first, last, &st, diag);
 	if (err == IDREG_OK) {
-		err = cursor_open(s, ST_DOMAIN_DS_ALL, &cur[0], diag);
+		err = cursor_open(s, ST_DOMAIN_DS_ALL, first, last, &cur[0], diag);
 	}
 	if (err == IDREG_OK) {
-		err = cursor_open(s, ST_DOMAIN_HOST_ALL, &cur[1], diag);
+		err = cursor_open(s, ST_DOMAIN_HOST_ALL, first, last, &cur[1], diag);
 	}
 	if (err == IDREG_OK) {
-		err = cursor_open(s, ST_DOMAIN_ENTITY_ALL, &cur[2], diag);
+		err = cursor_open(s, ST_DOMAIN_ENTITY_ALL, first, last, &cur[2], diag);
 	}
 	int rc = SQLITE_DONE;
 	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2626,17 +2653,18 @@ static idreg_err sq_host_delete(struct idreg_store *base, int64_t id, struct idr
 	return err == IDREG_OK ? delete_by_id(s, ST_HOST_DELETE, id, "removing a host", diag) : err;
 }
 
-static idreg_err sq_host_each(struct idreg_store *base, idreg_host_cb cb, void *ctx,
-			      struct idreg_diag *diag)
+/* The hosts with ids @first to @last, in id order. */
+static idreg_err host_rows(struct idreg_store *base, int64_t first, int64_t last, idreg_host_cb cb,
+			 void *ctx, struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct child_cursor cur = { NULL, SQLITE_DONE };
 	sqlite3_stmt *st = NULL;
 	struct idreg_ip *addrs = NULL;
 	size_t cap = 0;
-	idreg_err err = stmt_get(s, ST_HOST_ALL, &st, diag);
+	idreg_err err = stmt_range(s, ST_HOST_ALL, first, last, &st, diag);
 	if (err == IDREG_OK) {
-		err = cursor_open(s, ST_HOST_ADDRESS_ALL, &cur, diag);
+		err = cursor_open(s, ST_HOST_ADDRESS_ALL, first, last, &cur, diag);
 	}
 	int rc = SQLITE_DONE;
 	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2750,12 +2778,13 @@ static idreg_err sq_entity_delete(struct idreg_store *base, int64_t id, struct i
 			    diag);
 }
 
-static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, void *ctx,
-				struct idreg_diag *diag)
+/* The entitys with ids @first to @last, in id order. */
+static idreg_err entity_rows(struct idreg_store *base, int64_t first, int64_t last, idreg_entity_cb cb,
+			 void *ctx, struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_ENTITY_ALL, &st, diag);
+	idreg_err err = stmt_range(s, ST_ENTITY_ALL, first, last, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
@@ -2785,6 +2814,24 @@ static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, vo
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading entities", diag);
+}
+
+static idreg_err sq_domain_each(struct idreg_store *base, idreg_domain_cb cb, void *ctx,
+				struct idreg_diag *diag)
+{
+	return domain_rows(base, INT64_MIN, INT64_MAX, cb, ctx, diag);
+}
+
+static idreg_err sq_host_each(struct idreg_store *base, idreg_host_cb cb, void *ctx,
+			      struct idreg_diag *diag)
+{
+	return host_rows(base, INT64_MIN, INT64_MAX, cb, ctx, diag);
+}
+
+static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, void *ctx,
+				struct idreg_diag *diag)
+{
+	return entity_rows(base, INT64_MIN, INT64_MAX, cb, ctx, diag);
 }
 
 static idreg_err sq_domain_counts(struct idreg_store *base, struct idreg_domain_counts *out,
@@ -2851,6 +2898,73 @@ static idreg_err sq_domain_set_keys(struct idreg_store *base, int64_t id, const 
 	bind_text_or_null(st, 2, index_key);
 	bind_text_or_null(st, 3, skeleton_key);
 	return stmt_done(s, st, "recording the keys of a domain", diag);
+}
+
+/* ---- what changed since a snapshot (lib/query/snapshot.h) ---- */
+
+static idreg_err sq_change_set_last(struct idreg_store *base, int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_CHANGE_SET_LAST, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	int rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? IDREG_OK : fail(s, rc, "reading the last change set", diag);
+}
+
+static idreg_err sq_changes_since(struct idreg_store *base, int64_t after, idreg_history_cb cb,
+				  void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_CHANGES_SINCE, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, after);
+	int rc;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *action = column_text(st, 3);
+		struct idreg_history_entry e = {
+			.object_type = column_text(st, 0),
+			.first_id = sqlite3_column_int64(st, 1),
+			.last_id = sqlite3_column_int64(st, 2),
+			.change = action[0] == 'c' ? IDREG_CHANGE_CREATE
+				  : action[0] == 'u' ? IDREG_CHANGE_UPDATE : IDREG_CHANGE_DELETE,
+		};
+		err = cb(ctx, &e);
+	}
+	sqlite3_reset(st);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading the history", diag);
+}
+
+static idreg_err sq_domains_linking(struct idreg_store *base, const char *object_type, int64_t id,
+				    idreg_id_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	bool host = strcmp(object_type, "host") == 0;
+	idreg_err err = stmt_get(s, host ? ST_DOMAINS_BY_HOST : ST_DOMAINS_BY_ENTITY, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb(ctx, sqlite3_column_int64(st, 0));
+	}
+	sqlite3_reset(st);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	return rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, "reading the domains of an object", diag);
 }
 
 /* ---- the allocation engine: pools, waiting list, assignments ---- */
@@ -3296,6 +3410,12 @@ static const struct idreg_store_ops sqlite_ops = {
 	.registrar_put = sq_registrar_put,
 	.registrar_get = sq_registrar_get,
 	.registrar_each = sq_registrar_each,
+	.change_set_last = sq_change_set_last,
+	.changes_since = sq_changes_since,
+	.domain_range = domain_rows,
+	.host_range = host_rows,
+	.entity_range = entity_rows,
+	.domains_linking = sq_domains_linking,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,

@@ -31,19 +31,19 @@ static void test_get_put(void **state)
 	assert_int_equal(idreg_answer_cache_new(1 << 20, &c), IDREG_OK);
 	struct idreg_buf out;
 	idreg_buf_init(&out, 1 << 20);
-	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "ip/1.1.1.1", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "ip/1.1.1.1", &out));
 	char body[512], key[64];
 	/* Far more keys than slots: every get is a miss or the key's own answer. */
 	for (int i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "domain/n%d.example", i);
 		answer_for(key, body, sizeof(body));
-		idreg_answer_cache_put(c, IDREG_CACHE_RDAP, key, body, strlen(body));
+		idreg_answer_cache_put(c, IDREG_CACHE_RDAP, 0, key, body, strlen(body));
 	}
 	int hits = 0;
 	for (int i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "domain/n%d.example", i);
 		answer_for(key, body, sizeof(body));
-		if (idreg_answer_cache_get(c, IDREG_CACHE_RDAP, key, &out)) {
+		if (idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, key, &out)) {
 			hits++;
 			assert_int_equal(out.len, strlen(body));
 			assert_memory_equal(out.data, body, out.len);
@@ -51,14 +51,20 @@ static void test_get_put(void **state)
 	}
 	assert_true(hits > 0);
 	/* The last one put is there. */
-	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "domain/n4999.example", &out));
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "domain/n4999.example", &out));
 	/* The same text asked over WHOIS is another question. */
-	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, "domain/n4999.example", &out));
-	idreg_answer_cache_put(c, IDREG_CACHE_WHOIS, "domain/n4999.example", "whois", 5);
-	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, "domain/n4999.example", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, 0, "domain/n4999.example", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_WHOIS, 0, "domain/n4999.example", "whois", 5);
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_WHOIS, 0, "domain/n4999.example", &out));
 	assert_string_equal(out.data, "whois");
 	/* A key that is a prefix of another is another key. */
-	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "domain/n4999.exampl", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "domain/n4999.exampl", &out));
+	/* An answer from older data is not one for newer data, nor the other way. */
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 1, "domain/n4999.example", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, 1, "domain/n4999.example", "newer", 5);
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 1, "domain/n4999.example", &out));
+	assert_string_equal(out.data, "newer");
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "domain/n4999.example", &out));
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
 }
@@ -72,17 +78,17 @@ static void test_budget(void **state)
 	idreg_buf_init(&out, 1 << 20);
 	static char big[3000];
 	memset(big, 'x', sizeof(big));
-	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "a", big, sizeof(big));
-	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "a", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, 0, "a", big, sizeof(big));
+	assert_true(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "a", &out));
 	/* A second one would pass the budget: not kept (unless it replaces "a"). */
-	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "b", big, sizeof(big));
-	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "b", &out) && idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "a", &out));
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, 0, "b", big, sizeof(big));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "b", &out) && idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "a", &out));
 	/* Too large for any cache. */
 	static char huge[IDREG_CACHE_ANSWER_MAX + 1];
 	struct idreg_answer_cache *roomy;
 	assert_int_equal(idreg_answer_cache_new(1 << 24, &roomy), IDREG_OK);
-	idreg_answer_cache_put(roomy, IDREG_CACHE_RDAP, "h", huge, sizeof(huge));
-	assert_false(idreg_answer_cache_get(roomy, IDREG_CACHE_RDAP, "h", &out));
+	idreg_answer_cache_put(roomy, IDREG_CACHE_RDAP, 0, "h", huge, sizeof(huge));
+	assert_false(idreg_answer_cache_get(roomy, IDREG_CACHE_RDAP, 0, "h", &out));
 	idreg_answer_cache_free(roomy);
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
@@ -94,10 +100,10 @@ static void test_disabled(void **state)
 	struct idreg_answer_cache *c = (void *)1;
 	assert_int_equal(idreg_answer_cache_new(0, &c), IDREG_OK);
 	assert_null(c);
-	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, "k", "v", 1);
+	idreg_answer_cache_put(c, IDREG_CACHE_RDAP, 0, "k", "v", 1);
 	struct idreg_buf out;
 	idreg_buf_init(&out, 64);
-	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, "k", &out));
+	assert_false(idreg_answer_cache_get(c, IDREG_CACHE_RDAP, 0, "k", &out));
 	idreg_buf_free(&out);
 	idreg_answer_cache_free(c);
 }
@@ -115,10 +121,10 @@ static void *hammer(void *arg)
 		seed = seed * 1103515245u + 12345u;
 		snprintf(key, sizeof(key), "ip/10.0.%u.%u", (seed >> 16) % 40, (seed >> 8) % 7);
 		answer_for(key, body, sizeof(body));
-		if (idreg_answer_cache_get(shared, IDREG_CACHE_RDAP, key, &out)) {
+		if (idreg_answer_cache_get(shared, IDREG_CACHE_RDAP, 0, key, &out)) {
 			wrong += out.len != strlen(body) || memcmp(out.data, body, out.len) != 0;
 		} else {
-			idreg_answer_cache_put(shared, IDREG_CACHE_RDAP, key, body, strlen(body));
+			idreg_answer_cache_put(shared, IDREG_CACHE_RDAP, 0, key, body, strlen(body));
 		}
 	}
 	idreg_buf_free(&out);
