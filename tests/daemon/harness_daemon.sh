@@ -32,6 +32,20 @@ done
 [ -n "$PY" ] || { echo "FAIL: no python3 with jsonschema (python3-jsonschema)" >&2; exit 1; }
 export PYTHONDONTWRITEBYTECODE=1
 
+# jcard_python: a Python whose jsonschema lets validate_rdap.py validate
+# jCards (it cannot with jsonschema 4.18 and later: see rdap_names_check.py
+# --self-test); fails the test when there is none.
+jcard_python() {
+  local candidate
+  for candidate in "$PY" /usr/bin/python3 python3; do
+    if "$candidate" "$HERE/rdap_names_check.py" --self-test --schemas "$SCHEMAS" >"$WORK/selftest.out" 2>&1; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  fail "no python3 whose jsonschema lets validate_rdap.py validate a jCard: $(cat "$WORK/selftest.out")"
+}
+
 SANITIZER_RE='Sanitizer|runtime error|Segmentation fault|Aborted|stack-buffer|heap-buffer'
 
 cleanup() {

@@ -36,16 +36,7 @@ cat >"$WORK/names_known_bugs" <<'EOF'
 SCHEMA_REDACTED_MEMBER validation (not idregd): RFC 9537's top-level "redacted" member (correct, listed as "redacted" in rdapConformance) is refused by rdap_domain.json and rdap_entity.json (additionalProperties: false) because validate_rdap.py takes only "<extension>_<name>" members out as extension members, not a member named by the identifier itself
 EOF
 
-# A Python whose jsonschema lets validate_rdap.py validate jCards (it cannot
-# with jsonschema 4.18 and later: see rdap_names_check.py --self-test).
-NPY=""
-for candidate in "$PY" /usr/bin/python3 python3; do
-  if "$candidate" "$HERE/rdap_names_check.py" --self-test --schemas "$SCHEMAS" >"$WORK/selftest.out" 2>&1; then
-    NPY=$candidate
-    break
-  fi
-done
-[ -n "$NPY" ] || fail "no python3 whose jsonschema lets validate_rdap.py validate a jCard: $(cat "$WORK/selftest.out")"
+NPY=$(jcard_python)
 
 DB="$WORK/reg.db"
 step "generate and import"
