@@ -329,7 +329,8 @@ static const char *const migrations[] = {
 	 * outlives a change of policy.  A transfer is one row per object, the
 	 * last requested.  Poll messages wait per registrar until acknowledged.
 	 * The TLDs the registry serves keep their periods, grace periods and
-	 * reserved labels. */
+	 * reserved labels.  The history is indexed by change set: what changed
+	 * since a snapshot was loaded (lib/query/snapshot.h) is one range of it. */
 	"ALTER TABLE change_set ADD COLUMN sv_trid TEXT;"
 	"ALTER TABLE change_set ADD COLUMN cl_trid TEXT;"
 	"ALTER TABLE domain ADD COLUMN sponsor TEXT;"
