@@ -11,12 +11,16 @@
  *   RUNS     whole loads timed; the median is reported (default 3)
  *   COMMITS  commits made one after the other, each an entity update with
  *            its change set and history line as an EPP contact update
- *            writes them, each followed by a refresh (default 1000)
+ *            writes them, each followed by a refresh (default 1000); the
+ *            entities are contacts of at most two domains, spread over the
+ *            registry, each changed once
  *
  * Prints the whole load's median, the refresh after the first commit and
  * the refresh when 10, 100 and COMMITS commits lie over the base (each the
  * median of the refreshes around that count), and their ratio, by wall
- * time and by the thread's CPU time.  A checksum of what the lookups after
+ * time and by the thread's CPU time.  Then one more commit changes the
+ * contact named by the most domains: its refresh reads all of them again
+ * (a domain shows its contacts), and is timed on its own.  A checksum of what the lookups after
  * each refresh found keeps the work from being optimised away and shows the
  * refreshed snapshot answers with each commit's email.
  */
@@ -123,6 +127,19 @@ static void commit_update(struct idreg_store *s, int64_t id, unsigned n, struct 
 	}
 }
 
+/* How many domains name an entity. */
+struct link_count {
+	int64_t id;
+	unsigned domains;
+};
+
+static idreg_err count_link(void *ctx, int64_t domain_id)
+{
+	(void)domain_id;
+	((struct link_count *)ctx)->domains++;
+	return IDREG_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -165,21 +182,66 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_refresh: %u entities, fewer than %u commits\n", n_entities, commits);
 		return 1;
 	}
-	/* Entities spread over the registry, each changed once. */
+	/* Contacts of at most two domains spread over the registry, and the one
+	 * of the most domains. */
+	int64_t *ids = calloc(commits, sizeof(*ids));
+	if (ids == NULL) {
+		fprintf(stderr, "bench_refresh: out of memory\n");
+		return 1;
+	}
+	struct link_count most = { 0, 0 };
+	for (uint32_t i = 0; i < n_entities; i++) {
+		struct idreg_domindex_entity e;
+		idreg_domindex_entity(&snap->names, i, &e);
+		struct link_count c = { e.store_id, 0 };
+		if (store->ops->domains_linking(store, "entity", e.store_id, count_link, &c, &diag) !=
+		    IDREG_OK) {
+			die("counting links", &diag);
+		}
+		if (c.domains > most.domains) {
+			most = c;
+		}
+	}
+	unsigned picked = 0;
+	for (uint32_t i = 0; i < n_entities && picked < commits; i++) {
+		struct idreg_domindex_entity e;
+		idreg_domindex_entity(&snap->names,
+				      (uint32_t)(((uint64_t)i * 7919 + picked) % n_entities), &e);
+		struct link_count c = { e.store_id, 0 };
+		store->ops->domains_linking(store, "entity", e.store_id, count_link, &c, &diag);
+		bool taken = false;
+		for (unsigned k = 0; k < picked && !taken; k++) {
+			taken = ids[k] == e.store_id;
+		}
+		if (c.domains <= 2 && !taken) {
+			ids[picked++] = e.store_id;
+		}
+	}
+	if (picked < commits) {
+		fprintf(stderr, "bench_refresh: only %u contacts of at most two domains\n", picked);
+		return 1;
+	}
 	uint64_t checksum = 0;
 	unsigned shown = 0;
-	for (unsigned n = 0; n < commits; n++) {
-		struct idreg_domindex_entity e;
-		idreg_domindex_entity(&snap->names, (uint32_t)((uint64_t)n * n_entities / commits), &e);
-		commit_update(store, e.store_id, n, copy);
+	double big_wall = 0, big_cpu = 0;
+	size_t big_objects = 0;
+	for (unsigned n = 0; n <= commits; n++) {
+		bool big = n == commits; /* the last: the contact of the most domains */
+		commit_update(store, big ? most.id : ids[n], n, copy);
 		struct idreg_snapshot *fresh;
 		struct clock_pair t0 = now();
 		if (idreg_snapshot_refresh(snap, store, &fresh, &diag) != IDREG_OK) {
 			die("refreshing", &diag);
 		}
 		struct clock_pair t1 = now();
-		ref_wall[n] = t1.wall - t0.wall;
-		ref_cpu[n] = t1.cpu - t0.cpu;
+		if (big) {
+			big_wall = t1.wall - t0.wall;
+			big_cpu = t1.cpu - t0.cpu;
+			big_objects = idreg_snapshot_recent_objects(fresh);
+		} else {
+			ref_wall[n] = t1.wall - t0.wall;
+			ref_cpu[n] = t1.cpu - t0.cpu;
+		}
 		const struct idreg_domindex *ix;
 		uint32_t id = idreg_snapshot_find_entity(fresh, copy->handle, strlen(copy->handle), &ix);
 		if (id != IDREG_DOMINDEX_NONE) {
@@ -197,7 +259,7 @@ int main(int argc, char **argv)
 		snap = fresh;
 	}
 	double lw = median(load_wall, runs), lc = median(load_cpu, runs);
-	printf("registry: %u domains, %u entities; %u whole loads, %u commits (%u shown at once)\n",
+	printf("registry: %u domains, %u entities; %u whole loads, %u + 1 commits (%u shown at once)\n",
 	       n_domains, n_entities, runs, commits, shown);
 	printf("%-44s %12s %12s %12s\n", "", "wall ms", "cpu ms", "load/this");
 	printf("%-44s %12.1f %12.1f %12s\n", "whole load (idreg_snapshot_load)", lw * 1e3, lc * 1e3, "1");
@@ -211,6 +273,10 @@ int main(int argc, char **argv)
 		snprintf(label, sizeof(label), "refresh, %u commit%s over the base", hi, hi > 1 ? "s" : "");
 		printf("%-44s %12.3f %12.3f %12.0f\n", label, w * 1e3, c * 1e3, lw / w);
 	}
+	char label[96];
+	snprintf(label, sizeof(label), "then a contact of %u domains (%zu objects)", most.domains,
+		 big_objects);
+	printf("%-44s %12.3f %12.3f %12.0f\n", label, big_wall * 1e3, big_cpu * 1e3, lw / big_wall);
 	printf("checksum %" PRIu64 "\n", checksum);
 	idreg_snapshot_unref(snap);
 	idreg_store_close(store);
@@ -219,5 +285,6 @@ int main(int argc, char **argv)
 	free(ref_wall);
 	free(ref_cpu);
 	free(copy);
-	return shown == commits ? 0 : 1;
+	free(ids);
+	return shown == commits + 1 ? 0 : 1;
 }

@@ -24,6 +24,9 @@
 #   6. then bench/bench_eir.sh (see there): the equipment identity
 #      register's import and classification, and its duplicate rule side by
 #      side with PostgreSQL (EIR_OBSERVATIONS, default 10,000,000).
+#   7. then bench/bench_refresh.sh (see there; docs/benchmarks.md section 8):
+#      the daemon's snapshot loaded whole against one refreshed after an EPP
+#      commit, at 100,000 domains.
 # Builds a release build in BENCH_BUILD (default: build-bench in the
 # repository root) first if needed.  Works from any current directory.
 # Environment: IDREG_DATA (default: ../shared/data/rir from the repository
@@ -216,3 +219,4 @@ echo "(report saved in $out)" >&2
 BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_stats.sh"
 bash "$root/scripts/deps.sh" bench && BENCH_BUILD=$build bash "$root/bench/bench_query.sh"
 BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_eir.sh"
+BENCH_BUILD=$build RUNS=$runs bash "$root/bench/bench_refresh.sh"

@@ -772,7 +772,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
 	[ST_CHANGE_SET_LAST] = "SELECT coalesce(max(id), 0) FROM change_set",
 	[ST_CHANGES_SINCE] = "SELECT object_type, first_id, last_id, action FROM history "
-			     "WHERE change_set > ?1 ORDER BY id",
+			     "WHERE change_set > ?1 ORDER BY change_set, id",
 	[ST_DOMAINS_BY_HOST] = "SELECT DISTINCT domain_id FROM domain_host WHERE host_id = ?1",
 	[ST_DOMAINS_BY_ENTITY] = "SELECT DISTINCT domain_id FROM domain_entity WHERE entity_id = ?1",
 };
