@@ -185,7 +185,7 @@ static const struct conf_key config_keys[] = {
 	  "threads serving RDAP and WHOIS together; 0: one per core" },
 	{ "service", "cache_bytes", CONF_INT, FIELD(service_cache_bytes), "67108864", 0,
 	  17179869184, NULL, "rendered RDAP and WHOIS lookup answers kept until the next reload; 0: none" },
-	{ "service", "reload_after_changes", CONF_INT, FIELD(service_reload_after_changes), "10000",
+	{ "service", "reload_after_changes", CONF_INT, FIELD(service_reload_after_changes), "2000",
 	  1, 4000000, NULL,
 	  "objects changed since the data was last loaded whole after which it is loaded again" },
 	{ "service", "terms_of_use", CONF_STRING, FIELD(terms_of_use),
