@@ -63,6 +63,7 @@ epp_start --log-level info -o privacy.redact= -o ratelimit.per_second=0 \
 
 # The session: one command at a time, the answer read before anything else.
 coproc EPPC { perl "$EPP_CLIENT" "$EPP_PORT" "$EPP_TLS/ca.pem" "$EPP_FRAMES/live" 2>"$WORK/live.client-err"; }
+EPP_CLIENT_PID=$EPPC_PID # bash unsets EPPC_PID once the client exits
 # (The client prints the greeting's file with the first answer's.)
 echo "send $EPP_XML/login" >&"${EPPC[1]}"
 read -r ANSWER <&"${EPPC[0]}" || fail "no greeting: $(cat "$WORK/live.client-err")"
@@ -212,7 +213,7 @@ expect_match "$(whois_q C-LIVE)" "after-hup@live.example" "WHOIS after SIGHUP"
 
 epp_step logout 1500 LOGOUT
 exec {EPPC[1]}>&-
-wait "$EPPC_PID" 2>/dev/null || true
+wait "$EPP_CLIENT_PID" 2>/dev/null || true
 stop_daemon
 epp_validate_frames 17
 # The bodies kept by expect_rdap, with the validator test_rdap_names uses
