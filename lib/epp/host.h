@@ -28,8 +28,6 @@
 
 /* Addresses a host may have; more (stored or asked for) is 2306. */
 #define IDREG_EPP_HOST_ADDR_MAX 16
-/* Statuses one <host:add> or <host:rem> may name. */
-#define IDREG_EPP_HOST_STATUS_MAX 10
 
 /** Addresses as a command gives them, in the order given. */
 struct idreg_epp_host_addrs {
