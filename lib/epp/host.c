@@ -170,20 +170,16 @@ static enum idreg_epp_code host_addr(const xmlNode *node, struct idreg_epp_host_
 	    IDREG_EPP_OK) {
 		return res->code;
 	}
-	enum idreg_restype want = IDREG_RES_IPV4;
-	xmlChar *kind = xmlGetNoNsProp(node, (const xmlChar *)"ip");
-	if (kind != NULL) {
-		bool v4 = strcmp((const char *)kind, "v4") == 0, v6 = strcmp((const char *)kind, "v6") == 0;
-		if (!v4 && !v6) {
-			refuse(res, IDREG_EPP_PARAM_SYNTAX, "<host:addr ip=\"%.16s\">: ip is v4 or v6",
-			       (const char *)kind);
-		}
-		want = v6 ? IDREG_RES_IPV6 : IDREG_RES_IPV4;
-		xmlFree(kind);
-		if (res->code == IDREG_EPP_PARAM_SYNTAX) {
-			return res->code;
-		}
+	char kind[8] = "v4";
+	xmlChar *attr = xmlGetNoNsProp(node, (const xmlChar *)"ip");
+	if (attr != NULL) {
+		snprintf(kind, sizeof(kind), "%s", (const char *)attr);
+		xmlFree(attr);
 	}
+	if (strcmp(kind, "v4") != 0 && strcmp(kind, "v6") != 0) {
+		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "<host:addr ip=\"%s\">: ip is v4 or v6", kind);
+	}
+	enum idreg_restype want = kind[1] == '6' ? IDREG_RES_IPV6 : IDREG_RES_IPV4;
 	struct idreg_ip ip;
 	if (idreg_ip_parse(text, strlen(text), &ip) != IDREG_OK) {
 		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IP address", text);
