@@ -13,7 +13,8 @@
 # <host:update> adding and removing addresses and statuses, a status only
 # the registry sets (2306), clientDeleteProhibited stopping a delete
 # (2304), serverUpdateProhibited (set with sqlite3) stopping an update
-# (2304), the last address of a subordinate host (2003), renames (to a
+# (2304), a pending action (set with sqlite3) stopping both (2304), the
+# last address of a subordinate host (2003), renames (to a
 # subordinate name without and with addresses, onto a name that exists
 # 2302, under the other registrar's domain 2201); the other registrar and
 # the imported host (2201); a host named by a domain (a domain_host row)
@@ -113,6 +114,7 @@ update A-32 ns1.example.test "<host:add>$(addr 192.0.2.5)</host:add>"
 one A-33 delete ns2.example.test
 one A-34 delete ns2.example.test
 one A-35 info ns2.example.test
+update A-36 ns1.example.test "<host:add><host:status s=\"clientDeleteProhibited\"/></host:add>"
 
 epp_start -o log.level=info
 
@@ -206,6 +208,12 @@ expect_eq "$(xmllint --xpath '//*[local-name()="status"]/@s' "$(epp_answer a2 3)
   's="serverUpdateProhibited"s="linked"' "info: the server lock and linked"
 expect_match "$(msg a2 4)" "host ns1.example.test has serverUpdateProhibited" "2304 server lock"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM host WHERE ldh_name = 'ns2.example.test'")" 0 "deleted"
+# A pending action stops every transform, whatever else the host allows.
+sqlite3 "$DB" "UPDATE host SET status = 'pendingUpdate' WHERE ldh_name = 'ns1.example.test'"
+steps login-A A-36 A-30 | session a3
+expect_answers a3 "1000 A-00" "2304 A-36" "2304 A-30" "1500 Z-99"
+expect_match "$(msg a3 2)" "host ns1.example.test has a pending action" "2304 pending"
+sqlite3 "$DB" "UPDATE host SET status = '' WHERE ldh_name = 'ns1.example.test'"
 
 # ---- history: one line per transform, in a change set naming its answer's svTRID ----
 step "history"
