@@ -1,0 +1,326 @@
+/*
+ * Unit tests for the <domain:update> and <domain:delete> readers and their
+ * secDNS-1.1 and rgp-1.0 extensions (lib/epp/domain_update.h): what a
+ * well-formed command gives, and the code each kind of bad parameter gets
+ * (RFC 5730 section 3, RFC 5910, RFC 3915).  Digests are written out here
+ * by length (40, 64, 96 hex digits for 20, 32, 48 bytes).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "epp/command.h"
+#include "epp/domain_update.h"
+
+static const struct idreg_epp_parse_limits limits = { 16, 512 };
+
+#define EPP_OPEN "<?xml version=\"1.0\" encoding=\"UTF-8\"?><epp xmlns=\"urn:ietf:params:xml:ns:epp-1.0\">"
+#define DOM "xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\""
+#define SEC "xmlns:secDNS=\"urn:ietf:params:xml:ns:secDNS-1.1\""
+#define RGP "xmlns:rgp=\"urn:ietf:params:xml:ns:rgp-1.0\""
+#define UPDATE(body, ext)                                                                          \
+	EPP_OPEN "<command><update><domain:update " DOM "><domain:name>example.cn</domain:name>"  \
+	body "</domain:update></update>" ext "<clTRID>ABC-1</clTRID></command></epp>"
+#define EXT(x) "<extension>" x "</extension>"
+#define HEX20 "0123456789abcdef0123456789ABCDEF01234567"
+#define HEX32 HEX20 "89ABCDEF0123456789ABCDEF"
+#define HEX48 HEX32 "0123456789ABCDEF0123456789ABCDEF"
+#define DS(tag, alg, type, digest)                                                                 \
+	"<secDNS:dsData><secDNS:keyTag>" tag "</secDNS:keyTag><secDNS:alg>" alg "</secDNS:alg>"   \
+	"<secDNS:digestType>" type "</secDNS:digestType><secDNS:digest>" digest                   \
+	"</secDNS:digest></secDNS:dsData>"
+#define SECDNS(x) "<secDNS:update " SEC ">" x "</secDNS:update>"
+
+/* Parse @xml as a <domain:update>; the parser's code. */
+static enum idreg_epp_code update(const char *xml, struct idreg_epp_domain_update *out,
+				  struct idreg_epp_result *res)
+{
+	struct idreg_epp_command cmd;
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, res), IDREG_EPP_OK);
+	enum idreg_epp_code code = idreg_epp_domain_update_parse(&cmd, out, res);
+	idreg_epp_command_free(&cmd);
+	return code;
+}
+
+static enum idreg_epp_code update_code(const char *xml, const char *msg_part)
+{
+	static struct idreg_epp_domain_update out;
+	struct idreg_epp_result res;
+	enum idreg_epp_code code = update(xml, &out, &res);
+	assert_int_equal(code, res.code);
+	if (msg_part != NULL && strstr(res.msg, msg_part) == NULL) {
+		fail_msg("message \"%s\" lacks \"%s\"", res.msg, msg_part);
+	}
+	return code;
+}
+
+static void test_full_update(void **state)
+{
+	(void)state;
+	static struct idreg_epp_domain_update u;
+	struct idreg_epp_result res;
+	const char *xml = UPDATE(
+		"<domain:add><domain:ns><domain:hostObj>ns1.example.cn</domain:hostObj>"
+		"<domain:hostObj> ns2.example.net </domain:hostObj></domain:ns>"
+		"<domain:contact type=\"tech\">C-TECH</domain:contact>"
+		"<domain:status s=\"clientHold\" lang=\"en\">payment</domain:status></domain:add>"
+		"<domain:rem><domain:contact type=\"admin\">C-ADM</domain:contact>"
+		"<domain:status s=\"clientTransferProhibited\"/></domain:rem>"
+		"<domain:chg><domain:registrant>C-NEW</domain:registrant>"
+		"<domain:authInfo><domain:pw>2fooBAR</domain:pw></domain:authInfo></domain:chg>",
+		EXT(SECDNS("<secDNS:rem>" DS("12345", "13", "2", HEX32) "</secDNS:rem>"
+			   "<secDNS:add>" DS("1", "8", "1", HEX20) DS("65535", "15", "4", HEX48)
+			   "</secDNS:add>")));
+	assert_int_equal(update(xml, &u, &res), IDREG_EPP_OK);
+	assert_string_equal(u.name, "example.cn");
+	assert_int_equal(u.add.n_ns, 2);
+	assert_string_equal(u.add.ns[1], "ns2.example.net");
+	assert_int_equal(u.add.n_contacts, 1);
+	assert_string_equal(u.add.contacts[0].handle, "C-TECH");
+	assert_int_equal(u.add.contacts[0].role, IDREG_ROLE_TECHNICAL);
+	assert_int_equal(u.add.status, 1u << IDREG_DS_CLIENT_HOLD);
+	assert_int_equal(u.rem.contacts[0].role, IDREG_ROLE_ADMINISTRATIVE);
+	assert_int_equal(u.rem.status, 1u << IDREG_DS_CLIENT_TRANSFER_PROHIBITED);
+	assert_true(u.chg_registrant);
+	assert_string_equal(u.registrant, "C-NEW");
+	assert_true(u.chg_auth_info);
+	assert_string_equal(u.auth_info, "2fooBAR");
+	assert_true(u.secdns.present);
+	assert_false(u.secdns.rem_all);
+	assert_int_equal(u.secdns.rem.n, 1);
+	assert_int_equal(u.secdns.rem.ds[0].key_tag, 12345);
+	assert_int_equal(u.secdns.rem.ds[0].algorithm, 13);
+	assert_int_equal(u.secdns.add.n, 2);
+	/* Digests kept in upper case. */
+	assert_string_equal(u.secdns.add.ds[0].digest, "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_int_equal(u.secdns.add.ds[1].key_tag, 65535);
+	assert_int_equal(u.secdns.add.ds[1].digest_type, 4);
+	assert_int_equal(u.restore, IDREG_EPP_RESTORE_NONE);
+}
+
+static void test_null_and_empty(void **state)
+{
+	(void)state;
+	static struct idreg_epp_domain_update u;
+	struct idreg_epp_result res;
+	assert_int_equal(update(UPDATE("<domain:chg><domain:registrant/><domain:authInfo>"
+				       "<domain:null/></domain:authInfo></domain:chg>", ""),
+				&u, &res),
+			 IDREG_EPP_OK);
+	assert_true(u.chg_registrant && u.chg_auth_info);
+	assert_string_equal(u.registrant, "");
+	assert_string_equal(u.auth_info, "");
+	assert_int_equal(update_code(UPDATE("", ""), "changes nothing"), IDREG_EPP_MISSING_PARAM);
+	assert_int_equal(update_code(UPDATE("<domain:add/><domain:chg/>", ""), "changes nothing"),
+			 IDREG_EPP_MISSING_PARAM);
+	assert_int_equal(update(UPDATE("", EXT(SECDNS("<secDNS:rem><secDNS:all>true</secDNS:all>"
+						      "</secDNS:rem>"))), &u, &res),
+			 IDREG_EPP_OK);
+	assert_true(u.secdns.rem_all);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:rem><secDNS:all>false"
+							   "</secDNS:all></secDNS:rem>"))), NULL),
+			 IDREG_EPP_MISSING_PARAM);
+}
+
+static void test_structure(void **state)
+{
+	(void)state;
+	/* Out of order, unknown elements, hostAttr, contact types, statuses. */
+	assert_int_equal(update_code(UPDATE("<domain:chg><domain:registrant>C-1</domain:registrant>"
+					    "</domain:chg><domain:add><domain:status s=\"clientHold\"/>"
+					    "</domain:add>", ""), "order"),
+			 IDREG_EPP_SYNTAX);
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:ns><domain:hostAttr><domain:hostName>"
+					    "ns1.example.cn</domain:hostName></domain:hostAttr>"
+					    "</domain:ns></domain:add>", ""), "hostObj"),
+			 IDREG_EPP_UNIMPL_OPTION);
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:contact type=\"owner\">C-1"
+					    "</domain:contact></domain:add>", ""), "owner"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:contact>C-1</domain:contact>"
+					    "</domain:add>", ""), "type"),
+			 IDREG_EPP_MISSING_PARAM);
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:status s=\"addPeriod\"/>"
+					    "</domain:add>", ""), "addPeriod"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	/* Status values of RFC 5731 all read; whether one may be set is the handler's. */
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:status s=\"serverHold\"/>"
+					    "</domain:add>", ""), NULL),
+			 IDREG_EPP_OK);
+	assert_int_equal(update_code(UPDATE("<domain:chg><domain:authInfo><domain:pw>abc</domain:pw>"
+					    "</domain:authInfo></domain:chg>", ""), "characters"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("<domain:chg><domain:registrant>C1</domain:registrant>"
+					    "</domain:chg>", ""), "2 characters"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	/* 14 nameservers: one over RFC 5731's usual 13. */
+	char xml[4096];
+	char ns[2048] = "";
+	for (int i = 0; i < 14; i++) {
+		char one[96];
+		snprintf(one, sizeof(one), "<domain:hostObj>ns%d.example.cn</domain:hostObj>", i);
+		strcat(ns, one);
+	}
+	snprintf(xml, sizeof(xml), UPDATE("<domain:add><domain:ns>%s</domain:ns></domain:add>", ""),
+		 ns);
+	assert_int_equal(update_code(xml, "13"), IDREG_EPP_POLICY);
+}
+
+static void test_secdns(void **state)
+{
+	(void)state;
+	/* Digest lengths against the type: SHA-1 with 32 bytes, SHA-256 with 20, SHA-384 with 32. */
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "1", HEX32)
+							   "</secDNS:add>"))), "SHA-1"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "2", HEX20)
+							   "</secDNS:add>"))), "SHA-256"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "4", HEX32)
+							   "</secDNS:add>"))), "48"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "2", HEX32 "0")
+							   "</secDNS:add>"))), "odd"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "2",
+							   "XY" HEX32) "</secDNS:add>"))), "hex"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	/* Numbers: a key tag over 65535, an algorithm that does not exist, one refused. */
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("65536", "8", "2", HEX32)
+							   "</secDNS:add>"))), "65535"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "9", "2", HEX32)
+							   "</secDNS:add>"))), "algorithm"),
+			 IDREG_EPP_PARAM_RANGE);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "1", "2", HEX32)
+							   "</secDNS:add>"))), "RFC 8624"),
+			 IDREG_EPP_POLICY);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "5", HEX32)
+							   "</secDNS:add>"))), "digest type"),
+			 IDREG_EPP_PARAM_RANGE);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "3", HEX32)
+							   "</secDNS:add>"))), "GOST"),
+			 IDREG_EPP_POLICY);
+	/* keyData, maxSigLife, urgent. */
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add><secDNS:keyData><secDNS:flags>"
+							   "257</secDNS:flags><secDNS:protocol>3"
+							   "</secDNS:protocol><secDNS:alg>8</secDNS:alg>"
+							   "<secDNS:pubKey>AQID</secDNS:pubKey>"
+							   "</secDNS:keyData></secDNS:add>"))), "keyData"),
+			 IDREG_EPP_POLICY);
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:chg><secDNS:maxSigLife>604800"
+							   "</secDNS:maxSigLife></secDNS:chg>"))),
+				     "maxSigLife"),
+			 IDREG_EPP_UNIMPL_OPTION);
+	assert_int_equal(update_code(UPDATE("", EXT("<secDNS:update " SEC " urgent=\"true\">"
+						    "<secDNS:rem><secDNS:all>1</secDNS:all></secDNS:rem>"
+						    "</secDNS:update>")), "urgent"),
+			 IDREG_EPP_UNIMPL_OPTION);
+	/* Nine DS records: one over the limit. */
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>"
+		DS("1", "8", "2", HEX32) DS("2", "8", "2", HEX32) DS("3", "8", "2", HEX32)
+		DS("4", "8", "2", HEX32) DS("5", "8", "2", HEX32) DS("6", "8", "2", HEX32)
+		DS("7", "8", "2", HEX32) DS("8", "8", "2", HEX32) DS("9", "8", "2", HEX32)
+		"</secDNS:add>"))), "at most 8"),
+			 IDREG_EPP_POLICY);
+}
+
+static void test_restore(void **state)
+{
+	(void)state;
+	static struct idreg_epp_domain_update u;
+	struct idreg_epp_result res;
+	assert_int_equal(update(UPDATE("<domain:chg/>", EXT("<rgp:update " RGP "><rgp:restore "
+							    "op=\"request\"/></rgp:update>")),
+				&u, &res),
+			 IDREG_EPP_OK);
+	assert_int_equal(u.restore, IDREG_EPP_RESTORE_REQUEST);
+	const char *report =
+		UPDATE("<domain:chg/>",
+		       EXT("<rgp:update " RGP "><rgp:restore op=\"report\"><rgp:report>"
+			   "<rgp:preData>before</rgp:preData><rgp:postData>after</rgp:postData>"
+			   "<rgp:delTime>2026-11-01T22:00:00.0Z</rgp:delTime>"
+			   "<rgp:resTime>2026-11-02T12:00:00Z</rgp:resTime>"
+			   "<rgp:resReason>error</rgp:resReason><rgp:statement>one</rgp:statement>"
+			   "<rgp:statement>two</rgp:statement></rgp:report></rgp:restore>"
+			   "</rgp:update>"));
+	assert_int_equal(update(report, &u, &res), IDREG_EPP_OK);
+	assert_int_equal(u.restore, IDREG_EPP_RESTORE_REPORT);
+	assert_int_equal(update_code(UPDATE("<domain:chg/>",
+					    EXT("<rgp:update " RGP "><rgp:restore op=\"report\"/>"
+						"</rgp:update>")), "report"),
+			 IDREG_EPP_MISSING_PARAM);
+	assert_int_equal(update_code(UPDATE("<domain:chg/>",
+					    EXT("<rgp:update " RGP "><rgp:restore op=\"undo\"/>"
+						"</rgp:update>")), "undo"),
+			 IDREG_EPP_PARAM_SYNTAX);
+	/* A restore with other changes. */
+	assert_int_equal(update_code(UPDATE("<domain:add><domain:status s=\"clientHold\"/></domain:add>",
+					    EXT("<rgp:update " RGP "><rgp:restore op=\"request\"/>"
+						"</rgp:update>")), "restore"),
+			 IDREG_EPP_POLICY);
+	/* secDNS:create does not belong to an update. */
+	assert_int_equal(update_code(UPDATE("<domain:chg/>", EXT("<secDNS:create " SEC ">"
+					    DS("1", "8", "2", HEX32) "</secDNS:create>")), "update"),
+			 IDREG_EPP_UNIMPL_EXTENSION);
+}
+
+static void test_delete_and_create(void **state)
+{
+	(void)state;
+	const char *xml = EPP_OPEN "<command><delete><domain:delete " DOM "><domain:name>a.cn"
+				   "</domain:name></domain:delete></delete><clTRID>ABC-2</clTRID>"
+				   "</command></epp>";
+	struct idreg_epp_command cmd;
+	struct idreg_epp_result res;
+	char name[IDREG_EPP_NAME_BYTES];
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
+	assert_int_equal(idreg_epp_domain_delete_parse(&cmd, name, &res), IDREG_EPP_OK);
+	assert_string_equal(name, "a.cn");
+	idreg_epp_command_free(&cmd);
+	xml = EPP_OPEN "<command><delete><domain:delete " DOM "/></delete></command></epp>";
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
+	assert_int_equal(idreg_epp_domain_delete_parse(&cmd, name, &res), IDREG_EPP_MISSING_PARAM);
+	idreg_epp_command_free(&cmd);
+
+	xml = EPP_OPEN "<command><create><domain:create " DOM "><domain:name>a.cn</domain:name>"
+		       "</domain:create></create>"
+		       EXT("<secDNS:create " SEC ">" DS("7", "13", "2", HEX32) "</secDNS:create>")
+		       "</command></epp>";
+	struct idreg_epp_ds_list ds;
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
+	assert_int_equal(idreg_epp_secdns_create_parse(cmd.extension, &ds, &res), IDREG_EPP_OK);
+	assert_int_equal(ds.n, 1);
+	assert_int_equal(ds.ds[0].key_tag, 7);
+	idreg_epp_command_free(&cmd);
+	assert_int_equal(idreg_epp_secdns_create_parse(NULL, &ds, &res), IDREG_EPP_OK);
+	assert_int_equal(ds.n, 0);
+	xml = EPP_OPEN "<command><create><domain:create " DOM "><domain:name>a.cn</domain:name>"
+		       "</domain:create></create>"
+		       EXT("<secDNS:create " SEC "><secDNS:maxSigLife>60</secDNS:maxSigLife>"
+			   DS("7", "13", "2", HEX32) "</secDNS:create>")
+		       "</command></epp>";
+	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
+	assert_int_equal(idreg_epp_secdns_create_parse(cmd.extension, &ds, &res),
+			 IDREG_EPP_UNIMPL_OPTION);
+	idreg_epp_command_free(&cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_update),
+		cmocka_unit_test(test_null_and_empty),
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_secdns),
+		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_delete_and_create),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
