@@ -44,6 +44,7 @@ enum idreg_tld_period { IDREG_TLD_PERIOD_LIST(IDREG__TLD_PERIOD_ENUM) IDREG_TLD_
 #undef IDREG__TLD_PERIOD_ENUM
 
 struct idreg_tld {
+	int64_t id;               /* the history's object id; set by the store */
 	const char *name;         /* A-label form, lower case, no dots */
 	const char *unicode_name;
 	int min_years, max_years, default_years;

@@ -462,13 +462,14 @@ struct idreg_store_ops {
 
 	/* ---- provisioning: TLDs (lib/provision/tld.h).  tld_put: with
 	 * @create a new one (EEXIST if served already), else the one of
-	 * @tld->name replaced (ENOTFOUND if none); the store sets the times.
+	 * @tld->name replaced (ENOTFOUND if none); the store sets the times
+	 * and, on create, @tld->id.
 	 * tld_get: the strings in @arena; ENOTFOUND when not served.
 	 * tld_each: by name.  tld_reserve: EEXIST when the label is reserved
 	 * already; tld_unreserve: ENOTFOUND when it is not.  tld_reserved_get:
 	 * the reason in @arena, ENOTFOUND when the label is not reserved.
 	 * tld_reserved_each: the labels of @tld by label. */
-	idreg_err (*tld_put)(struct idreg_store *s, const struct idreg_tld *tld, bool create,
+	idreg_err (*tld_put)(struct idreg_store *s, struct idreg_tld *tld, bool create,
 			     struct idreg_diag *diag);
 	idreg_err (*tld_get)(struct idreg_store *s, const char *name, struct idreg_arena *arena,
 			     struct idreg_tld *out, struct idreg_diag *diag);

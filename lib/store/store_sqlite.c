@@ -395,7 +395,8 @@ static const char *const migrations[] = {
 	"  acked_at TEXT);"
 	"CREATE INDEX poll_message_queue ON poll_message(registrar, id) WHERE acked_at IS NULL;"
 	"CREATE TABLE tld ("
-	"  name TEXT PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
 	"  unicode_name TEXT NOT NULL,"
 	"  min_years INTEGER NOT NULL CHECK (min_years >= 1 AND min_years <= 10),"
 	"  max_years INTEGER NOT NULL CHECK (max_years >= min_years AND max_years <= 10),"
@@ -808,11 +809,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PROV_SUBORDINATES] = "SELECT ldh_name FROM host WHERE length(ldh_name) > length(?1) + 1 "
 				 "AND substr(ldh_name, -length(?1) - 1) = '.' || ?1 ORDER BY ldh_name",
 	/* provisioning: TLDs */
-#define TLD_COLUMNS "name, unicode_name, min_years, max_years, default_years, add_grace_s, " \
+#define TLD_COLUMNS "id, name, unicode_name, min_years, max_years, default_years, add_grace_s, " \
 		    "renew_grace_s, autorenew_grace_s, transfer_grace_s, redemption_s, "        \
 		    "pending_delete_s, transfer_wait_s, idn_tables, created_at, changed_at"
 	[ST_TLD_INSERT] = "INSERT INTO tld (" TLD_COLUMNS ") VALUES "
-			  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			  "(NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_TLD_UPDATE] = "UPDATE tld SET unicode_name = ?2, min_years = ?3, max_years = ?4, "
 			  "default_years = ?5, add_grace_s = ?6, renew_grace_s = ?7, "
 			  "autorenew_grace_s = ?8, transfer_grace_s = ?9, redemption_s = ?10, "
@@ -3753,21 +3754,22 @@ static idreg_err sq_prov_subordinate_each(struct idreg_store *base, const char *
 static idreg_err read_tld(sqlite3_stmt *st, struct idreg_arena *arena, struct idreg_tld *out)
 {
 	bool oom = false;
-	out->name = arena_column(arena, st, 0, &oom);
-	out->unicode_name = arena_column(arena, st, 1, &oom);
-	out->min_years = sqlite3_column_int(st, 2);
-	out->max_years = sqlite3_column_int(st, 3);
-	out->default_years = sqlite3_column_int(st, 4);
+	out->id = sqlite3_column_int64(st, 0);
+	out->name = arena_column(arena, st, 1, &oom);
+	out->unicode_name = arena_column(arena, st, 2, &oom);
+	out->min_years = sqlite3_column_int(st, 3);
+	out->max_years = sqlite3_column_int(st, 4);
+	out->default_years = sqlite3_column_int(st, 5);
 	for (int p = 0; p < IDREG_TLD_PERIOD_COUNT; p++) {
-		out->periods[p] = sqlite3_column_int64(st, 5 + p);
+		out->periods[p] = sqlite3_column_int64(st, 6 + p);
 	}
-	out->idn_tables = arena_column(arena, st, 12, &oom);
-	out->created_at = arena_column(arena, st, 13, &oom);
-	out->changed_at = arena_column(arena, st, 14, &oom);
+	out->idn_tables = arena_column(arena, st, 13, &oom);
+	out->created_at = arena_column(arena, st, 14, &oom);
+	out->changed_at = arena_column(arena, st, 15, &oom);
 	return oom ? IDREG_ENOMEM : IDREG_OK;
 }
 
-static idreg_err sq_tld_put(struct idreg_store *base, const struct idreg_tld *tld, bool create,
+static idreg_err sq_tld_put(struct idreg_store *base, struct idreg_tld *tld, bool create,
 			    struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -3792,12 +3794,15 @@ static idreg_err sq_tld_put(struct idreg_store *base, const struct idreg_tld *tl
 	sqlite3_bind_text(st, 15, now, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	err = rc == SQLITE_DONE ? IDREG_OK
-	      : rc == SQLITE_CONSTRAINT_PRIMARYKEY
+	      : rc == SQLITE_CONSTRAINT_UNIQUE
 		      ? idreg_diag_set(diag, IDREG_EEXIST, "TLD %s is served already", tld->name)
 		      : fail(s, rc, "writing a TLD", diag);
 	sqlite3_reset(st);
 	if (err == IDREG_OK && !create && sqlite3_changes(s->db) == 0) {
 		return idreg_diag_set(diag, IDREG_ENOTFOUND, "TLD %s is not served here", tld->name);
+	}
+	if (err == IDREG_OK && create) {
+		tld->id = sqlite3_last_insert_rowid(s->db);
 	}
 	return err;
 }
