@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "domains/held.h"
+#include "epp/domain_update.h"
 #include "epp/response.h"
 
 /* RFC 5731 domain names: eppcom labelType, 1 to 255 characters. */
@@ -162,6 +163,8 @@ void idreg_epp_domain_command(const struct idreg_epp_request *req, struct idreg_
 				       &res);
 		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
 		return;
+	case IDREG_EPP_UPDATE: idreg_epp_domain_update_command(req, rep); return;
+	case IDREG_EPP_DELETE: idreg_epp_domain_delete_command(req, rep); return;
 	default:
 		idreg_epp_reply_set(rep, IDREG_EPP_UNIMPL_COMMAND, "%s",
 				    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));

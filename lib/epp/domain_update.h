@@ -22,6 +22,7 @@
 #include "domains/domain.h"
 #include "epp/command.h"
 #include "epp/object.h"
+#include "provision/domain.h"
 
 #define IDREG_EPP_SECDNS_NS "urn:ietf:params:xml:ns:secDNS-1.1"
 #define IDREG_EPP_RGP_NS "urn:ietf:params:xml:ns:rgp-1.0"
@@ -116,6 +117,14 @@ enum idreg_epp_code idreg_epp_domain_delete_parse(const struct idreg_epp_command
 enum idreg_epp_code idreg_epp_secdns_create_parse(const xmlNode *extension,
 						  struct idreg_epp_ds_list *out,
 						  struct idreg_epp_result *res);
+
+/**
+ * What <domain:info> adds to <extension> for @d at @now: <secDNS:infData>
+ * with its DS records (none: nothing) and <rgp:infData> with the grace
+ * periods running (none: nothing).
+ */
+idreg_err idreg_epp_domain_info_extensions(const struct idreg_prov_domain *d, int64_t now,
+					   struct idreg_buf *ext);
 
 /** The handlers domain.c dispatches <domain:update> and <domain:delete> to. */
 void idreg_epp_domain_update_command(const struct idreg_epp_request *req,

@@ -246,6 +246,7 @@ typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar 
 typedef idreg_err (*idreg_tld_cb)(void *ctx, const struct idreg_tld *tld);
 typedef idreg_err (*idreg_tld_reserved_cb)(void *ctx, const struct idreg_tld_reserved *r);
 typedef idreg_err (*idreg_name_cb)(void *ctx, const char *name);
+typedef idreg_err (*idreg_host_links_cb)(void *ctx, const char *ldh_name, uint64_t other_domains);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -484,6 +485,17 @@ struct idreg_store_ops {
 				      struct idreg_diag *diag);
 	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
 				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* ---- provisioning: domain update and delete (lib/epp/domain_update.c).
+	 * prov_domain_delete: the domain @id and every row of it (DS records,
+	 * links, grace periods, variants, transfer), so that its name and its
+	 * variants' are free again; ENOTFOUND when there is none.
+	 * prov_subordinate_links: the hosts under @ldh_name, by name, each with
+	 * the number of domains other than @domain_id that name it. */
+	idreg_err (*prov_domain_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_links)(struct idreg_store *s, const char *ldh_name,
+					    int64_t domain_id, idreg_host_links_cb cb, void *ctx,
+					    struct idreg_diag *diag);
 };
 
 struct idreg_store {

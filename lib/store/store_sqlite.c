@@ -540,6 +540,9 @@ enum stmt_id {
 	ST_TLD_UNRESERVE,
 	ST_TLD_RESERVED_GET,
 	ST_TLD_RESERVED_ALL,
+	/* provisioning: domain update and delete */
+	ST_UPD_TRANSFER_DELETE,
+	ST_UPD_SUBORDINATE_LINKS,
 	ST_COUNT
 };
 
@@ -826,6 +829,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TLD_RESERVED_GET] = "SELECT reason FROM tld_reserved WHERE tld = ?1 AND label = ?2",
 	[ST_TLD_RESERVED_ALL] = "SELECT tld, label, reason FROM tld_reserved WHERE tld = ?1 "
 				"ORDER BY label",
+	/* provisioning: domain update and delete */
+	[ST_UPD_TRANSFER_DELETE] = "DELETE FROM object_transfer WHERE object_type = 'domain' "
+				   "AND object_id = ?1",
+	[ST_UPD_SUBORDINATE_LINKS] = "SELECT h.ldh_name, (SELECT COUNT(DISTINCT dh.domain_id) "
+				     "FROM domain_host dh WHERE dh.host_id = h.id AND "
+				     "dh.domain_id <> ?2) FROM host h "
+				     "WHERE length(h.ldh_name) > length(?1) + 1 AND "
+				     "substr(h.ldh_name, -length(?1) - 1) = '.' || ?1 "
+				     "ORDER BY h.ldh_name",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -3947,6 +3959,51 @@ static idreg_err sq_tld_reserved_each(struct idreg_store *base, const char *tld,
 	return err;
 }
 
+/* ---- provisioning: domain update and delete ---- */
+
+static idreg_err sq_prov_domain_delete(struct idreg_store *base, int64_t id,
+				       struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = delete_by_id(s, ST_PROV_GRACE_DELETE, id, "removing grace periods", diag);
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_PROV_VARIANT_DELETE, id, "removing variants", diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_UPD_TRANSFER_DELETE, id, "removing a transfer", diag);
+	}
+	if (err == IDREG_OK) {
+		err = sq_domain_delete(base, id, diag);
+	}
+	if (err == IDREG_OK && sqlite3_changes(s->db) == 0) {
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no domain of id %lld", (long long)id);
+	}
+	return err;
+}
+
+static idreg_err sq_prov_subordinate_links(struct idreg_store *base, const char *ldh_name,
+					   int64_t domain_id, idreg_host_links_cb cb, void *ctx,
+					   struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_UPD_SUBORDINATE_LINKS, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, domain_id);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb(ctx, column_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading the links of subordinate hosts", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
 static const struct idreg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -4019,6 +4076,8 @@ static const struct idreg_store_ops sqlite_ops = {
 	.tld_unreserve = sq_tld_unreserve,
 	.tld_reserved_get = sq_tld_reserved_get,
 	.tld_reserved_each = sq_tld_reserved_each,
+	.prov_domain_delete = sq_prov_domain_delete,
+	.prov_subordinate_links = sq_prov_subordinate_links,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,
