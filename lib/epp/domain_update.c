@@ -36,6 +36,7 @@
 #include "core/log.h"
 #include "idn/uts46.h"
 #include "provision/domain.h"
+#include "provision/lock.h"
 #include "provision/tld.h"
 
 /* Days a registrar has to send the restore report (ICANN's RGP: 7). */
@@ -63,19 +64,6 @@ static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char 
 static bool has(uint32_t set, enum idreg_domain_status st)
 {
 	return (set & (1u << st)) != 0;
-}
-
-/* "ok" exactly when no other RFC 5731 status is set; "inactive" exactly without nameservers. */
-static uint32_t settle_statuses(uint32_t status, size_t n_ns)
-{
-	status &= ~((1u << IDREG_DS_OK) | (1u << IDREG_DS_INACTIVE));
-	if (n_ns == 0) {
-		status |= 1u << IDREG_DS_INACTIVE;
-	}
-	if ((status & ((1u << IDREG_DS_ADD_PERIOD) - 1)) == 0) {
-		status |= 1u << IDREG_DS_OK;
-	}
-	return status;
 }
 
 /* The A-label form of a domain name as a command gave it. */
@@ -546,8 +534,8 @@ static idreg_err restore(struct idreg_store *s, int64_t change_set, struct updat
 		if (regrace(d, &w->arena, drop, NULL, 0) != IDREG_OK) {
 			return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 		}
-		d->domain.status = settle_statuses(d->domain.status & ~(1u << IDREG_DS_PENDING_DELETE),
-						   d->domain.n_ns);
+		d->domain.status = idreg_domain_settle_statuses(
+			d->domain.status & ~(1u << IDREG_DS_PENDING_DELETE), d->domain.n_ns);
 		/* The rgpStatus <rgp:upData> must carry: the domain's own grace
 		 * periods are over, and RFC 3915 has no value for none. */
 		w->rgp_status = NULL;
@@ -613,7 +601,7 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 	after.domain.n_contacts = t.n_contacts;
 	after.domain.ds = t.ds;
 	after.domain.n_ds = t.n_ds;
-	after.domain.status = settle_statuses(status, t.n_ns);
+	after.domain.status = idreg_domain_settle_statuses(status, t.n_ns);
 	if (u->chg_auth_info) {
 		after.auth_info = u->auth_info[0] != '\0' ? u->auth_info : NULL;
 	}
@@ -739,8 +727,8 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	if (regrace(&after, &w->arena, ~0u, hold, 2) != IDREG_OK) {
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 	}
-	after.domain.status = settle_statuses(d.domain.status | (1u << IDREG_DS_PENDING_DELETE),
-					      d.domain.n_ns);
+	after.domain.status = idreg_domain_settle_statuses(
+		d.domain.status | (1u << IDREG_DS_PENDING_DELETE), d.domain.n_ns);
 	after.updater = w->txn->clid;
 	after.domain.last_changed = now;
 	w->pending = true;
