@@ -27,9 +27,14 @@ static const char *const verb_elements[] = { IDREG_EPP_VERB_LIST(IDREG__EPP_VERB
 static const char *const object_uris[] = { IDREG_EPP_OBJECT_LIST(IDREG__EPP_OBJECT_URI) };
 #undef IDREG__EPP_OBJECT_URI
 
+/* idn-1.0: the IDN table of a create and an info (domain create and info);
+ * cdn-1.0: a domain's variants in its info; rgp-1.0: its grace periods and
+ * restore (domain_update.c); secDNS-1.1: DS records (domain_update.c). */
 const char *const idreg_epp_extension_uris[] = {
-	"urn:ietf:params:xml:ns:secDNS-1.1", /* RFC 5910: DS records (lib/epp/domain_update.c) */
-	"urn:ietf:params:xml:ns:rgp-1.0",    /* RFC 3915: grace periods and restore (same) */
+	"urn:ietf:params:xml:ns:idn-1.0",
+	"urn:ietf:params:xml:ns:cdn-1.0",
+	"urn:ietf:params:xml:ns:rgp-1.0",
+	"urn:ietf:params:xml:ns:secDNS-1.1",
 };
 const size_t idreg_epp_extension_count =
 	sizeof(idreg_epp_extension_uris) / sizeof(idreg_epp_extension_uris[0]);

@@ -175,6 +175,15 @@ static idreg_err regrace(struct idreg_prov_domain *d, struct idreg_arena *arena,
 	return IDREG_OK;
 }
 
+size_t idreg_epp_ds_rows(const struct idreg_epp_ds_list *in, struct idreg_ds *out)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		out[i] = (struct idreg_ds){ in->ds[i].key_tag, in->ds[i].algorithm,
+					    in->ds[i].digest_type, in->ds[i].digest };
+	}
+	return in->n;
+}
+
 idreg_err idreg_epp_domain_info_extensions(const struct idreg_prov_domain *d, int64_t now,
 					   struct idreg_buf *ext)
 {
@@ -237,9 +246,9 @@ struct draft {
 static idreg_err draft_from(struct draft *t, const struct idreg_prov_domain *d,
 			    struct idreg_arena *arena)
 {
-	size_t nc = d->domain.n_contacts + 2 * IDREG_EPP_CONTACTS_MAX + 1;
-	t->ns = idreg_arena_calloc(arena, d->domain.n_ns + IDREG_EPP_NS_MAX, sizeof(*t->ns));
-	t->host_ids = idreg_arena_calloc(arena, d->domain.n_ns + IDREG_EPP_NS_MAX,
+	size_t nc = d->domain.n_contacts + 2 * IDREG_EPP_DOMAIN_CONTACTS_MAX + 1;
+	t->ns = idreg_arena_calloc(arena, d->domain.n_ns + IDREG_EPP_DOMAIN_NS_MAX, sizeof(*t->ns));
+	t->host_ids = idreg_arena_calloc(arena, d->domain.n_ns + IDREG_EPP_DOMAIN_NS_MAX,
 					 sizeof(*t->host_ids));
 	t->contacts = idreg_arena_calloc(arena, nc, sizeof(*t->contacts));
 	t->entity_ids = idreg_arena_calloc(arena, nc, sizeof(*t->entity_ids));
@@ -296,10 +305,10 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 					      "%s is a nameserver of %s already", name, domain);
 			}
 		}
-		if (t->n_ns == IDREG_EPP_NS_MAX) {
+		if (t->n_ns == IDREG_EPP_DOMAIN_NS_MAX) {
 			return refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "%s would have more than %d nameservers", domain,
-				      IDREG_EPP_NS_MAX);
+				      IDREG_EPP_DOMAIN_NS_MAX);
 		}
 		const char *sponsor;
 		err = s->ops->prov_host_id(s, name, &w->arena, &t->host_ids[t->n_ns], &sponsor, diag);
@@ -739,7 +748,7 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 void idreg_epp_domain_delete_command(const struct idreg_epp_request *req,
 				     struct idreg_epp_reply *rep)
 {
-	char name[IDREG_EPP_NAME_BYTES];
+	idreg_epp_name name;
 	struct idreg_epp_result res;
 	if (idreg_epp_domain_delete_parse(req->cmd, name, &res) != IDREG_EPP_OK) {
 		idreg_epp_reply_set(rep, res.code, "%s", res.msg);

@@ -21,38 +21,23 @@
 #include "core/buf.h"
 #include "domains/domain.h"
 #include "epp/command.h"
+#include "epp/domain.h"
 #include "epp/object.h"
 #include "provision/domain.h"
 
 #define IDREG_EPP_SECDNS_NS "urn:ietf:params:xml:ns:secDNS-1.1"
 #define IDREG_EPP_RGP_NS "urn:ietf:params:xml:ns:rgp-1.0"
 
-/* Nameservers a domain may have (and one add or rem may name). */
-#define IDREG_EPP_NS_MAX 13
-/* Contacts one add or rem may name. */
-#define IDREG_EPP_CONTACTS_MAX 8
 /* DS records one add or rem may name, and a domain may hold. */
 #define IDREG_EPP_DS_MAX 8
 /* The longest digest the digest types accepted have (SHA-384), in hex. */
 #define IDREG_EPP_DIGEST_HEX_MAX 96
-/* An authInfo password: RFC 5731 sets no bounds; these are the registry's. */
-#define IDREG_EPP_AUTHINFO_MIN 6
-#define IDREG_EPP_AUTHINFO_MAX 64
-
-#define IDREG_EPP_NAME_BYTES IDREG_EPP_TOKEN_BYTES(255)
-#define IDREG_EPP_HANDLE_BYTES IDREG_EPP_TOKEN_BYTES(IDREG_EPP_CLID_MAX)
-
-/** A contact named with its role (admin, tech or billing). */
-struct idreg_epp_contact_ref {
-	char handle[IDREG_EPP_HANDLE_BYTES];
-	enum idreg_role role;
-};
 
 /** What <domain:add> or <domain:rem> names. */
 struct idreg_epp_domain_delta {
-	char ns[IDREG_EPP_NS_MAX][IDREG_EPP_NAME_BYTES]; /* host names as given */
+	idreg_epp_name ns[IDREG_EPP_DOMAIN_NS_MAX]; /* host names as given */
 	size_t n_ns;
-	struct idreg_epp_contact_ref contacts[IDREG_EPP_CONTACTS_MAX];
+	struct idreg_epp_contact_ref contacts[IDREG_EPP_DOMAIN_CONTACTS_MAX];
 	size_t n_contacts;
 	uint32_t status;           /* bits (1u << enum idreg_domain_status), RFC 5731's values */
 };
@@ -83,12 +68,12 @@ enum idreg_epp_restore_op { IDREG_EPP_RESTORE_NONE, IDREG_EPP_RESTORE_REQUEST,
 
 /** A <domain:update> with its extensions. */
 struct idreg_epp_domain_update {
-	char name[IDREG_EPP_NAME_BYTES];
+	idreg_epp_name name;
 	struct idreg_epp_domain_delta add, rem;
 	bool chg_registrant;
-	char registrant[IDREG_EPP_HANDLE_BYTES]; /* "": the registrant is removed */
+	idreg_epp_handle registrant; /* "": the registrant is removed */
 	bool chg_auth_info;
-	char auth_info[IDREG_EPP_TOKEN_BYTES(IDREG_EPP_AUTHINFO_MAX)]; /* "": <domain:null/> */
+	char auth_info[IDREG_EPP_TOKEN_BYTES(IDREG_EPP_DOMAIN_PW_MAX)]; /* "": <domain:null/> */
 	struct idreg_epp_secdns_update secdns;
 	enum idreg_epp_restore_op restore;
 };
@@ -106,9 +91,9 @@ enum idreg_epp_code idreg_epp_domain_update_parse(const struct idreg_epp_command
 						  struct idreg_epp_domain_update *out,
 						  struct idreg_epp_result *res);
 
-/** Read a <domain:delete> (@cmd): its name into @name (IDREG_EPP_NAME_BYTES). */
+/** Read a <domain:delete> (@cmd): its name into @name. */
 enum idreg_epp_code idreg_epp_domain_delete_parse(const struct idreg_epp_command *cmd,
-						  char *name, struct idreg_epp_result *res);
+						  idreg_epp_name name, struct idreg_epp_result *res);
 
 /**
  * Read the <secDNS:create> of a <domain:create>'s @extension (NULL: none)
@@ -125,6 +110,10 @@ enum idreg_epp_code idreg_epp_secdns_create_parse(const xmlNode *extension,
  */
 idreg_err idreg_epp_domain_info_extensions(const struct idreg_prov_domain *d, int64_t now,
 					   struct idreg_buf *ext);
+
+/** @in's DS records as the domain keeps them, into @out (the digests are
+ * @in's); returns how many. */
+size_t idreg_epp_ds_rows(const struct idreg_epp_ds_list *in, struct idreg_ds *out);
 
 /** The handlers domain.c dispatches <domain:update> and <domain:delete> to. */
 void idreg_epp_domain_update_command(const struct idreg_epp_request *req,

@@ -389,13 +389,13 @@ static enum idreg_epp_code parse_ns(const xmlNode *node, struct idreg_epp_domain
 	for (const xmlNode *n = node->children; n != NULL; n = n->next) {
 		elements += n->type == XML_ELEMENT_NODE;
 	}
-	if (elements > IDREG_EPP_NS_MAX) {
+	if (elements > IDREG_EPP_DOMAIN_NS_MAX) {
 		return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d nameservers a domain",
-				      IDREG_EPP_NS_MAX);
+				      IDREG_EPP_DOMAIN_NS_MAX);
 	}
-	const xmlNode *kids[IDREG_EPP_NS_MAX];
+	const xmlNode *kids[IDREG_EPP_DOMAIN_NS_MAX];
 	size_t count;
-	if (idreg_epp_children(node, kids, IDREG_EPP_NS_MAX, &count, res) != IDREG_EPP_OK) {
+	if (idreg_epp_children(node, kids, IDREG_EPP_DOMAIN_NS_MAX, &count, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -408,7 +408,7 @@ static enum idreg_epp_code parse_ns(const xmlNode *node, struct idreg_epp_domain
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:ns> holds <%.64s>",
 					      (const char *)kids[i]->name);
 		}
-		if (idreg_epp_token(kids[i], out->ns[out->n_ns], IDREG_EPP_NAME_BYTES, 1, 255, res) !=
+		if (idreg_epp_token(kids[i], out->ns[out->n_ns], sizeof(out->ns[0]), 1, IDREG_EPP_NAME_MAX, res) !=
 		    IDREG_EPP_OK) {
 			return res->code;
 		}
@@ -458,9 +458,9 @@ static enum idreg_epp_code parse_delta(const xmlNode *node, struct idreg_epp_dom
 		}
 	}
 	for (; i < count && is_domain(kids[i], "contact"); i++) {
-		if (out->n_contacts == IDREG_EPP_CONTACTS_MAX) {
+		if (out->n_contacts == IDREG_EPP_DOMAIN_CONTACTS_MAX) {
 			return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d contacts a command",
-					      IDREG_EPP_CONTACTS_MAX);
+					      IDREG_EPP_DOMAIN_CONTACTS_MAX);
 		}
 		if (parse_contact(kids[i], &out->contacts[out->n_contacts++], res) != IDREG_EPP_OK) {
 			return res->code;
@@ -531,7 +531,7 @@ static enum idreg_epp_code parse_chg(const xmlNode *node, struct idreg_epp_domai
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:authInfo> holds <%.64s>",
 					      (const char *)auth[0]->name);
 		} else if (idreg_epp_token(auth[0], out->auth_info, sizeof(out->auth_info),
-					   IDREG_EPP_AUTHINFO_MIN, IDREG_EPP_AUTHINFO_MAX, res) !=
+					   IDREG_EPP_DOMAIN_PW_MIN, IDREG_EPP_DOMAIN_PW_MAX, res) !=
 			   IDREG_EPP_OK) {
 			return res->code;
 		}
@@ -607,7 +607,7 @@ enum idreg_epp_code idreg_epp_domain_update_parse(const struct idreg_epp_command
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
 				      "<domain:update> begins with <domain:name>");
 	}
-	if (idreg_epp_token(kids[i++], out->name, sizeof(out->name), 1, 255, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(kids[i++], out->name, sizeof(out->name), 1, IDREG_EPP_NAME_MAX, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (i < count && is_domain(kids[i], "add") && parse_delta(kids[i++], &out->add, res) !=
@@ -644,7 +644,7 @@ enum idreg_epp_code idreg_epp_domain_update_parse(const struct idreg_epp_command
 }
 
 enum idreg_epp_code idreg_epp_domain_delete_parse(const struct idreg_epp_command *cmd,
-						  char *name, struct idreg_epp_result *res)
+						  idreg_epp_name name, struct idreg_epp_result *res)
 {
 	const xmlNode *kids[2];
 	size_t count;
@@ -655,7 +655,7 @@ enum idreg_epp_code idreg_epp_domain_delete_parse(const struct idreg_epp_command
 		return idreg_epp_fail(res, count == 0 ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
 				      "<domain:delete> holds one <domain:name>");
 	}
-	if (idreg_epp_token(kids[0], name, IDREG_EPP_NAME_BYTES, 1, 255, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(kids[0], name, sizeof(idreg_epp_name), 1, IDREG_EPP_NAME_MAX, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (parse_extensions(cmd->extension, "delete", NULL, NULL, res) != IDREG_EPP_OK) {

@@ -61,15 +61,15 @@ static void check_ds(const struct idreg_epp_ds_list *list)
 
 static void check_delta(const struct idreg_epp_domain_delta *d)
 {
-	check(d->n_ns <= IDREG_EPP_NS_MAX && d->n_contacts <= IDREG_EPP_CONTACTS_MAX);
+	check(d->n_ns <= IDREG_EPP_DOMAIN_NS_MAX && d->n_contacts <= IDREG_EPP_DOMAIN_CONTACTS_MAX);
 	check((d->status >> IDREG_DS_ADD_PERIOD) == 0);
 	for (size_t i = 0; i < d->n_ns; i++) {
-		size_t len = strnlen(d->ns[i], IDREG_EPP_NAME_BYTES);
-		check(len > 0 && len < IDREG_EPP_NAME_BYTES);
+		size_t len = strnlen(d->ns[i], sizeof(idreg_epp_name));
+		check(len > 0 && len < sizeof(idreg_epp_name));
 	}
 	for (size_t i = 0; i < d->n_contacts; i++) {
-		size_t len = strnlen(d->contacts[i].handle, IDREG_EPP_HANDLE_BYTES);
-		check(len >= IDREG_EPP_CLID_MIN && len < IDREG_EPP_HANDLE_BYTES);
+		size_t len = strnlen(d->contacts[i].handle, sizeof(idreg_epp_handle));
+		check(len >= IDREG_EPP_CLID_MIN && len < sizeof(idreg_epp_handle));
 		check(d->contacts[i].role == IDREG_ROLE_ADMINISTRATIVE ||
 		      d->contacts[i].role == IDREG_ROLE_TECHNICAL ||
 		      d->contacts[i].role == IDREG_ROLE_BILLING);
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check(changes != (upd.restore != IDREG_EPP_RESTORE_NONE));
 		}
 	} else if (cmd.verb == IDREG_EPP_DELETE) {
-		char name[IDREG_EPP_NAME_BYTES];
+		idreg_epp_name name;
 		code = idreg_epp_domain_delete_parse(&cmd, name, &res);
 		check(code != IDREG_EPP_OK || (name[0] != '\0' && memchr(name, '\0', sizeof(name))));
 	} else if (cmd.verb == IDREG_EPP_CREATE) {

@@ -279,7 +279,7 @@ static void test_delete_and_create(void **state)
 				   "</command></epp>";
 	struct idreg_epp_command cmd;
 	struct idreg_epp_result res;
-	char name[IDREG_EPP_NAME_BYTES];
+	idreg_epp_name name;
 	assert_int_equal(idreg_epp_parse(xml, strlen(xml), &limits, &cmd, &res), IDREG_EPP_OK);
 	assert_int_equal(idreg_epp_domain_delete_parse(&cmd, name, &res), IDREG_EPP_OK);
 	assert_string_equal(name, "a.cn");
