@@ -127,7 +127,8 @@ static enum idreg_epp_code parse_ds(const xmlNode *node, struct idreg_epp_ds *ou
 		}
 		if (!is_secdns(kids[i], names[i])) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX,
-					      "<secDNS:dsData> holds keyTag, alg, digestType, digest in that order");
+					      "<secDNS:dsData> holds keyTag, alg, digestType, "
+					      "digest in that order");
 		}
 	}
 	if (count > 4) {
@@ -408,8 +409,8 @@ static enum idreg_epp_code parse_ns(const xmlNode *node, struct idreg_epp_domain
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:ns> holds <%.64s>",
 					      (const char *)kids[i]->name);
 		}
-		if (idreg_epp_token(kids[i], out->ns[out->n_ns], sizeof(out->ns[0]), 1, IDREG_EPP_NAME_MAX, res) !=
-		    IDREG_EPP_OK) {
+		if (idreg_epp_token(kids[i], out->ns[out->n_ns], sizeof(out->ns[0]), 1,
+				    IDREG_EPP_NAME_MAX, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		out->n_ns++;
@@ -607,7 +608,8 @@ enum idreg_epp_code idreg_epp_domain_update_parse(const struct idreg_epp_command
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
 				      "<domain:update> begins with <domain:name>");
 	}
-	if (idreg_epp_token(kids[i++], out->name, sizeof(out->name), 1, IDREG_EPP_NAME_MAX, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(kids[i++], out->name, sizeof(out->name), 1, IDREG_EPP_NAME_MAX, res) !=
+	    IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (i < count && is_domain(kids[i], "add") && parse_delta(kids[i++], &out->add, res) !=
@@ -655,7 +657,8 @@ enum idreg_epp_code idreg_epp_domain_delete_parse(const struct idreg_epp_command
 		return idreg_epp_fail(res, count == 0 ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
 				      "<domain:delete> holds one <domain:name>");
 	}
-	if (idreg_epp_token(kids[0], name, sizeof(idreg_epp_name), 1, IDREG_EPP_NAME_MAX, res) != IDREG_EPP_OK) {
+	if (idreg_epp_token(kids[0], name, sizeof(idreg_epp_name), 1, IDREG_EPP_NAME_MAX, res) !=
+	    IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (parse_extensions(cmd->extension, "delete", NULL, NULL, res) != IDREG_EPP_OK) {

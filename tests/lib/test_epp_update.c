@@ -2,7 +2,8 @@
  * Unit tests for the <domain:update> and <domain:delete> readers and their
  * secDNS-1.1 and rgp-1.0 extensions (lib/epp/domain_update.h): what a
  * well-formed command gives, and the code each kind of bad parameter gets
- * (RFC 5730 section 3, RFC 5910, RFC 3915).  Digests are written out here
+ * (RFC 5730 section 3, RFC 5910, RFC 3915); and what <domain:info> adds
+ * (secDNS:infData, the rgp status running at a given time).  Digests are written out here
  * by length (40, 64, 96 hex digits for 20, 32, 48 bytes).
  */
 #include <setjmp.h>
@@ -312,6 +313,57 @@ static void test_delete_and_create(void **state)
 	idreg_epp_command_free(&cmd);
 }
 
+/* info's extensions: DS records, and the grace period running at a time
+ * (pendingDelete only once the redemption period is over; pendingRestore
+ * before the redemption period it interrupts). */
+static void test_info_extensions(void **state)
+{
+	(void)state;
+	const int64_t t = 1000000;
+	struct idreg_ds ds = { 7, 13, 2, "AB" };
+	struct idreg_grace grace[] = {
+		{ IDREG_GRACE_REDEMPTION, t + 100 },
+		{ IDREG_GRACE_PENDING_DELETE, t + 200 },
+		{ IDREG_GRACE_PENDING_RESTORE, t + 50 },
+	};
+	struct idreg_prov_domain d;
+	memset(&d, 0, sizeof(d));
+	d.domain.ldh_name = "a.cn";
+	d.domain.ds = &ds;
+	d.domain.n_ds = 1;
+	d.grace = grace;
+	d.n_grace = 3;
+	static const struct {
+		int64_t at;
+		const char *rgp;
+	} cases[] = {
+		{ t, "pendingRestore" },         /* the restore interrupts the redemption */
+		{ t + 50, "redemptionPeriod" },  /* its report window over: redemption again */
+		{ t + 100, "pendingDelete" },
+		{ t + 200, NULL },               /* everything over */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct idreg_buf out;
+		idreg_buf_init(&out, 4096);
+		assert_int_equal(idreg_epp_domain_info_extensions(&d, cases[i].at, &out), IDREG_OK);
+		assert_non_null(strstr(out.data, "<secDNS:infData xmlns:secDNS=\"urn:ietf:params:xml:ns:"
+						 "secDNS-1.1\"><secDNS:dsData><secDNS:keyTag>7</secDNS:keyTag>"
+						 "<secDNS:alg>13</secDNS:alg><secDNS:digestType>2"
+						 "</secDNS:digestType><secDNS:digest>AB</secDNS:digest>"
+						 "</secDNS:dsData></secDNS:infData>"));
+		const char *rgp = strstr(out.data, "<rgp:rgpStatus");
+		if (cases[i].rgp == NULL) {
+			assert_null(rgp);
+		} else {
+			char want[64];
+			snprintf(want, sizeof(want), "<rgp:rgpStatus s=\"%s\"/></rgp:infData>", cases[i].rgp);
+			assert_non_null(rgp);
+			assert_string_equal(rgp, want);
+		}
+		idreg_buf_free(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_secdns),
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_delete_and_create),
+		cmocka_unit_test(test_info_extensions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
