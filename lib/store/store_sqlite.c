@@ -3565,8 +3565,10 @@ static idreg_err sq_prov_domain_get(struct idreg_store *base, const char *ldh_na
 static idreg_err prov_domain_write(struct sqlite_store *s, const struct idreg_prov_domain *d,
 				   struct idreg_diag *diag)
 {
-	char transferred[IDREG_TIME_TEXT_MAX];
-	idreg_time_format(d->transferred, transferred);
+	char transferred[IDREG_TIME_TEXT_MAX] = "";
+	if (d->transferred != IDREG_TIME_NONE) {
+		idreg_time_format(d->transferred, transferred);
+	}
 	sqlite3_stmt *st = NULL;
 	idreg_err err = stmt_get(s, ST_PROV_DOMAIN_SET, &st, diag);
 	if (err != IDREG_OK) {
