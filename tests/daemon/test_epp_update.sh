@@ -9,7 +9,8 @@
 # for its own removal); DS records added and removed (secDNS-1.1) with
 # digest lengths (2005), keyData (2306) and maxSigLife (2102) refused, then
 # info's <secDNS:infData> and RDAP's secureDNS after SIGHUP; delete within
-# the add grace period (gone at once, available again), after it
+# the add grace period (gone at once with its IDN variants -- 中国.中国 under
+# the Chinese LGR -- each name available again), after it
 # (pendingDelete 1001, redemptionPeriod, no more updates), with
 # subordinate hosts in use (2305) and with clientDeleteProhibited (2304);
 # restore request and report (rgp-1.0) back to ok, and restore refused when
@@ -34,9 +35,16 @@ JSONL
 idreg_ok --db "$DB" import domains "$WORK/seed.jsonl"
 idreg_ok --db "$DB" tld add example
 idreg_ok --db "$DB" tld add test --add-grace 0s
+# 中国 with the Chinese second-level LGR: 中国.中国 reserves its variant 中國.中国.
+chinese="$SHARED/data/lgr/second-level-reference-lgr/lgr-second-level-chinese-language-31may22-en.xml"
+[ -f "$chinese" ] || fail "no Chinese LGR at $chinese"
+zh_tld=$(python3 -c 'print("中国".encode("idna").decode())')
+zh_trad=$(python3 -c 'print("中國.中国".encode("idna").decode())')
+printf '[idn.%s]\nlgr = %s\n' "$zh_tld" "$chinese" >"$WORK/idreg.conf"
+idreg_ok --db "$DB" tld add 中国
 epp_registrar "$DB" clientA pass-A-123
 epp_registrar "$DB" clientB pass-B-123
-epp_start
+epp_start -c "$WORK/idreg.conf"
 
 x="$EPP_XML"
 D="xmlns:domain=\"$EPP_DOMAIN_NS\""
@@ -72,6 +80,7 @@ create cr-del U-02 del.example
 create cr-sub U-03 sub.example
 create cr-late U-04 late.test
 create cr-keep U-05 keep.example
+create cr-zh U-06 中国.中国
 update up-ok U-10 upd.example "<domain:add><domain:ns><domain:hostObj>ns2.dns.test</domain:hostObj></domain:ns><domain:contact type=\"billing\">C-TECH</domain:contact><domain:status s=\"clientHold\"/></domain:add><domain:rem><domain:contact type=\"admin\">C-REG</domain:contact></domain:rem><domain:chg><domain:authInfo><domain:pw>new-Pw-456</domain:pw></domain:authInfo></domain:chg>"
 update up-nohost U-11 upd.example "$(ns_add nohost.dns.test)"
 update up-nocontact U-12 upd.example "<domain:add><domain:contact type=\"tech\">C-NONE</domain:contact></domain:add>"
@@ -98,6 +107,8 @@ update up-unlock U-30 upd.example "$(status_rem clientUpdateProhibited)"
 delete del-grace U-40 del.example
 info info-del U-41 del.example
 check check-del U-42 del.example
+delete del-zh U-48 中国.中国
+check check-zh U-49 中國.中国
 delete del-sub U-43 sub.example
 delete del-late U-44 late.test
 info info-late U-45 late.test
@@ -120,23 +131,30 @@ update up-after-unlock U-72 upd.example "$(ns_add ns3.dns.test)"
 echo "$EPP_HEAD<command><logout/><clTRID>U-99</clTRID></command></epp>" >"$x/logout"
 
 steps() { for f in "$@"; do echo "send $x/$f"; done; }
-steps login-A cr-upd cr-del cr-sub cr-late cr-keep up-ok up-nohost up-nocontact up-server up-again \
+steps login-A cr-upd cr-del cr-sub cr-late cr-keep cr-zh up-ok up-nohost up-nocontact up-server up-again \
   up-absent up-empty up-many up-nodomain up-imported up-ns-dup up-ds up-ds-len up-ds-key up-ds-life \
   up-ds-gone info-upd up-lock up-locked up-locked-mixed up-unlock del-grace info-del check-del del-sub \
   del-late info-late up-late del-late-again rs-keep rs-report-early rs-late info-restoring rs-late-again \
-  rs-report info-restored up-keep-lock del-keep logout | epp_session main
-epp_expect_answers main "1000 U-00" "1000 U-01" "1000 U-02" "1000 U-03" "1000 U-04" "1000 U-05" \
+  rs-report info-restored up-keep-lock del-keep del-zh check-zh logout | epp_session main
+epp_expect_answers main "1000 U-00" "1000 U-01" "1000 U-02" "1000 U-03" "1000 U-04" "1000 U-05" "1000 U-06" \
   "1000 U-10" "2303 U-11" "2303 U-12" "2304 U-13" "2306 U-14" "2306 U-15" "2003 U-16" "2306 U-17" \
   "2303 U-18" "2201 U-19" "2306 U-20" "1000 U-21" "2005 U-22" "2306 U-23" "2102 U-24" "2306 U-25" \
   "1000 U-26" "1000 U-27" "2304 U-28" "2304 U-29" "1000 U-30" "1000 U-40" "2303 U-41" "1000 U-42" \
   "2305 U-43" "1001 U-44" "1000 U-45" "2304 U-46" "2304 U-47" "2304 U-50" "2304 U-51" "1000 U-52" \
-  "1000 U-53" "2304 U-54" "1000 U-55" "1000 U-56" "1000 U-57" "2304 U-58" "1500 U-99"
+  "1000 U-53" "2304 U-54" "1000 U-55" "1000 U-56" "1000 U-57" "2304 U-58" "1000 U-48" "1000 U-49" "1500 U-99"
 
-a() { epp_answer main "$1"; }
+# a TRID: the file of the main session's answer to the command with that clTRID.
+a() {
+  local f
+  while read -r f; do
+    [ "$f" != eof ] && [ "$(epp_cltrid "$f")" = "$1" ] && { echo "$f"; return; }
+  done <"$WORK/main.log"
+  fail "no answer with clTRID $1"
+}
 msg() { epp_xpath "$(a "$1")" 'string(//*[local-name()="msg"])'; }
-expect_match "$(msg 8)" "host nohost\.dns\.test does not exist" "2303 names the host"
-expect_match "$(msg 10)" "serverHold is the registry's" "2304 names the status"
-expect_match "$(msg 31)" "ns1\.sub\.example is named by 1 other domain" "2305 names the host in use"
+expect_match "$(msg U-11)" "host nohost\.dns\.test does not exist" "2303 names the host"
+expect_match "$(msg U-13)" "serverHold is the registry's" "2304 names the status"
+expect_match "$(msg U-43)" "ns1\.sub\.example is named by 1 other domain" "2305 names the host in use"
 
 # The database after the first update: what the command asked for.
 q() { sqlite3 "$DB" "$1"; }
@@ -147,7 +165,7 @@ expect_eq "$(q "SELECT group_concat(e.handle || ':' || de.role, ' ') FROM (SELEC
   "C-REG:registrant C-TECH:billing C-TECH:technical" "contacts after update"
 
 # info: the statuses, the DS records left (22222 SHA-256, 33333 SHA-1), no authInfo leak in history.
-f=$(a 23)
+f=$(a U-26)
 expect_eq "$(epp_xpath "$f" 'string(//*[local-name()="infData"]/*[local-name()="status"]/@s)')" "clientHold" "info: clientHold, not ok"
 expect_eq "$(epp_xpath "$f" 'count(//*[local-name()="status"][@s="ok"])')" 0 "info: no ok beside clientHold"
 expect_eq "$(epp_xpath "$f" 'concat(//*[local-name()="dsData"][1]/*[local-name()="keyTag"], " ", //*[local-name()="dsData"][2]/*[local-name()="keyTag"], " ", count(//*[local-name()="dsData"]))')" \
@@ -160,11 +178,15 @@ expect_eq "$(q "SELECT count(*) FROM history h JOIN change_set c ON c.id = h.cha
 
 # delete in the add grace period: gone, and the name is free.
 expect_eq "$(q "SELECT count(*) FROM domain WHERE ldh_name = 'del.example'")" 0 "del.example removed"
-expect_eq "$(epp_xpath "$(a 30)" 'string(//*[local-name()="name"]/@avail)')" "1" "del.example available again"
+expect_eq "$(epp_xpath "$(a U-42)" 'string(//*[local-name()="name"]/@avail)')" "1" "del.example available again"
 expect_eq "$(q "SELECT count(*) FROM history WHERE object_type = 'domain' AND action = 'delete' AND before_text LIKE '%del.example%'")" 1 "the delete in the history"
+# ... with its variants: 中国.中国's reserved 中國.中国 is free again.
+expect_eq "$(q "SELECT count(*) FROM history WHERE object_type = 'domain' AND action = 'delete' AND before_text LIKE '%$zh_trad%'")" 1 "the deleted domain had its variant"
+expect_eq "$(q "SELECT count(*) FROM domain_variant") $(q "SELECT count(*) FROM domain WHERE ldh_name = '$zh_tld.$zh_tld'")" "0 0" "中国.中国 and its variant rows gone"
+expect_eq "$(epp_xpath "$(a U-49)" 'string(//*[local-name()="name"]/@avail)')" "1" "中國.中国 available again"
 
 # delete after it: pendingDelete and the redemption period, 30 days (the TLD's default) from the command.
-f=$(a 33)
+f=$(a U-45)
 expect_eq "$(epp_xpath "$f" 'string(//*[local-name()="infData"]/*[local-name()="status"]/@s)')" "pendingDelete" "late.test pendingDelete"
 expect_eq "$(epp_xpath "$f" 'string(//*[local-name()="rgpStatus"]/@s)')" "redemptionPeriod" "late.test in redemption"
 # (read from the delete's history line: the restore below removed the rows)
@@ -175,9 +197,9 @@ expect_eq "$(q "SELECT CAST(round((julianday('$ends') - julianday(at)) * 86400) 
   "$((30 * 86400))" "redemption ends 30 days after the delete"
 
 # restore: request answers pendingRestore, the report brings it back.
-expect_eq "$(epp_xpath "$(a 38)" 'string(//*[local-name()="upData"]/*[local-name()="rgpStatus"]/@s)')" "pendingRestore" "restore request: rgp:upData"
-expect_eq "$(epp_xpath "$(a 39)" 'string(//*[local-name()="rgpStatus"]/@s)')" "pendingRestore" "info while restoring"
-f=$(a 42)
+expect_eq "$(epp_xpath "$(a U-52)" 'string(//*[local-name()="upData"]/*[local-name()="rgpStatus"]/@s)')" "pendingRestore" "restore request: rgp:upData"
+expect_eq "$(epp_xpath "$(a U-53)" 'string(//*[local-name()="rgpStatus"]/@s)')" "pendingRestore" "info while restoring"
+f=$(a U-56)
 expect_eq "$(epp_xpath "$f" 'string(//*[local-name()="infData"]/*[local-name()="status"]/@s)')" "ok" "restored: ok"
 expect_eq "$(epp_xpath "$f" 'count(//*[local-name()="rgpStatus"])')" 0 "restored: no grace period"
 expect_eq "$(q "SELECT count(*) FROM domain_grace g JOIN domain d ON d.id = g.domain_id WHERE d.ldh_name = 'late.test'")" 0 "restored: no grace rows"
