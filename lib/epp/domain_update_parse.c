@@ -199,8 +199,18 @@ static enum idreg_epp_code parse_ds_list(const xmlNode *node, struct idreg_epp_d
 			return idreg_epp_fail(res, IDREG_EPP_POLICY,
 					      "at most %d DS records a domain", IDREG_EPP_DS_MAX);
 		}
-		if (parse_ds(kids[i], &out->ds[out->n], res) != IDREG_EPP_OK) {
+		struct idreg_epp_ds *ds = &out->ds[out->n];
+		if (parse_ds(kids[i], ds, res) != IDREG_EPP_OK) {
 			return res->code;
+		}
+		for (size_t k = 0; k < out->n; k++) {
+			if (out->ds[k].key_tag == ds->key_tag && out->ds[k].algorithm == ds->algorithm &&
+			    out->ds[k].digest_type == ds->digest_type &&
+			    strcmp(out->ds[k].digest, ds->digest) == 0) {
+				return idreg_epp_fail(res, IDREG_EPP_POLICY,
+						      "the DS record %u %u %u is given twice",
+						      ds->key_tag, ds->algorithm, ds->digest_type);
+			}
 		}
 		out->n++;
 	}

@@ -31,6 +31,7 @@ static const struct idreg_epp_parse_limits limits = { 16, 512 };
 #define EXT(x) "<extension>" x "</extension>"
 #define HEX20 "0123456789abcdef0123456789ABCDEF01234567"
 #define HEX32 HEX20 "89ABCDEF0123456789ABCDEF"
+#define HEX32_LOWER "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define HEX48 HEX32 "0123456789ABCDEF0123456789ABCDEF"
 #define DS(tag, alg, type, digest)                                                                 \
 	"<secDNS:dsData><secDNS:keyTag>" tag "</secDNS:keyTag><secDNS:alg>" alg "</secDNS:alg>"   \
@@ -223,6 +224,11 @@ static void test_secdns(void **state)
 						    "<secDNS:rem><secDNS:all>1</secDNS:all></secDNS:rem>"
 						    "</secDNS:update>")), "urgent"),
 			 IDREG_EPP_UNIMPL_OPTION);
+	/* The same record twice (the digest in another case is the same digest). */
+	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>" DS("1", "8", "2", HEX32)
+							   DS("1", "8", "2", HEX32_LOWER)
+							   "</secDNS:add>"))), "twice"),
+			 IDREG_EPP_POLICY);
 	/* Nine DS records: one over the limit. */
 	assert_int_equal(update_code(UPDATE("", EXT(SECDNS("<secDNS:add>"
 		DS("1", "8", "2", HEX32) DS("2", "8", "2", HEX32) DS("3", "8", "2", HEX32)
