@@ -66,7 +66,7 @@ static idreg_err load_sponsored(struct idreg_store *s, const char *given, const 
 				struct idreg_arena *arena, struct idreg_prov_domain *d,
 				struct idreg_epp_result *r, struct idreg_diag *diag)
 {
-	char name[256];
+	char name[IDREG_UTS46_ASCII_MAX];
 	idreg_err err = ldh_name(given, name, sizeof(name), r);
 	if (err == IDREG_OK) {
 		err = s->ops->prov_domain_get(s, name, arena, d, diag);
@@ -262,7 +262,7 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 {
 	const struct idreg_epp_domain_update *u = w->upd;
 	for (size_t i = 0; i < u->rem.n_ns; i++) {
-		char name[256];
+		char name[IDREG_UTS46_ASCII_MAX];
 		idreg_err err = ldh_name(u->rem.ns[i], name, sizeof(name), &w->refusal);
 		size_t k = 0;
 		while (err == IDREG_OK && k < t->n_ns && strcmp(t->ns[k], name) != 0) {
@@ -278,7 +278,7 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 		t->n_ns--;
 	}
 	for (size_t i = 0; i < u->add.n_ns; i++) {
-		char name[256];
+		char name[IDREG_UTS46_ASCII_MAX];
 		idreg_err err = ldh_name(u->add.ns[i], name, sizeof(name), &w->refusal);
 		if (err != IDREG_OK) {
 			return err;
