@@ -235,8 +235,9 @@ static int period_months(const struct idreg_epp_period *p, const struct idreg_tl
 static idreg_err check_period(int months, const struct idreg_tld *tld, struct refusal *r)
 {
 	if (months % 12 != 0 || months < tld->min_years * 12 || months > tld->max_years * 12) {
-		return refuse(r, IDREG_EPP_PARAM_RANGE,
-			      "a period of %d months is outside %d to %d years under %s", months,
+		bool years = months % 12 == 0;
+		return refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
+			      "under %s", years ? months / 12 : months, years ? "years" : "months",
 			      tld->min_years, tld->max_years, tld->unicode_name);
 	}
 	return IDREG_OK;
