@@ -236,8 +236,9 @@ static int period_months(const struct idreg_epp_period *p, const struct idreg_tl
 static idreg_err check_period(int months, const struct idreg_tld *tld, struct refusal *r)
 {
 	if (months % 12 != 0 || months < tld->min_years * 12 || months > tld->max_years * 12) {
-		return refuse(r, IDREG_EPP_PARAM_RANGE,
-			      "a period of %d months is outside %d to %d years under %s", months,
+		bool years = months % 12 == 0;
+		return refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
+			      "under %s", years ? months / 12 : months, years ? "years" : "months",
 			      tld->min_years, tld->max_years, tld->unicode_name);
 	}
 	return IDREG_OK;
@@ -399,7 +400,6 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 	if (ns == NULL || host_ids == NULL || contacts == NULL || entity_ids == NULL) {
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
 	}
-	const char *sponsor = NULL;
 	for (size_t i = 0; i < in->n_ns; i++) {
 		struct name_forms h;
 		struct idreg_diag why = { "" };
@@ -407,7 +407,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			return refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
 				      why.text);
 		}
-		idreg_err err = s->ops->prov_host_id(s, h.ldh, &w->arena, &host_ids[i], &sponsor, diag);
+		idreg_err err = s->ops->prov_host_id(s, h.ldh, &host_ids[i], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
 				      in->ns[i]);
@@ -429,8 +429,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			k++;
 		}
 		if (k == n) {
-			idreg_err err = s->ops->prov_entity_id(s, handle, &w->arena, &entity_ids[n],
-							       &sponsor, diag);
+			idreg_err err = s->ops->prov_entity_id(s, handle, &entity_ids[n], diag);
 			if (err == IDREG_ENOTFOUND) {
 				return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST,
 					      "contact %s does not exist", handle);

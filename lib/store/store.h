@@ -432,15 +432,15 @@ struct idreg_store_ops {
 	 * names, contacts' handles, DS records, grace periods and variants,
 	 * every string and array in @arena; IDREG_ENOTFOUND when none.
 	 * prov_domain_insert: a new domain (@d->id ignored) with all its rows,
-	 * its id in *@id; IDREG_EEXIST when its name or one of its variants'
-	 * is a domain or a variant already.  prov_domain_update: the domain of
+	 * its id in *@id; IDREG_EEXIST when its name is a domain already or a
+	 * variant's name another domain's variant (the caller checks that no
+	 * name is both a domain and a variant).  prov_domain_update: the domain of
 	 * @d->id and all its rows replaced by @d.  No history line: the caller
 	 * writes it (idreg_prov_domain_format).
 	 * prov_variant_get: the variant row of the name @ldh_name, the strings
 	 * in @arena; IDREG_ENOTFOUND when it is no variant.
-	 * prov_host_id, prov_entity_id: the id and sponsor (in @arena; NULL:
-	 * the registry's) of the host named @ldh_name and of the entity
-	 * @handle; IDREG_ENOTFOUND when none.
+	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
+	 * of the entity @handle; IDREG_ENOTFOUND when none.
 	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
 	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
 				     struct idreg_arena *arena, struct idreg_prov_domain *out,
@@ -452,11 +452,9 @@ struct idreg_store_ops {
 	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
 				      struct idreg_arena *arena, struct idreg_variant_of *out,
 				      struct idreg_diag *diag);
-	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name,
-				  struct idreg_arena *arena, int64_t *id, const char **sponsor,
+	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
 				  struct idreg_diag *diag);
-	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle,
-				    struct idreg_arena *arena, int64_t *id, const char **sponsor,
+	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
 				    struct idreg_diag *diag);
 	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
 					   idreg_name_cb cb, void *ctx, struct idreg_diag *diag);

@@ -807,8 +807,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"de.role = 'registrant' ORDER BY de.position LIMIT 1) "
 				"FROM domain_variant v JOIN domain d ON d.id = v.domain_id "
 				"WHERE v.ldh_name = ?1",
-	[ST_PROV_HOST_ID] = "SELECT id, sponsor FROM host WHERE ldh_name = ?1",
-	[ST_PROV_ENTITY_ID] = "SELECT id, sponsor FROM entity WHERE handle = ?1",
+	[ST_PROV_HOST_ID] = "SELECT id FROM host WHERE ldh_name = ?1",
+	[ST_PROV_ENTITY_ID] = "SELECT id FROM entity WHERE handle = ?1",
 	[ST_PROV_SUBORDINATES] = "SELECT ldh_name FROM host WHERE length(ldh_name) > length(?1) + 1 "
 				 "AND substr(ldh_name, -length(?1) - 1) = '.' || ?1 ORDER BY ldh_name",
 	/* provisioning: TLDs */
@@ -3700,10 +3700,9 @@ static idreg_err sq_prov_variant_get(struct idreg_store *base, const char *ldh_n
 	return err;
 }
 
-/* The id and sponsor of the one row statement @id finds by @key. */
+/* The id of the one row statement @id finds by @key. */
 static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *what,
-			 const char *key, struct idreg_arena *arena, int64_t *out,
-			 const char **sponsor, struct idreg_diag *diag)
+			 const char *key, int64_t *out, struct idreg_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
 	idreg_err err = stmt_get(s, id, &st, diag);
@@ -3713,11 +3712,8 @@ static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *wh
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		bool oom = false;
 		*out = sqlite3_column_int64(st, 0);
-		*sponsor = arena_column(arena, st, 1, &oom);
-		err = oom ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading a %s", what)
-			  : IDREG_OK;
+		err = IDREG_OK;
 	} else {
 		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no %s %s", what, key)
 					: fail(s, rc, "reading an id", diag);
@@ -3726,20 +3722,16 @@ static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *wh
 	return err;
 }
 
-static idreg_err sq_prov_host_id(struct idreg_store *base, const char *ldh_name,
-				 struct idreg_arena *arena, int64_t *id, const char **sponsor,
+static idreg_err sq_prov_host_id(struct idreg_store *base, const char *ldh_name, int64_t *id,
 				 struct idreg_diag *diag)
 {
-	return prov_id((struct sqlite_store *)base, ST_PROV_HOST_ID, "host", ldh_name, arena, id,
-		       sponsor, diag);
+	return prov_id((struct sqlite_store *)base, ST_PROV_HOST_ID, "host", ldh_name, id, diag);
 }
 
-static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle,
-				   struct idreg_arena *arena, int64_t *id, const char **sponsor,
+static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle, int64_t *id,
 				   struct idreg_diag *diag)
 {
-	return prov_id((struct sqlite_store *)base, ST_PROV_ENTITY_ID, "contact", handle, arena, id,
-		       sponsor, diag);
+	return prov_id((struct sqlite_store *)base, ST_PROV_ENTITY_ID, "contact", handle, id, diag);
 }
 
 static idreg_err sq_prov_subordinate_each(struct idreg_store *base, const char *ldh_name,

@@ -5,7 +5,11 @@
  * what the XML says, and each refusal's code (RFC 5730 section 3) and the
  * element its message names.  Also the provisioned domain's history text
  * (lib/provision/domain.h): no authInfo password in it, a tag that changes
- * with it, and the TLD defaults and durations (lib/provision/tld.h).
+ * with it, and the TLD defaults and durations (lib/provision/tld.h); and
+ * the store's provisioning ops on a fresh SQLite registry: a domain written
+ * and read back whole, a second one refused, its variant rows found by name,
+ * an update replacing grace periods and variants, subordinate hosts, TLDs
+ * and reserved labels.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -21,6 +26,7 @@
 #include "epp/domain.h"
 #include "provision/domain.h"
 #include "provision/tld.h"
+#include "store/store.h"
 
 static const struct idreg_epp_parse_limits limits = { 16, 256 };
 
@@ -314,6 +320,183 @@ static void test_tld_settings(void **state)
 	assert_int_equal(idreg_tld_check(&t, &diag), IDREG_EINVAL);
 }
 
+static idreg_err collect(void *ctx, const char *name)
+{
+	char *all = ctx;
+	size_t len = strlen(all);
+	snprintf(all + len, 256 - len, "%s;", name);
+	return IDREG_OK;
+}
+
+/* A fresh registry in a temporary directory. */
+static struct idreg_store *fresh_store(char *dir, size_t size, char *path, size_t path_size)
+{
+	snprintf(dir, size, "/tmp/idreg-test-prov-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, path_size, "%s/reg.db", dir);
+	struct idreg_store_options o = { .backend = "sqlite", .path = path, .busy_timeout_ms = 1000,
+					 .create = true };
+	struct idreg_store *s = NULL;
+	struct idreg_diag d = { "" };
+	assert_int_equal(idreg_store_open(&o, &s, &d), IDREG_OK);
+	return s;
+}
+
+static void test_store_ops(void **state)
+{
+	(void)state;
+	char dir[64], path[128];
+	struct idreg_store *s = fresh_store(dir, sizeof(dir), path, sizeof(path));
+	const struct idreg_store_ops *ops = s->ops;
+	struct idreg_diag d = { "" };
+	assert_int_equal(ops->begin(s, &d), IDREG_OK);
+	/* A contact and two hosts, one under the domain. */
+	struct idreg_entity e = { .handle = "R-ONE", .kind = IDREG_KIND_ORG, .fields = { "One Ltd" } };
+	const struct idreg_entity *ep = &e;
+	struct idreg_host h1 = { "ns1.example.net", "ns1.example.net", NULL, NULL, 0 };
+	struct idreg_host h2 = { "ns1.xn--fiqs8s.example", "ns1.中国.example", NULL, NULL, 0 };
+	const struct idreg_host *hp[] = { &h1, &h2 };
+	int64_t entity_id = 0, host_id = 0, id = 0;
+	assert_int_equal(ops->entity_insert(s, &ep, 1, &entity_id, &d), IDREG_OK);
+	assert_int_equal(ops->host_insert(s, hp, 2, &host_id, &d), IDREG_OK);
+	int64_t found = 0;
+	assert_int_equal(ops->prov_entity_id(s, "R-ONE", &found, &d), IDREG_OK);
+	assert_int_equal(found, entity_id);
+	assert_int_equal(ops->prov_host_id(s, "ns1.example.net", &found, &d), IDREG_OK);
+	assert_int_equal(found, host_id);
+	assert_int_equal(ops->prov_host_id(s, "ns9.example.net", &found, &d), IDREG_ENOTFOUND);
+
+	const char *ns[] = { "ns1.example.net" };
+	struct idreg_domain_contact contacts[] = {
+		{ "R-ONE", (1u << IDREG_ROLE_REGISTRANT) | (1u << IDREG_ROLE_TECHNICAL) } };
+	struct idreg_grace grace[] = { { IDREG_GRACE_ADD, 1800000000 } };
+	struct idreg_variant variants[] = {
+		{ "xn--fiq228c.example", "中國.example", IDREG_VARIANT_RESERVED },
+		{ "xn--fiq80y.example", "中囯.example", IDREG_VARIANT_BLOCKED } };
+	struct idreg_ds ds[] = { { 12345, 13, 2, "ABCDEF" } };
+	struct idreg_prov_domain in = {
+		.domain = { .ldh_name = "xn--fiqs8s.example", .unicode_name = "中国.example",
+			    .status = 1u << IDREG_DS_OK, .registered = 1700000000,
+			    .expires = 1731536000, .last_changed = IDREG_TIME_NONE, .ds = ds,
+			    .n_ds = 1, .nameservers = ns, .n_ns = 1, .contacts = contacts,
+			    .n_contacts = 1 },
+		.host_ids = &host_id, .entity_ids = &entity_id, .sponsor = "clientA",
+		.creator = "clientA", .transferred = IDREG_TIME_NONE, .auth_info = "secret-1",
+		.idn_table = "zh-cn", .grace = grace, .n_grace = 1, .variants = variants,
+		.n_variants = 2, .index_key = "中囯.example", .skeleton_key = "中国.example",
+	};
+	assert_int_equal(ops->prov_domain_insert(s, &in, &id, &d), IDREG_OK);
+	assert_int_equal(ops->prov_domain_insert(s, &in, &found, &d), IDREG_EEXIST);
+
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 1024, 0);
+	struct idreg_prov_domain out;
+	assert_int_equal(ops->prov_domain_get(s, "xn--fiqs8s.example", &arena, &out, &d), IDREG_OK);
+	assert_int_equal(out.id, id);
+	assert_string_equal(out.domain.unicode_name, "中国.example");
+	assert_int_equal(out.domain.status, 1u << IDREG_DS_OK);
+	assert_int_equal(out.domain.registered, 1700000000);
+	assert_int_equal(out.domain.expires, 1731536000);
+	assert_int_equal(out.domain.last_changed, IDREG_TIME_NONE);
+	assert_int_equal(out.domain.n_ds, 1);
+	assert_string_equal(out.domain.ds[0].digest, "ABCDEF");
+	assert_int_equal(out.domain.n_ns, 1);
+	assert_string_equal(out.domain.nameservers[0], "ns1.example.net");
+	assert_int_equal(out.host_ids[0], host_id);
+	assert_int_equal(out.domain.n_contacts, 1);
+	assert_string_equal(out.domain.contacts[0].handle, "R-ONE");
+	assert_int_equal(out.domain.contacts[0].roles, contacts[0].roles);
+	assert_int_equal(out.entity_ids[0], entity_id);
+	assert_string_equal(out.sponsor, "clientA");
+	assert_null(out.updater);
+	assert_int_equal(out.transferred, IDREG_TIME_NONE);
+	assert_string_equal(out.auth_info, "secret-1");
+	assert_string_equal(out.idn_table, "zh-cn");
+	assert_int_equal(out.n_grace, 1);
+	assert_int_equal(out.grace[0].ends, 1800000000);
+	assert_int_equal(out.n_variants, 2);
+	assert_string_equal(out.variants[0].ldh_name, "xn--fiq228c.example");
+	assert_int_equal(out.variants[1].state, IDREG_VARIANT_BLOCKED);
+	assert_string_equal(out.index_key, "中囯.example");
+	assert_int_equal(ops->prov_domain_get(s, "nosuch.example", &arena, &out, &d), IDREG_ENOTFOUND);
+
+	/* A variant row names its domain and the registrant. */
+	struct idreg_variant_of of;
+	assert_int_equal(ops->prov_variant_get(s, "xn--fiq228c.example", &arena, &of, &d), IDREG_OK);
+	assert_int_equal(of.domain_id, id);
+	assert_string_equal(of.domain_unicode_name, "中国.example");
+	assert_string_equal(of.domain_sponsor, "clientA");
+	assert_string_equal(of.registrant, "R-ONE");
+	assert_int_equal(of.state, IDREG_VARIANT_RESERVED);
+	assert_int_equal(ops->prov_variant_get(s, "xn--fiqs8s.example", &arena, &of, &d),
+			 IDREG_ENOTFOUND);
+	/* Another domain claiming the same variant row: EEXIST. */
+	struct idreg_prov_domain other = in;
+	other.domain.ldh_name = "other.example";
+	other.domain.unicode_name = "other.example";
+	other.n_variants = 1;
+	assert_int_equal(ops->prov_domain_insert(s, &other, &found, &d), IDREG_EEXIST);
+
+	/* Update: a transfer date, a renew grace period, one variant fewer. */
+	struct idreg_grace renewed[] = { { IDREG_GRACE_RENEW, 1810000000 } };
+	struct idreg_prov_domain changed = out;
+	changed.transferred = 1750000000;
+	changed.updater = "clientB";
+	changed.grace = renewed;
+	changed.variants = &variants[1];
+	changed.n_variants = 1;
+	assert_int_equal(ops->prov_domain_update(s, &changed, &d), IDREG_OK);
+	assert_int_equal(ops->prov_domain_get(s, "xn--fiqs8s.example", &arena, &out, &d), IDREG_OK);
+	assert_int_equal(out.transferred, 1750000000);
+	assert_string_equal(out.updater, "clientB");
+	assert_int_equal(out.n_grace, 1);
+	assert_int_equal(out.grace[0].period, IDREG_GRACE_RENEW);
+	assert_int_equal(out.n_variants, 1);
+	assert_int_equal(ops->prov_variant_get(s, "xn--fiq228c.example", &arena, &of, &d),
+			 IDREG_ENOTFOUND);
+
+	/* Subordinate hosts: by name under the domain, not a suffix of a label. */
+	char subs[256] = "";
+	assert_int_equal(ops->prov_subordinate_each(s, "xn--fiqs8s.example", collect, subs, &d),
+			 IDREG_OK);
+	assert_string_equal(subs, "ns1.xn--fiqs8s.example;");
+	subs[0] = '\0';
+	assert_int_equal(ops->prov_subordinate_each(s, "s8s.example", collect, subs, &d), IDREG_OK);
+	assert_string_equal(subs, "");
+
+	/* TLDs and reserved labels. */
+	struct idreg_tld tld;
+	idreg_tld_defaults(&tld);
+	tld.name = "example";
+	tld.unicode_name = "example";
+	assert_int_equal(ops->tld_put(s, &tld, true, &d), IDREG_OK);
+	assert_true(tld.id > 0);
+	assert_int_equal(ops->tld_put(s, &tld, true, &d), IDREG_EEXIST);
+	struct idreg_tld got;
+	assert_int_equal(ops->tld_get(s, "example", &arena, &got, &d), IDREG_OK);
+	assert_int_equal(got.id, tld.id);
+	assert_int_equal(got.periods[IDREG_TLD_AUTORENEW_GRACE], 45 * 86400);
+	struct idreg_tld_reserved r = { "example", "nic", "operations" };
+	assert_int_equal(ops->tld_reserve(s, &r, &d), IDREG_OK);
+	assert_int_equal(ops->tld_reserve(s, &r, &d), IDREG_EEXIST);
+	const char *reason = NULL;
+	assert_int_equal(ops->tld_reserved_get(s, "example", "nic", &arena, &reason, &d), IDREG_OK);
+	assert_string_equal(reason, "operations");
+	assert_int_equal(ops->tld_unreserve(s, "example", "nic", &d), IDREG_OK);
+	assert_int_equal(ops->tld_unreserve(s, "example", "nic", &d), IDREG_ENOTFOUND);
+	assert_int_equal(ops->tld_get(s, "nosuch", &arena, &got, &d), IDREG_ENOTFOUND);
+	ops->rollback(s);
+	idreg_arena_free(&arena);
+	idreg_store_close(s);
+	unlink(path);
+	char wal[160];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", path);
+	unlink(wal);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_history_text),
 		cmocka_unit_test(test_tld_settings),
+		cmocka_unit_test(test_store_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
