@@ -294,8 +294,7 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 				      "%s would have more than %d nameservers", domain,
 				      IDREG_EPP_DOMAIN_NS_MAX);
 		}
-		const char *sponsor;
-		err = s->ops->prov_host_id(s, name, &w->arena, &t->host_ids[t->n_ns], &sponsor, diag);
+		err = s->ops->prov_host_id(s, name, &t->host_ids[t->n_ns], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return REFUSE(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist",
 				      name);
@@ -354,8 +353,7 @@ static bool has_role(const struct draft *t, const char *handle, enum idreg_role 
 static idreg_err known_contact(struct idreg_store *s, struct update_work *w, const char *handle,
 			       int64_t *id, const char **copy, struct idreg_diag *diag)
 {
-	const char *sponsor;
-	idreg_err err = s->ops->prov_entity_id(s, handle, &w->arena, id, &sponsor, diag);
+	idreg_err err = s->ops->prov_entity_id(s, handle, id, diag);
 	if (err == IDREG_ENOTFOUND) {
 		return REFUSE(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist",
 			      handle);
