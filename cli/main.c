@@ -405,8 +405,9 @@ static const struct cli_command commands[] = {
 	  "form), in one transaction with a history line: serverUpdateProhibited,\n"
 	  "serverDeleteProhibited, serverTransferProhibited, serverRenewProhibited\n"
 	  "(registrars' commands of that kind are refused, EPP 2304) and serverHold\n"
-	  "(the name is kept out of the zone). Only the registry sets or clears\n"
-	  "them. A status the domain has already is an error and nothing changes.\n" },
+	  "(RFC 5731: not to be published in the DNS; RDAP shows it). Only the\n"
+	  "registry sets or clears them. A status the domain has already is an\n"
+	  "error and nothing changes.\n" },
 	{ "domain", "unlock", cli_cmd_domain_unlock, "NAME STATUS...",
 	  "clear server locks on a domain",
 	  "Clears the server statuses STATUS (those of 'domain lock') on the domain\n"
