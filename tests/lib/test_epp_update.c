@@ -3,7 +3,8 @@
  * secDNS-1.1 and rgp-1.0 extensions (lib/epp/domain_update.h): what a
  * well-formed command gives, and the code each kind of bad parameter gets
  * (RFC 5730 section 3, RFC 5910, RFC 3915); and what <domain:info> adds
- * (secDNS:infData, the rgp status running at a given time).  Digests are written out here
+ * (secDNS:infData, the rgp status running at a given time); and the store
+ * ops these commands use, on a fresh registry.  Digests are written out here
  * by length (40, 64, 96 hex digits for 20, 32, 48 bytes).
  */
 #include <setjmp.h>
@@ -16,8 +17,10 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "epp/command.h"
 #include "epp/domain_update.h"
+#include "store/store.h"
 
 static const struct idreg_epp_parse_limits limits = { 16, 512 };
 
@@ -370,6 +373,97 @@ static void test_info_extensions(void **state)
 	}
 }
 
+static idreg_err collect_links(void *ctx, const char *ldh_name, uint64_t other_domains)
+{
+	char *all = ctx;
+	size_t len = strlen(all);
+	snprintf(all + len, 256 - len, "%s=%llu;", ldh_name, (unsigned long long)other_domains);
+	return IDREG_OK;
+}
+
+/* The store ops of this file's commands on a fresh registry: the subordinate
+ * hosts of a domain with the other domains naming each, and a domain removed
+ * with every row of it (its variants free again, other domains untouched). */
+static void test_store_ops(void **state)
+{
+	(void)state;
+	char dir[64] = "/tmp/idreg-test-update-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/reg.db", dir);
+	struct idreg_store_options o = { .backend = "sqlite", .path = path, .busy_timeout_ms = 1000,
+					 .create = true };
+	struct idreg_store *s = NULL;
+	struct idreg_diag d = { "" };
+	assert_int_equal(idreg_store_open(&o, &s, &d), IDREG_OK);
+	const struct idreg_store_ops *ops = s->ops;
+	assert_int_equal(ops->begin(s, &d), IDREG_OK);
+	struct idreg_host h1 = { "ns1.a.example", "ns1.a.example", NULL, NULL, 0 };
+	struct idreg_host h2 = { "ns2.a.example", "ns2.a.example", NULL, NULL, 0 };
+	struct idreg_host h3 = { "ns1.aa.example", "ns1.aa.example", NULL, NULL, 0 };
+	const struct idreg_host *hp[] = { &h1, &h2, &h3 };
+	int64_t host_id = 0, a_id = 0, b_id = 0, c_id = 0;
+	assert_int_equal(ops->host_insert(s, hp, 3, &host_id, &d), IDREG_OK);
+	const char *ns_a[] = { "ns1.a.example", "ns2.a.example" };
+	int64_t ids_a[] = { host_id, host_id + 1 };
+	struct idreg_grace grace[] = { { IDREG_GRACE_REDEMPTION, 1800000000 } };
+	struct idreg_variant variants[] = { { "xn--a-b.example", "a-b.example",
+					      IDREG_VARIANT_RESERVED } };
+	struct idreg_ds ds[] = { { 1, 13, 2, "AB" } };
+	struct idreg_prov_domain a = {
+		.domain = { .ldh_name = "a.example", .unicode_name = "a.example",
+			    .status = 1u << IDREG_DS_PENDING_DELETE, .registered = 1700000000,
+			    .expires = 1731536000, .last_changed = IDREG_TIME_NONE, .ds = ds,
+			    .n_ds = 1, .nameservers = ns_a, .n_ns = 2 },
+		.host_ids = ids_a, .sponsor = "clientA", .transferred = IDREG_TIME_NONE,
+		.grace = grace, .n_grace = 1, .variants = variants, .n_variants = 1,
+	};
+	assert_int_equal(ops->prov_domain_insert(s, &a, &a_id, &d), IDREG_OK);
+	/* b.example and c.example both name ns1.a.example; c also ns1.aa.example. */
+	struct idreg_prov_domain b = a;
+	b.domain.ldh_name = b.domain.unicode_name = "b.example";
+	b.domain.n_ns = 1;
+	b.n_grace = b.n_variants = 0;
+	assert_int_equal(ops->prov_domain_insert(s, &b, &b_id, &d), IDREG_OK);
+	const char *ns_c[] = { "ns1.a.example", "ns1.aa.example" };
+	int64_t ids_c[] = { host_id, host_id + 2 };
+	struct idreg_prov_domain c = b;
+	c.domain.ldh_name = c.domain.unicode_name = "c.example";
+	c.domain.nameservers = ns_c;
+	c.host_ids = ids_c;
+	c.domain.n_ns = 2;
+	assert_int_equal(ops->prov_domain_insert(s, &c, &c_id, &d), IDREG_OK);
+
+	char links[256] = "";
+	assert_int_equal(ops->prov_subordinate_links(s, "a.example", a_id, collect_links, links, &d),
+			 IDREG_OK);
+	assert_string_equal(links, "ns1.a.example=2;ns2.a.example=0;");
+	links[0] = '\0';
+	assert_int_equal(ops->prov_subordinate_links(s, "a.example", b_id, collect_links, links, &d),
+			 IDREG_OK);
+	assert_string_equal(links, "ns1.a.example=2;ns2.a.example=1;");
+
+	assert_int_equal(ops->prov_domain_delete(s, a_id, &d), IDREG_OK);
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 1024, 0);
+	struct idreg_prov_domain out;
+	struct idreg_variant_of of;
+	assert_int_equal(ops->prov_domain_get(s, "a.example", &arena, &out, &d), IDREG_ENOTFOUND);
+	assert_int_equal(ops->prov_variant_get(s, "xn--a-b.example", &arena, &of, &d),
+			 IDREG_ENOTFOUND);
+	assert_int_equal(ops->prov_domain_delete(s, a_id, &d), IDREG_ENOTFOUND);
+	assert_int_equal(ops->prov_domain_get(s, "b.example", &arena, &out, &d), IDREG_OK);
+	assert_int_equal(out.domain.n_ds, 1);
+	assert_int_equal(out.domain.n_ns, 1);
+	/* The name is free: a domain of that name can be inserted again. */
+	assert_int_equal(ops->prov_domain_insert(s, &a, &a_id, &d), IDREG_OK);
+	ops->rollback(s);
+	idreg_arena_free(&arena);
+	idreg_store_close(s);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_delete_and_create),
 		cmocka_unit_test(test_info_extensions),
+		cmocka_unit_test(test_store_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
