@@ -5,7 +5,8 @@
 # own), under the TLD example (periods 1-10, the label nic reserved) and the
 # TLD 中国 (IDN table zh-cn; the second-level Chinese reference LGR in its
 # [idn.ZONE] policy, variants reserved for the registrant) and the TLD 台湾
-# (the same LGR, allocatable variants activated, one at most).
+# (the same LGR, allocatable variants activated, one at most); a name that
+# looks like another's (UTS #39 skeleton) is flagged, not refused.
 #
 #  - check before and after: available, "Reserved", "Not served here", "In
 #    use", "Variant of a held name";
@@ -21,6 +22,8 @@
 #    for everyone, A included; A's create of 中國.中国 for the same
 #    registrant takes the reserved variant as a domain of its own; under
 #    台湾, whose policy activates variants, 中国.台湾's 中國.台湾 is activated;
+#  - B's scope.example, then A's Cyrillic ѕсоре.example (its skeleton is
+#    "scope"): accepted and logged as flagged;
 #  - info by the sponsor (authInfo, hosts all/del/sub/none), by another
 #    registrar (no authInfo; a wrong authInfo 2202, the right one shows
 #    it), of a name not held (2303); the variants in cdn-1.0, the IDN table
@@ -40,9 +43,10 @@ epp_certs
 chinese="$SHARED/data/lgr/second-level-reference-lgr/lgr-second-level-chinese-language-31may22-en.xml"
 [ -f "$chinese" ] || fail "no Chinese LGR at $chinese"
 zh_tld=$(python3 -c 'print("中国".encode("idna").decode())')
+cyr=$(python3 -c 'print("ѕсоре.example".encode("idna").decode())')
 tw_tld=$(python3 -c 'print("台湾".encode("idna").decode())')
 conf="$WORK/idreg.conf"
-printf '[idn.%s]\nlgr = %s\n[idn.%s]\nlgr = %s\nvariants = activate\nmax_activated = 1\n' \
+printf '[idn]\nconfusables = flag\n[idn.%s]\nlgr = %s\n[idn.%s]\nlgr = %s\nvariants = activate\nmax_activated = 1\n' \
   "$zh_tld" "$chinese" "$tw_tld" "$chinese" >"$conf"
 
 DB="$WORK/reg.db"
@@ -194,11 +198,12 @@ create b-trad B-04 中國.中国 "<domain:registrant>B-REG</domain:registrant>$a
 create b-blocked B-05 中囯.中国 "<domain:registrant>B-REG</domain:registrant>$auth"
 renew b-renew B-06 alpha.example "$exdate"
 info b-none B-07 nosuch.example
+create b-scope B-08 scope.example "<domain:registrant>B-REG</domain:registrant>$auth"
 printf '%s\n' "send $EPP_XML/login-B" "send $EPP_XML/b-info" "send $EPP_XML/b-info-wrong" \
   "send $EPP_XML/b-info-right" "send $EPP_XML/b-trad" "send $EPP_XML/b-blocked" "send $EPP_XML/b-renew" \
-  "send $EPP_XML/b-none" "send $EPP_XML/logout" | epp_session B
+  "send $EPP_XML/b-none" "send $EPP_XML/b-scope" "send $EPP_XML/logout" | epp_session B
 epp_expect_answers B "1000 B-00" "1000 B-01" "2202 B-02" "1000 B-03" "2302 B-04" "2302 B-05" \
-  "2201 B-06" "2303 B-07" "1500 Z-99"
+  "2201 B-06" "2303 B-07" "1000 B-08" "1500 Z-99"
 f=$(epp_answer B 2)
 expect_eq "$(xp "$f" 'count(//*[local-name()="authInfo"])')" 0 "another registrar sees no authInfo"
 expect_eq "$(xp "$f" 'string(//*[local-name()="clID"])')" clientA "another registrar sees the sponsor"
@@ -217,11 +222,14 @@ create a-trad A-24 中國.中国 "$a_reg$auth"
 info a-zh-after A-25 中国.中国
 create a-tw A-26 中国.台湾 "$a_reg$auth"
 info a-tw-info A-27 中国.台湾
+create a-cyr A-28 ѕсоре.example "$a_reg$auth"
 printf '%s\n' "send $EPP_XML/login-A" "send $EPP_XML/renew-wrong" "send $EPP_XML/renew-far" \
   "send $EPP_XML/renew-ok" "send $EPP_XML/a-blocked" "send $EPP_XML/a-trad" "send $EPP_XML/a-zh-after" \
-  "send $EPP_XML/a-tw" "send $EPP_XML/a-tw-info" "send $EPP_XML/logout" | epp_session A2
+  "send $EPP_XML/a-tw" "send $EPP_XML/a-tw-info" "send $EPP_XML/a-cyr" "send $EPP_XML/logout" |
+  epp_session A2
 epp_expect_answers A2 "1000 A-00" "2004 A-20" "2004 A-21" "1000 A-22" "2302 A-23" "1000 A-24" \
-  "1000 A-25" "1000 A-26" "1000 A-27" "1500 Z-99"
+  "1000 A-25" "1000 A-26" "1000 A-27" "1000 A-28" "1500 Z-99"
+expect_match "$(cat "$DERR")" "EPP domain:create ѕсоре.example by clientA flagged: .*scope.example" "the confusable create is logged as flagged"
 expect_match "$(msg "$(epp_answer A2 2)")" "not alpha.example's expiry date \\($exdate\\)" "wrong curExpDate"
 expect_match "$(msg "$(epp_answer A2 3)")" "more than 10 years from now" "renew too far ahead"
 expect_eq "$(xp "$(epp_answer A2 4)" 'string(//*[local-name()="exDate"])')" "$next_ex" "renData exDate a year later"
@@ -235,8 +243,10 @@ q() { sqlite3 -separator '|' "$DB" "$1"; }
 expect_eq "$(q "SELECT ldh_name, sponsor, creator, auth_info, coalesce(idn_table, '-') FROM domain ORDER BY id")" \
 "alpha.example|clientA|clientA|alpha-secret-1|-
 $zh_tld.$zh_tld|clientA|clientA|alpha-secret-1|zh-cn
+scope.example|clientB|clientB|alpha-secret-1|-
 $zh_trad|clientA|clientA|alpha-secret-1|-
-$zh_tld.$tw_tld|clientA|clientA|alpha-secret-1|-" "domains"
+$zh_tld.$tw_tld|clientA|clientA|alpha-secret-1|-
+$cyr|clientA|clientA|alpha-secret-1|-" "domains"
 tw_id=$(q "SELECT id FROM domain WHERE ldh_name = '$zh_tld.$tw_tld'")
 expect_eq "$(q "SELECT unicode_name, state FROM domain_variant WHERE domain_id = $tw_id ORDER BY state, unicode_name")" \
 "中國.台湾|activated
@@ -257,16 +267,20 @@ expect_eq "$(q "SELECT count(*) FROM domain_variant WHERE domain_id NOT IN ($zh_
 grace=$(q "SELECT d.ldh_name, g.period, (strftime('%s', g.ends) - strftime('%s', d.registered)) / 86400 FROM domain_grace g JOIN domain d ON d.id = g.domain_id WHERE g.period = 'addPeriod' ORDER BY d.id")
 expect_eq "$grace" "alpha.example|addPeriod|5
 $zh_tld.$zh_tld|addPeriod|5
+scope.example|addPeriod|5
 $zh_trad|addPeriod|5
-$zh_tld.$tw_tld|addPeriod|5" "add grace periods of 5 days"
+$zh_tld.$tw_tld|addPeriod|5
+$cyr|addPeriod|5" "add grace periods of 5 days"
 expect_eq "$(q "SELECT count(*) FROM domain_grace WHERE period = 'renewPeriod' AND domain_id = $id_alpha")" 1 "renew grace period"
 hist=$(q "SELECT h.object_type, h.action, c.actor, c.sv_trid IS NOT NULL, c.cl_trid FROM history h JOIN change_set c ON c.id = h.change_set WHERE h.object_type = 'domain' ORDER BY h.id")
 expect_eq "$hist" "domain|create|clientA|1|A-02
 domain|create|clientA|1|A-10
+domain|create|clientB|1|B-08
 domain|update|clientA|1|A-22
 domain|update|clientA|1|A-24
 domain|create|clientA|1|A-24
-domain|create|clientA|1|A-26" "history lines: the creates, the renew, the variant taken"
+domain|create|clientA|1|A-26
+domain|create|clientA|1|A-28" "history lines: the creates, the renew, the variant taken"
 renew_line=$(q "SELECT before_text || ' => ' || after_text FROM history h JOIN change_set c ON c.id = h.change_set WHERE c.cl_trid = 'A-22'")
 expect_match "$renew_line" "\"expires\":\"$ex\".*=> .*\"expires\":\"$next_ex\"" "the renew's before and after"
 expect_match "$renew_line" '"auth_info_tag":"[0-9a-f]{8}"' "the authInfo as a tag"
