@@ -30,6 +30,8 @@
 #    in idn-1.0, the add grace period in rgp-1.0;
 #  - renew: a wrong curExpDate (2004), more than 10 years ahead (2004), by
 #    another registrar (2201), then the right one (exDate a year later);
+#    clientRenewProhibited, serverRenewProhibited, pendingTransfer,
+#    pendingDelete and a redemption period running (set with sqlite3): 2304;
 #  - the store after all this, read with sqlite3: sponsors, grace periods,
 #    variant rows, history lines (create, the renew's before and after) with
 #    the change set's svTRID and clTRID, and no authInfo password anywhere
@@ -236,6 +238,23 @@ expect_eq "$(xp "$(epp_answer A2 4)" 'string(//*[local-name()="exDate"])')" "$ne
 expect_match "$(msg "$(epp_answer A2 5)")" "中囯.中国 is a blocked variant of 中国.中国" "the blocked variant, for A too"
 expect_eq "$(xp "$(epp_answer A2 7)" 'count(//*[local-name()="VCDN"])')" 0 "中國 is no longer 中国's variant"
 expect_eq "$(xp "$(epp_answer A2 9)" 'string(//*[local-name()="VCDN"])')" "中國.台湾" "the activated variant in cdn-1.0"
+
+# ---- statuses that forbid a renew (set in the store, as a lock or a pending action would) ----
+exdate=${next_ex:0:10}
+renew renew-locked A-30 alpha.example "$exdate"
+printf '%s\n' "send $EPP_XML/login-A" "send $EPP_XML/renew-locked" "send $EPP_XML/logout" >"$WORK/steps-locked"
+for status in clientRenewProhibited serverRenewProhibited pendingTransfer pendingDelete; do
+  sqlite3 "$DB" "UPDATE domain SET status = '$status' WHERE ldh_name = 'alpha.example'"
+  epp_session "locked-$status" <"$WORK/steps-locked"
+  epp_expect_answers "locked-$status" "1000 A-00" "2304 A-30" "1500 Z-99"
+  expect_match "$(msg "$(epp_answer "locked-$status" 2)")" "alpha.example has status $status" "renew refused for $status"
+done
+sqlite3 "$DB" "UPDATE domain SET status = 'ok' WHERE ldh_name = 'alpha.example';
+  INSERT INTO domain_grace (domain_id, period, ends) VALUES ($id_alpha, 'redemptionPeriod', '2999-01-01T00:00:00Z')"
+epp_session locked-redemption <"$WORK/steps-locked"
+epp_expect_answers locked-redemption "1000 A-00" "2304 A-30" "1500 Z-99"
+expect_match "$(msg "$(epp_answer locked-redemption 2)")" "has status pendingDelete" "renew refused in the redemption period"
+sqlite3 "$DB" "DELETE FROM domain_grace WHERE period = 'redemptionPeriod'"
 
 # ---- the store ----
 step "store"
