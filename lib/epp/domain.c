@@ -384,6 +384,12 @@ struct create_work {
 	int64_t created, expires;
 };
 
+static idreg_err host_id_of(void *ctx, const struct idreg_host_record *r)
+{
+	*(int64_t *)ctx = r->id;
+	return IDREG_OK;
+}
+
 /* The ids of the hosts and contacts @in names: 2303 for one that does not exist. */
 static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			      struct idreg_prov_domain *d, struct idreg_diag *diag)
@@ -404,7 +410,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			return refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
 				      why.text);
 		}
-		idreg_err err = s->ops->prov_host_id(s, h.ldh, &host_ids[i], diag);
+		idreg_err err = s->ops->host_get(s, h.ldh, host_id_of, &host_ids[i], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
 				      in->ns[i]);
