@@ -102,6 +102,8 @@ struct seq {
 static enum idreg_epp_code seq_begin(struct seq *q, const xmlNode *parent,
 				     struct idreg_epp_result *res)
 {
+	q->cur = next_element(parent->children);
+	q->parent = (const char *)parent->name;
 	for (const xmlNode *n = parent->children; n != NULL; n = n->next) {
 		bool text = n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
 		if (n->type == XML_ENTITY_REF_NODE ||
@@ -110,8 +112,6 @@ static enum idreg_epp_code seq_begin(struct seq *q, const xmlNode *parent,
 				    (const char *)parent->name);
 		}
 	}
-	q->cur = next_element(parent->children);
-	q->parent = (const char *)parent->name;
 	return IDREG_EPP_OK;
 }
 
