@@ -1185,10 +1185,11 @@ static void put(struct xml_out *x, const char *fmt, ...)
 	x->err = n >= 0 && (size_t)n < sizeof(text) ? idreg_buf_puts(x->buf, text) : IDREG_ETOOBIG;
 }
 
-/* <contact:NAME>text</contact:NAME>, left out when @text is "" and @optional. */
-static void put_element(struct xml_out *x, const char *name, const char *text, bool optional)
+/* <contact:NAME>text</contact:NAME>, left out when @text is "" (an entity
+ * imported may lack what EPP requires). */
+static void put_element(struct xml_out *x, const char *name, const char *text)
 {
-	if (optional && text[0] == '\0') {
+	if (text[0] == '\0') {
 		return;
 	}
 	put(x, "<contact:%s>", name);
@@ -1217,16 +1218,16 @@ static void put_phone(struct xml_out *x, const char *name, const struct idreg_ep
 static void put_postal(struct xml_out *x, const struct idreg_epp_postal *p, const char *type)
 {
 	put(x, "<contact:postalInfo type=\"%s\">", type);
-	put_element(x, "name", p->name, false);
-	put_element(x, "org", p->org, true);
+	put_element(x, "name", p->name);
+	put_element(x, "org", p->org);
 	put(x, "<contact:addr>");
 	for (unsigned i = 0; i < p->n_street; i++) {
-		put_element(x, "street", p->street[i], false);
+		put_element(x, "street", p->street[i]);
 	}
-	put_element(x, "city", p->city, false);
-	put_element(x, "sp", p->sp, true);
-	put_element(x, "pc", p->pc, true);
-	put_element(x, "cc", p->cc, false);
+	put_element(x, "city", p->city);
+	put_element(x, "sp", p->sp);
+	put_element(x, "pc", p->pc);
+	put_element(x, "cc", p->cc);
 	put(x, "</contact:addr></contact:postalInfo>");
 }
 
@@ -1266,7 +1267,7 @@ static void put_disclose(struct xml_out *x, const struct contact_state *st)
 static void put_info(struct xml_out *x, const struct contact_state *st, bool show_auth)
 {
 	put(x, "<contact:infData xmlns:contact=\"%s\">", contact_ns());
-	put_element(x, "id", st->handle, false);
+	put_element(x, "id", st->handle);
 	put(x, "<contact:roid>C%lld-IDREG</contact:roid>", (long long)st->id);
 	uint32_t status = st->status | (st->linked_domains > 0 ? BIT(LINKED) : 0);
 	if ((status & ~BIT(LINKED)) == 0) {
@@ -1285,17 +1286,17 @@ static void put_info(struct xml_out *x, const struct contact_state *st, bool sho
 	}
 	put_phone(x, "voice", &st->voice);
 	put_phone(x, "fax", &st->fax);
-	put_element(x, "email", st->email, false);
+	put_element(x, "email", st->email);
 	const char *sponsor = st->sponsored ? st->sponsor : IDREG_EPP_REGISTRY_CLID;
-	put_element(x, "clID", sponsor, false);
-	put_element(x, "crID", st->sponsored ? st->creator : IDREG_EPP_REGISTRY_CLID, false);
-	put_element(x, "crDate", st->created[0] ? st->created : st->changed_at, false);
-	put_element(x, "upID", st->updater, true);
-	put_element(x, "upDate", st->updated, true);
-	put_element(x, "trDate", st->transferred, true);
+	put_element(x, "clID", sponsor);
+	put_element(x, "crID", st->sponsored ? st->creator : IDREG_EPP_REGISTRY_CLID);
+	put_element(x, "crDate", st->created[0] ? st->created : st->changed_at);
+	put_element(x, "upID", st->updater);
+	put_element(x, "upDate", st->updated);
+	put_element(x, "trDate", st->transferred);
 	if (show_auth && st->pw[0] != '\0') {
 		put(x, "<contact:authInfo>");
-		put_element(x, "pw", st->pw, false);
+		put_element(x, "pw", st->pw);
 		put(x, "</contact:authInfo>");
 	}
 	put_disclose(x, st);
@@ -1380,8 +1381,8 @@ static void transform(struct contact_work *w, idreg_epp_store_fn fn, const char 
 	if (w->req->cmd->verb == IDREG_EPP_CREATE) {
 		struct xml_out x = { &rep->resdata, IDREG_OK };
 		put(&x, "<contact:creData xmlns:contact=\"%s\">", contact_ns());
-		put_element(&x, "id", w->st.handle, false);
-		put_element(&x, "crDate", w->st.created, false);
+		put_element(&x, "id", w->st.handle);
+		put_element(&x, "crDate", w->st.created);
 		put(&x, "</contact:creData>");
 	}
 	idreg_epp_reply_set(rep, IDREG_EPP_OK, "%s", "");
