@@ -516,6 +516,14 @@ enum stmt_id {
 	ST_REGISTRAR_UPDATE,
 	ST_REGISTRAR_GET,
 	ST_REGISTRAR_ALL,
+	/* provisioning: hosts */
+	ST_HOST_BY_NAME,
+	ST_HOST_ADDRESSES_OF,
+	ST_HOST_RECORD_INSERT,
+	ST_HOST_RECORD_UPDATE,
+	ST_DOMAIN_SPONSOR_BY_NAME,
+	ST_TLD_BY_NAME,
+	/* provisioning: contacts */
 	ST_CONTACT_GET,
 	ST_CONTACT_SET,
 	ST_COUNT
@@ -761,6 +769,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "postal_int = ?10, disclose = ?11 WHERE id = ?1",
 	[ST_REGISTRAR_GET] = "SELECT " REGISTRAR_COLUMNS " FROM registrar WHERE id = ?1",
 	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
+#define HOST_RECORD_COLUMNS HOST_COLUMNS ", sponsor, creator, created, updater, updated, " \
+	"transferred, status"
+	[ST_HOST_BY_NAME] = "SELECT " HOST_RECORD_COLUMNS ", (SELECT count(DISTINCT domain_id) "
+			    "FROM domain_host WHERE host_id = host.id) FROM host WHERE ldh_name = ?1",
+	[ST_HOST_ADDRESSES_OF] = "SELECT family, address FROM host_address WHERE host_id = ?1 "
+				 "ORDER BY position",
+	[ST_HOST_RECORD_INSERT] = "INSERT INTO host (" HOST_RECORD_COLUMNS ") VALUES "
+				  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_HOST_RECORD_UPDATE] = "UPDATE host SET ldh_name = ?2, unicode_name = ?3, handle = ?4, "
+				  "changed_at = ?5, sponsor = ?6, creator = ?7, created = ?8, "
+				  "updater = ?9, updated = ?10, transferred = ?11, status = ?12 "
+				  "WHERE id = ?1",
+	[ST_DOMAIN_SPONSOR_BY_NAME] = "SELECT id, sponsor FROM domain WHERE ldh_name = ?1",
+	[ST_TLD_BY_NAME] = "SELECT name FROM tld WHERE name = ?1",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -2138,6 +2160,12 @@ static const char *names_text(struct idreg_arena *arena, uint32_t bits, unsigned
 	return text;
 }
 
+static const char *rw_names(struct row_writer *w, uint32_t bits, unsigned count,
+			    const char *(*name)(unsigned))
+{
+	return names_text(&w->text, bits, count, name);
+}
+
 static const char *status_name(unsigned b)
 {
 	return idreg_domain_status_epp_name((enum idreg_domain_status)b);
@@ -2190,7 +2218,7 @@ static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t
 	v_text(&v[1], d->ldh_name);
 	v_text(&v[2], d->unicode_name);
 	v_text(&v[3], d->handle);
-	v_text(&v[4], names_text(&w->text, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
+	v_text(&v[4], rw_names(w, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
 	v_text(&v[5], rw_time(w, d->registered));
 	v_text(&v[6], rw_time(w, d->expires));
 	v_text(&v[7], rw_time(w, d->last_changed));
@@ -2707,7 +2735,7 @@ static idreg_err entity_values(struct row_writer *w, struct sq_value *v, int64_t
 	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
 		v_text(&v[3 + f], e->fields[f]);
 	}
-	v_text(&v[13], names_text(&w->text, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
+	v_text(&v[13], rw_names(w, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
 	v_text(&v[14], change_time(w->s));
 	return v[13].type == V_NULL || e->fields[IDREG_EF_FN] == NULL ? IDREG_ENOMEM : IDREG_OK;
 }
@@ -3255,6 +3283,189 @@ static idreg_err sq_registrar_each(struct idreg_store *base, idreg_registrar_cb 
 	return err;
 }
 
+/* ---- provisioning: hosts ---- */
+
+/* The addresses of host @id, in order, into *@addrs (grown as needed). */
+static idreg_err host_addresses_of(struct sqlite_store *s, int64_t id, struct idreg_ip **addrs,
+				   size_t *cap, size_t *n, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_ADDRESSES_OF, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	*n = 0;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (idreg_array_reserve(addrs, cap, *n, sizeof(**addrs), 4) != IDREG_OK) {
+			err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory while reading a host");
+			break;
+		}
+		const char *family = column_text(st, 0), *text = column_text(st, 1);
+		enum idreg_restype type;
+		struct idreg_ip *ip = &(*addrs)[*n];
+		if (!idreg_restype_parse(family, strlen(family), &type) ||
+		    idreg_ip_parse(text, strlen(text), ip) != IDREG_OK || ip->type != type) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+					     (long long)id);
+		}
+		++*n;
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading addresses of a host", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_get(struct idreg_store *base, const char *ldh_name,
+			     idreg_host_record_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_BY_NAME, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no host %s", ldh_name)
+					: fail(s, rc, "reading a host", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	struct idreg_host_record r = {
+		.id = sqlite3_column_int64(st, 0),
+		.host = { .ldh_name = column_text(st, 1), .unicode_name = column_text(st, 2),
+			  .handle = column_text_or_null(st, 3) },
+		.changed_at = column_text(st, 4),
+		.sponsor = column_text_or_null(st, 5),
+		.creator = column_text_or_null(st, 6),
+		.updater = column_text_or_null(st, 8),
+		.links = (uint64_t)sqlite3_column_int64(st, 12),
+	};
+	if (!column_time(st, 7, &r.created) || !column_time(st, 9, &r.updated) ||
+	    !column_time(st, 10, &r.transferred) ||
+	    !parse_names(column_text(st, 11), status_parse, &r.status)) {
+		err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+				     (long long)r.id);
+	}
+	/* The row stays current while its addresses are read by another statement. */
+	struct idreg_ip *addrs = NULL;
+	size_t cap = 0;
+	if (err == IDREG_OK) {
+		err = host_addresses_of(s, r.id, &addrs, &cap, &r.host.n_addrs, diag);
+	}
+	r.host.addrs = addrs;
+	if (err == IDREG_OK) {
+		err = cb(ctx, &r);
+	}
+	free(addrs);
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_put(struct idreg_store *base, const struct idreg_host_record *r,
+			     int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	bool create = r->id == 0;
+	idreg_err err = IDREG_OK;
+	*id = r->id;
+	if (create && (err = reserve_ids(s, "host", 1, id, diag)) != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
+		"adding addresses of a host");
+	sqlite3_stmt *st = NULL;
+	err = stmt_get(s, create ? ST_HOST_RECORD_INSERT : ST_HOST_RECORD_UPDATE, &st, diag);
+	if (err == IDREG_OK) {
+		const char *texts[] = {
+			r->host.ldh_name, r->host.unicode_name, r->host.handle, change_time(s),
+			r->sponsor, r->creator, rw_time(w, r->created), r->updater,
+			rw_time(w, r->updated), rw_time(w, r->transferred),
+			rw_names(w, r->status, IDREG_DOMAIN_STATUS_COUNT, status_name),
+		};
+		sqlite3_bind_int64(st, 1, *id);
+		for (size_t c = 0; c < sizeof(texts) / sizeof(texts[0]); c++) {
+			bind_text_or_null(st, (int)c + 2, texts[c]);
+		}
+		int rc = sqlite3_step(st);
+		err = rc == SQLITE_DONE ? IDREG_OK
+		      : (rc & 0xff) == SQLITE_CONSTRAINT
+			      ? idreg_diag_set(diag, IDREG_EEXIST, "host %s exists", r->host.ldh_name)
+			      : fail(s, rc, "writing a host", diag);
+		sqlite3_reset(st);
+	}
+	if (err == IDREG_OK && !create) {
+		err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, *id, "removing addresses of a host", diag);
+	}
+	if (err == IDREG_OK) {
+		err = host_addresses_add(w, *id, &r->host, diag);
+	}
+	err = rw_finish(w, err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+/* Step @which for @name: *@found says whether it gave a row, which stays
+ * current in *@row until the caller resets it (done here on an error). */
+static idreg_err name_row(struct sqlite_store *s, enum stmt_id which, const char *name,
+			  bool *found, sqlite3_stmt **row, struct idreg_diag *diag)
+{
+	idreg_err err = stmt_get(s, which, row, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(*row, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(*row);
+	*found = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = fail(s, rc, "looking a name up", diag);
+		sqlite3_reset(*row);
+	}
+	return err;
+}
+
+static idreg_err sq_name_zone(struct idreg_store *base, const char *ldh_name,
+			      struct idreg_name_zone *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	memset(out, 0, sizeof(*out));
+	idreg_err err = IDREG_OK;
+	/* The name, then each ancestor: the first found is the longest. */
+	for (const char *at = ldh_name; err == IDREG_OK && at != NULL && *at != '\0';) {
+		sqlite3_stmt *st = NULL;
+		bool found = false;
+		if (out->domain_id == 0 &&
+		    (err = name_row(s, ST_DOMAIN_SPONSOR_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				out->domain_id = sqlite3_column_int64(st, 0);
+				snprintf(out->domain, sizeof(out->domain), "%s", at);
+				snprintf(out->domain_sponsor, sizeof(out->domain_sponsor), "%s",
+					 column_text(st, 1));
+			}
+			sqlite3_reset(st);
+		}
+		if (err == IDREG_OK && out->tld[0] == '\0' &&
+		    (err = name_row(s, ST_TLD_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				snprintf(out->tld, sizeof(out->tld), "%s", at);
+			}
+			sqlite3_reset(st);
+		}
+		at = strchr(at, '.');
+		at = at != NULL ? at + 1 : NULL;
+	}
+	return err;
+}
+
 /* ---- provisioning: contacts ---- */
 
 static idreg_err sq_contact_get(struct idreg_store *base, const char *handle, idreg_contact_cb cb,
@@ -3395,6 +3606,9 @@ static const struct idreg_store_ops sqlite_ops = {
 	.registrar_put = sq_registrar_put,
 	.registrar_get = sq_registrar_get,
 	.registrar_each = sq_registrar_each,
+	.host_get = sq_host_get,
+	.host_put = sq_host_put,
+	.name_zone = sq_name_zone,
 	.contact_get = sq_contact_get,
 	.contact_insert = sq_contact_insert,
 	.contact_update = sq_contact_update,
