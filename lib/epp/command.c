@@ -68,6 +68,17 @@ enum idreg_epp_code idreg_epp_fail(struct idreg_epp_result *res, enum idreg_epp_
 	return code;
 }
 
+idreg_err idreg_epp_refuse(struct idreg_epp_result *res, enum idreg_epp_code code,
+			   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	va_end(ap);
+	res->code = code;
+	return IDREG_EREFUSED;
+}
+
 static const char *ns_of(const xmlNode *node)
 {
 	return node->ns != NULL ? (const char *)node->ns->href : "";

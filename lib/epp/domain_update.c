@@ -41,10 +41,6 @@
 /* Days a registrar has to send the restore report (ICANN's RGP: 7). */
 #define IDREG_EPP_RESTORE_REPORT_DAYS 7
 
-/* A refusal met inside the write: its EPP code and message go to @r (an
- * idreg_epp_result), and IDREG_EREFUSED rolls the write back. */
-#define REFUSE(r, code, ...) (idreg_epp_fail((r), (code), __VA_ARGS__), IDREG_EREFUSED)
-
 static bool has(uint32_t set, enum idreg_domain_status st)
 {
 	return (set & (1u << st)) != 0;
@@ -55,7 +51,7 @@ static idreg_err ldh_name(const char *given, char *out, size_t size, struct idre
 {
 	struct idreg_diag diag;
 	if (idreg_uts46_to_ascii(given, strlen(given), out, size, &diag) != IDREG_OK) {
-		return REFUSE(r, IDREG_EPP_PARAM_SYNTAX, "%.64s is not a domain name: %.128s", given,
+		return idreg_epp_refuse(r, IDREG_EPP_PARAM_SYNTAX, "%.64s is not a domain name: %.128s", given,
 			      diag.text);
 	}
 	return IDREG_OK;
@@ -72,10 +68,10 @@ static idreg_err load_sponsored(struct idreg_store *s, const char *given, const 
 		err = s->ops->prov_domain_get(s, name, arena, d, diag);
 	}
 	if (err == IDREG_ENOTFOUND) {
-		return REFUSE(r, IDREG_EPP_DOES_NOT_EXIST, "%.200s does not exist", given);
+		return idreg_epp_refuse(r, IDREG_EPP_DOES_NOT_EXIST, "%.200s does not exist", given);
 	}
 	if (err == IDREG_OK && (d->sponsor == NULL || strcmp(d->sponsor, clid) != 0)) {
-		return REFUSE(r, IDREG_EPP_AUTHORIZATION, "%s is not sponsored by %s",
+		return idreg_epp_refuse(r, IDREG_EPP_AUTHORIZATION, "%s is not sponsored by %s",
 			      d->domain.ldh_name, clid);
 	}
 	return err;
@@ -270,7 +266,7 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 		}
 		if (err != IDREG_OK || k == t->n_ns) {
 			return err != IDREG_OK ? err
-					       : REFUSE(&w->refusal, IDREG_EPP_POLICY,
+					       : idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 							"%s is not a nameserver of %s", name, domain);
 		}
 		memmove(&t->ns[k], &t->ns[k + 1], (t->n_ns - k - 1) * sizeof(*t->ns));
@@ -285,18 +281,18 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 		}
 		for (size_t k = 0; k < t->n_ns; k++) {
 			if (strcmp(t->ns[k], name) == 0) {
-				return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+				return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 					      "%s is a nameserver of %s already", name, domain);
 			}
 		}
 		if (t->n_ns == IDREG_EPP_DOMAIN_NS_MAX) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "%s would have more than %d nameservers", domain,
 				      IDREG_EPP_DOMAIN_NS_MAX);
 		}
 		err = s->ops->prov_host_id(s, name, &t->host_ids[t->n_ns], diag);
 		if (err == IDREG_ENOTFOUND) {
-			return REFUSE(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist",
 				      name);
 		}
 		t->ns[t->n_ns] = idreg_arena_strndup(&w->arena, name, strlen(name));
@@ -355,7 +351,7 @@ static idreg_err known_contact(struct idreg_store *s, struct update_work *w, con
 {
 	idreg_err err = s->ops->prov_entity_id(s, handle, id, diag);
 	if (err == IDREG_ENOTFOUND) {
-		return REFUSE(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist",
 			      handle);
 	}
 	*copy = idreg_arena_strndup(&w->arena, handle, strlen(handle));
@@ -369,7 +365,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 	for (size_t i = 0; i < u->rem.n_contacts; i++) {
 		const struct idreg_epp_contact_ref *c = &u->rem.contacts[i];
 		if (!has_role(t, c->handle, c->role)) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY, "%s is not the %s contact of %s",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not the %s contact of %s",
 				      c->handle, idreg_role_name(c->role), domain);
 		}
 		set_role(t, c->handle, 0, c->role, false);
@@ -377,7 +373,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 	for (size_t i = 0; i < u->add.n_contacts; i++) {
 		const struct idreg_epp_contact_ref *c = &u->add.contacts[i];
 		if (has_role(t, c->handle, c->role)) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY, "%s is the %s contact of %s already",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is the %s contact of %s already",
 				      c->handle, idreg_role_name(c->role), domain);
 		}
 		int64_t id;
@@ -390,7 +386,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 	}
 	if (u->chg_registrant) {
 		if (u->registrant[0] == '\0') {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "a domain keeps a registrant: name the new one");
 		}
 		int64_t id;
@@ -427,7 +423,7 @@ static idreg_err update_ds(struct update_work *w, struct draft *t, const char *d
 			k++;
 		}
 		if (k == t->n_ds) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "%s has no DS record %u %u %u with that digest", domain,
 				      u->rem.ds[i].key_tag, u->rem.ds[i].algorithm,
 				      u->rem.ds[i].digest_type);
@@ -439,13 +435,13 @@ static idreg_err update_ds(struct update_work *w, struct draft *t, const char *d
 		const struct idreg_epp_ds *a = &u->add.ds[i];
 		for (size_t k = 0; k < t->n_ds; k++) {
 			if (same_ds(&t->ds[k], a)) {
-				return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+				return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 					      "%s has the DS record %u %u %u already", domain,
 					      a->key_tag, a->algorithm, a->digest_type);
 			}
 		}
 		if (t->n_ds == IDREG_EPP_DS_MAX) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "%s would have more than %d DS records", domain,
 				      IDREG_EPP_DS_MAX);
 		}
@@ -470,16 +466,16 @@ static idreg_err update_statuses(struct update_work *w, uint32_t *status, const 
 	uint32_t asked = u->add.status | u->rem.status;
 	for (enum idreg_domain_status st = 0; st < IDREG_DS_ADD_PERIOD; st++) {
 		if (has(asked, st) && !has(client, st)) {
-			return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
 				      "%s is the registry's to set or clear, not a registrar's",
 				      idreg_domain_status_epp_name(st));
 		}
 		if (has(u->add.status, st) && has(*status, st)) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY, "%s has %s already", domain,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s has %s already", domain,
 				      idreg_domain_status_epp_name(st));
 		}
 		if (has(u->rem.status, st) && !has(*status, st)) {
-			return REFUSE(&w->refusal, IDREG_EPP_POLICY, "%s does not have %s", domain,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s does not have %s", domain,
 				      idreg_domain_status_epp_name(st));
 		}
 	}
@@ -503,7 +499,7 @@ static idreg_err restore(struct idreg_store *s, int64_t change_set, struct updat
 	struct idreg_prov_domain before = *d;
 	if (w->upd->restore == IDREG_EPP_RESTORE_REQUEST) {
 		if (!grace_running(d, IDREG_GRACE_REDEMPTION, now)) {
-			return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
 				      grace_running(d, IDREG_GRACE_PENDING_RESTORE, now)
 					      ? "%s is pendingRestore: send the restore report"
 					      : "%s is not in its redemption period", d->domain.ldh_name);
@@ -516,7 +512,7 @@ static idreg_err restore(struct idreg_store *s, int64_t change_set, struct updat
 		w->rgp_status = "pendingRestore";
 	} else {
 		if (!grace_running(d, IDREG_GRACE_PENDING_RESTORE, now)) {
-			return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
 				      "%s is not pendingRestore: request the restore first",
 				      d->domain.ldh_name);
 		}
@@ -557,12 +553,12 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 	};
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (has(status, blocking[i])) {
-			return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s", name,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s", name,
 				      idreg_domain_status_epp_name(blocking[i]));
 		}
 	}
 	if (has(status, IDREG_DS_CLIENT_UPDATE_PROHIBITED) && !only_lifts_client_lock(u)) {
-		return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
 			      "%s is clientUpdateProhibited: remove that status in an update of "
 			      "its own first", name);
 	}
@@ -684,7 +680,7 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	};
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (has(d.domain.status, blocking[i])) {
-			return REFUSE(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s",
 				      d.domain.ldh_name, idreg_domain_status_epp_name(blocking[i]));
 		}
 	}
@@ -695,7 +691,7 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	int64_t now = w->txn->now;
 	bool at_once = grace_running(&d, IDREG_GRACE_ADD, now);
 	if (w->linked > 0 || (at_once && w->n_hosts > 0)) {
-		return REFUSE(&w->refusal, IDREG_EPP_ASSOCIATION_PROHIBITS,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_ASSOCIATION_PROHIBITS,
 			      w->linked > 0 ? "%s has subordinate hosts in use: %s"
 					    : "%s has subordinate hosts: delete them first (%s)",
 			      d.domain.ldh_name, w->hosts);
