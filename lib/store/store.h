@@ -13,10 +13,13 @@
 
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "domains/domain.h"
 #include "formats/rir.h"
 #include "numres/numres.h"
+#include "provision/domain.h"
+#include "provision/tld.h"
 #include "registrar/registrar.h"
 
 /** The file a registry's records last came from. */
@@ -185,6 +188,28 @@ struct idreg_stored_host {
 	struct idreg_host host;
 };
 
+/** A host with what provisioning keeps of it (schema version 9). */
+struct idreg_host_record {
+	int64_t id;                    /* 0: a host not stored yet */
+	struct idreg_host host;
+	const char *sponsor;           /* NULL: the registry's (imported) */
+	const char *creator, *updater; /* NULL: none */
+	int64_t created, updated, transferred; /* IDREG_TIME_NONE: never */
+	uint32_t status;               /* bits (1u << enum idreg_domain_status) set on it */
+	uint64_t links;                /* read: domains naming it as a nameserver */
+	const char *changed_at;        /* read: ISO 8601 UTC of its last change set */
+};
+
+/** Where a name stands among the names a registry holds and serves. */
+struct idreg_name_zone {
+	int64_t domain_id;             /* the longest domain held that is the name or an
+					* ancestor of it; 0: none */
+	char domain[256];              /* its name, "" when none */
+	char domain_sponsor[72];       /* its sponsor, "" when the registry's (imported) */
+	char tld[256];                 /* the longest TLD served (table tld) that is the name
+					* or an ancestor of it; "" when none */
+};
+
 struct idreg_stored_entity {
 	int64_t id;
 	const char *changed_at;
@@ -258,12 +283,17 @@ typedef idreg_err (*idreg_alloc_assignment_cb)(void *ctx, const struct idreg_all
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
+typedef idreg_err (*idreg_host_record_cb)(void *ctx, const struct idreg_host_record *row);
 typedef idreg_err (*idreg_contact_cb)(void *ctx, const struct idreg_stored_contact *row);
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
 typedef idreg_err (*idreg_history_cb)(void *ctx, const struct idreg_history_entry *entry);
 typedef idreg_err (*idreg_id_cb)(void *ctx, int64_t id);
+typedef idreg_err (*idreg_tld_cb)(void *ctx, const struct idreg_tld *tld);
+typedef idreg_err (*idreg_tld_reserved_cb)(void *ctx, const struct idreg_tld_reserved *r);
+typedef idreg_err (*idreg_name_cb)(void *ctx, const char *name);
+typedef idreg_err (*idreg_host_links_cb)(void *ctx, const char *ldh_name, uint64_t other_domains);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -462,12 +492,96 @@ struct idreg_store_ops {
 				  idreg_entity_cb cb, void *ctx, struct idreg_diag *diag);
 	idreg_err (*domains_linking)(struct idreg_store *s, const char *object_type, int64_t id,
 				     idreg_id_cb cb, void *ctx, struct idreg_diag *diag);
-	/* Contacts (lib/epp/contact.c): entities with their provisioning
-	 * columns.  get: the contact of @handle and the domains linked to it,
-	 * to @cb (the strings live during the callback); ENOTFOUND when none.
-	 * An entity imported has no sponsor, and withholds its personal fields.
-	 * insert: a new entity, its id in *@id.  update: the entity of @id
-	 * replaced, provisioning columns included.  A contact is deleted with
+	/* Provisioning: hosts (lib/epp/host.c).  host_get: the host named
+	 * @ldh_name with its addresses, provisioning columns and links, to @cb
+	 * (the strings live during the callback); ENOTFOUND when there is
+	 * none.  host_put: with @r->id 0 a new host, its id in *@id; else host
+	 * @r->id replaced (names, handle, addresses, sponsor, creator, updater,
+	 * times, statuses); EEXIST when another host has the name.  Delete with
+	 * host_delete.  name_zone: where @ldh_name stands (struct
+	 * idreg_name_zone). */
+	idreg_err (*host_get)(struct idreg_store *s, const char *ldh_name, idreg_host_record_cb cb,
+			      void *ctx, struct idreg_diag *diag);
+	idreg_err (*host_put)(struct idreg_store *s, const struct idreg_host_record *r, int64_t *id,
+			      struct idreg_diag *diag);
+	idreg_err (*name_zone)(struct idreg_store *s, const char *ldh_name,
+			       struct idreg_name_zone *out, struct idreg_diag *diag);
+	/* ---- provisioning: domains (lib/provision/domain.h), inside a
+	 * transaction (begin .. commit) for a consistent view.
+	 * prov_domain_get: the domain @ldh_name (A-label) with its hosts'
+	 * names, contacts' handles, DS records, grace periods and variants,
+	 * every string and array in @arena; IDREG_ENOTFOUND when none.
+	 * prov_domain_insert: a new domain (@d->id ignored) with all its rows,
+	 * its id in *@id; IDREG_EEXIST when its name is a domain already or a
+	 * variant's name another domain's variant (the caller checks that no
+	 * name is both a domain and a variant).  prov_domain_update: the domain of
+	 * @d->id and all its rows replaced by @d.  No history line: the caller
+	 * writes it (idreg_prov_domain_format).
+	 * prov_variant_get: the variant row of the name @ldh_name, the strings
+	 * in @arena; IDREG_ENOTFOUND when it is no variant.
+	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
+	 * of the entity @handle; IDREG_ENOTFOUND when none.
+	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
+	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
+				     struct idreg_arena *arena, struct idreg_prov_domain *out,
+				     struct idreg_diag *diag);
+	idreg_err (*prov_domain_insert)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					int64_t *id, struct idreg_diag *diag);
+	idreg_err (*prov_domain_update)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					struct idreg_diag *diag);
+	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
+				      struct idreg_arena *arena, struct idreg_variant_of *out,
+				      struct idreg_diag *diag);
+	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
+				  struct idreg_diag *diag);
+	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
+				    struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
+					   idreg_name_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* ---- provisioning: TLDs (lib/provision/tld.h).  tld_put: with
+	 * @create a new one (EEXIST if served already), else the one of
+	 * @tld->name replaced (ENOTFOUND if none); the store sets the times
+	 * and, on create, @tld->id.
+	 * tld_get: the strings in @arena; ENOTFOUND when not served.
+	 * tld_each: by name.  tld_reserve: EEXIST when the label is reserved
+	 * already; tld_unreserve: ENOTFOUND when it is not.  tld_reserved_get:
+	 * the reason in @arena, ENOTFOUND when the label is not reserved.
+	 * tld_reserved_each: the labels of @tld by label. */
+	idreg_err (*tld_put)(struct idreg_store *s, struct idreg_tld *tld, bool create,
+			     struct idreg_diag *diag);
+	idreg_err (*tld_get)(struct idreg_store *s, const char *name, struct idreg_arena *arena,
+			     struct idreg_tld *out, struct idreg_diag *diag);
+	idreg_err (*tld_each)(struct idreg_store *s, idreg_tld_cb cb, void *ctx,
+			      struct idreg_diag *diag);
+	idreg_err (*tld_reserve)(struct idreg_store *s, const struct idreg_tld_reserved *r,
+				 struct idreg_diag *diag);
+	idreg_err (*tld_unreserve)(struct idreg_store *s, const char *tld, const char *label,
+				   struct idreg_diag *diag);
+	idreg_err (*tld_reserved_get)(struct idreg_store *s, const char *tld, const char *label,
+				      struct idreg_arena *arena, const char **reason,
+				      struct idreg_diag *diag);
+	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
+				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* ---- provisioning: domain update and delete (lib/epp/domain_update.c).
+	 * prov_domain_delete: the domain @id and every row of it (DS records,
+	 * links, grace periods, variants, transfer), so that its name and its
+	 * variants' are free again; ENOTFOUND when there is none.
+	 * prov_subordinate_links: the hosts under @ldh_name, by name, each with
+	 * the number of domains other than @domain_id that name it. */
+	idreg_err (*prov_domain_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_links)(struct idreg_store *s, const char *ldh_name,
+					    int64_t domain_id, idreg_host_links_cb cb, void *ctx,
+					    struct idreg_diag *diag);
+
+	/* Provisioning: contacts (lib/epp/contact.c), entities with their
+	 * provisioning columns.  contact_get: the contact of @handle (ASCII
+	 * case ignored) and the domains linked to it, to @cb (the strings live
+	 * during the callback); ENOTFOUND when none.  An entity imported has
+	 * no sponsor, and withholds its personal fields.  contact_insert: a new
+	 * entity, its id in *@id.  contact_update: the entity of @id replaced,
+	 * provisioning columns included.  A contact is deleted with
 	 * entity_delete. */
 	idreg_err (*contact_get)(struct idreg_store *s, const char *handle, idreg_contact_cb cb,
 				 void *ctx, struct idreg_diag *diag);

@@ -19,7 +19,7 @@
 #   info (2303) and check (available);
 #   RDAP /entity/ after SIGHUP: the default disclosure withholds fn and
 #   email (listed under "redacted"), a contact that disclosed them shows
-#   them, the deleted contact is 404;
+#   them, the deleted contact is 404; WHOIS likewise;
 #   history rows (object_type entity) name the svTRIDs the responses gave,
 #   and never the authInfo passwords.
 # Every frame is validated against the EPP schemas.
@@ -218,6 +218,14 @@ expect_eq "$(vcard kind)" "org" "C-BETA: an organization (its name is its org)"
 expect_no_match "$(redacted)" "email|'fn'" "C-BETA: nothing disclosed is redacted"
 rdap entity/C-ALPHA
 expect_eq "$STATUS" 404 "entity/C-ALPHA deleted"
+step "WHOIS"
+answer=$(whois -h 127.0.0.1 -p "$WHOIS_PORT" "entity C-GAMMA")
+expect_match "$answer" "withheld by the registry's privacy policy" "WHOIS C-GAMMA: personal data withheld"
+expect_no_match "$answer" "gamma@gamma\.example|Gamma Person" "WHOIS C-GAMMA: no name or email"
+expect_match "$answer" "^country: +KE" "WHOIS C-GAMMA: the country shown (not in privacy.redact)"
+answer=$(whois -h 127.0.0.1 -p "$WHOIS_PORT" "entity C-BETA")
+expect_match "$answer" "^e-mail: +info@beta\.example" "WHOIS C-BETA: the email it disclosed"
+expect_no_match "$answer" "^phone:" "WHOIS C-BETA: its voice number, not disclosed, withheld"
 
 # ---- history ----
 step "history"
