@@ -19,7 +19,10 @@
 #   again in the background; every answer stays right, none goes back (a
 #   contact seen once is seen after), and the handle search (which reads
 #   the whole load only) lists all eight after it; an update after the
-#   load and one after a SIGHUP show at once too.
+#   load and one after a SIGHUP show at once too;
+#   domains: a create (its registration event the change set's time, its
+#   registrant, WHOIS), an update adding clientHold, a delete (a 404, or
+#   pending delete, as the store holds it) show at once.
 # RDAP bodies valid against the RDAP JSON schemas, EPP frames against the
 # EPP schemas; the daemon runs under the sanitizers of the build.
 set -euo pipefail
@@ -34,6 +37,7 @@ cat >"$WORK/held.jsonl" <<'JSONL'
 {"name":"held.example","entities":[{"handle":"IMP-1","roles":["registrant"],"kind":"org","fn":"Imported Org","email":"hostmaster@held.example","country":"KE"}]}
 JSONL
 idreg_ok --db "$DB" import domains "$WORK/held.jsonl"
+idreg_ok --db "$DB" tld add example
 epp_registrar "$DB" clientA pass-A-123
 
 C="xmlns:contact=\"$EPP_CONTACT_NS\""
@@ -57,6 +61,10 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 update_email update-after-load L-05 C-LIVE after-load@live.example
 update_email update-after-hup L-06 C-LIVE after-hup@live.example
+D="xmlns:domain=\"$EPP_DOMAIN_NS\""
+cmd create-domain L-07 "<create><domain:create $D><domain:name>live.example</domain:name><domain:registrant>C-LIVE</domain:registrant><domain:authInfo><domain:pw>dom-pass-1</domain:pw></domain:authInfo></domain:create></create>"
+cmd update-domain L-08 "<update><domain:update $D><domain:name>live.example</domain:name><domain:add><domain:status s=\"clientHold\"/></domain:add></domain:update></update>"
+cmd delete-domain L-09 "<delete><domain:delete $D><domain:name>live.example</domain:name></domain:delete></delete>"
 
 epp_start --log-level info -o privacy.redact= -o ratelimit.per_second=0 \
   -o service.reload_after_changes=11
@@ -211,11 +219,35 @@ expect_eq "$(vcard email)" "after-hup@live.example" "an update after SIGHUP show
 expect_eq "$(event 'last changed')" "$(change_time)" "last changed after SIGHUP"
 expect_match "$(whois_q C-LIVE)" "after-hup@live.example" "WHOIS after SIGHUP"
 
+step "domains"
+rdap domain/live.example
+expect_rdap 404 rdap_error.json "domain/live.example before its create"
+epp_step create-domain 1000 L-07
+rdap domain/live.example
+expect_rdap 200 rdap_domain.json "domain/live.example right after its create"
+expect_eq "$(event registration)" "$(change_time)" "registration: the create's change set"
+expect_eq "$(json "' '.join(e['handle'] for e in b['entities'])")" "C-LIVE" "its registrant"
+expect_match "$(whois_q live.example)" "registrant: +C-LIVE" "WHOIS right after the domain create"
+epp_step update-domain 1000 L-08
+rdap domain/live.example
+expect_rdap 200 rdap_domain.json "domain/live.example right after its update"
+expect_match "$(json "' '.join(b['status'])")" "client hold" "the status added, at once"
+expect_eq "$(event 'last changed')" "$(change_time)" "last changed: the update's change set"
+epp_step delete-domain 1000 L-09
+rdap domain/live.example
+# Deleted at once inside the add grace period, or kept pending delete (RFC 3915): as the store says.
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM domain WHERE ldh_name = 'live.example'")" = 0 ]; then
+  expect_rdap 404 rdap_error.json "domain/live.example right after its delete"
+else
+  expect_rdap 200 rdap_domain.json "domain/live.example right after its delete"
+  expect_match "$(json "' '.join(b['status'])")" "pending delete" "pending delete at once"
+fi
+
 epp_step logout 1500 LOGOUT
 exec {EPPC[1]}>&-
 wait "$EPP_CLIENT_PID" 2>/dev/null || true
 stop_daemon
-epp_validate_frames 17
+epp_validate_frames 20
 # The bodies kept by expect_rdap, with the validator test_rdap_names uses
 # (validate_rdap.py with jcard.json's vcardArray reachable under its "$id").
 step "RDAP schemas"
