@@ -22,6 +22,8 @@ struct dx_domain {
 	uint8_t n_ns, n_contacts, n_ds;
 	uint32_t changed;        /* index in times */
 	int64_t registered, expires, last_changed;
+	uint32_t sponsor, sponsor_name, creator, updater; /* pool offsets, 0 when none */
+	int64_t transferred;
 };
 
 struct dx_host {
@@ -199,6 +201,7 @@ struct loader {
 	int64_t host_max_id, entity_max_id;
 	uint32_t *ds_digest;             /* pool offsets of the digests, until the pool is final */
 	struct idreg_strmap times;       /* change time text -> index in times */
+	struct idreg_strmap registrars;  /* registrar ids and names -> pool offset, each kept once */
 };
 
 static idreg_err intern_time(struct loader *ld, const char *text, uint32_t *out)
@@ -316,6 +319,22 @@ static uint32_t id_lookup(const int64_t *ids, const uint32_t *at, uint32_t n, in
 	return lo < n && ids[lo] == id ? at[lo] : IDREG_DOMINDEX_NONE;
 }
 
+/* A string many domains share (a registrar's id or name), in the pool once. */
+static idreg_err pool_add_shared(struct loader *ld, const char *s, uint32_t *off)
+{
+	int64_t v;
+	if (s == NULL || s[0] == '\0') {
+		*off = 0;
+		return IDREG_OK;
+	}
+	if (idreg_strmap_get(&ld->registrars, s, &v) == IDREG_OK) {
+		*off = (uint32_t)v;
+		return IDREG_OK;
+	}
+	idreg_err err = pool_add(ld->ix, s, off);
+	return err == IDREG_OK ? idreg_strmap_put(&ld->registrars, s, *off) : err;
+}
+
 static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 {
 	struct loader *ld = ctx;
@@ -343,9 +362,22 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	if (err == IDREG_OK) {
 		err = intern_time(ld, row->changed_at, &x->changed);
 	}
+	if (err == IDREG_OK) {
+		err = pool_add_shared(ld, row->sponsor, &x->sponsor);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add_shared(ld, row->sponsor_name, &x->sponsor_name);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add_shared(ld, row->creator, &x->creator);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add_shared(ld, row->updater, &x->updater);
+	}
 	if (err != IDREG_OK) {
 		return err;
 	}
+	x->transferred = row->transferred;
 	x->id = row->id;
 	x->status = d->status;
 	x->registered = d->registered;
@@ -741,6 +773,7 @@ idreg_err idreg_domindex_load_some(struct idreg_domindex *ix, struct idreg_store
 	idreg_domindex_free(ix);
 	struct loader ld = { .ix = ix, .diag = diag };
 	idreg_strmap_init(&ld.times);
+	idreg_strmap_init(&ld.registrars);
 	/* Offset 0 of the pool is the empty string. */
 	idreg_err err = IDREG_OK;
 	ix->pool = malloc(1 << 20);
@@ -780,6 +813,7 @@ idreg_err idreg_domindex_load_some(struct idreg_domindex *ix, struct idreg_store
 	free(ld.entity_by_id);
 	free(ld.ds_digest);
 	idreg_strmap_free(&ld.times);
+	idreg_strmap_free(&ld.registrars);
 	if (err == IDREG_ENOMEM) {
 		idreg_diag_set(diag, err, "out of memory while loading domains");
 	} else if (err == IDREG_ETOOBIG) {
@@ -875,6 +909,11 @@ void idreg_domindex_domain(const struct idreg_domindex *ix, uint32_t id,
 	out->n_ns = x->n_ns;
 	out->contacts = ix->contacts + x->contact_first;
 	out->n_contacts = x->n_contacts;
+	out->sponsor = x->sponsor ? str(ix, x->sponsor) : NULL;
+	out->sponsor_name = x->sponsor_name ? str(ix, x->sponsor_name) : NULL;
+	out->creator = x->creator ? str(ix, x->creator) : NULL;
+	out->updater = x->updater ? str(ix, x->updater) : NULL;
+	out->transferred = x->transferred;
 }
 
 void idreg_domindex_host(const struct idreg_domindex *ix, uint32_t id,

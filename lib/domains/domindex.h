@@ -50,6 +50,9 @@ struct idreg_domindex_domain {
 	uint32_t n_ns;
 	const struct idreg_domindex_contact *contacts;
 	uint32_t n_contacts;
+	/* provisioning: registrar ids (and the sponsor's name), NULL for the registry's own */
+	const char *sponsor, *sponsor_name, *creator, *updater;
+	int64_t transferred;       /* when it last changed hands; IDREG_TIME_NONE: never */
 };
 
 /** A host (nameserver). */

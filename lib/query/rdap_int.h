@@ -19,6 +19,12 @@ void idreg__rdap_event(struct idreg_jsonw *w, const char *action, const char *da
 /** Write an event at Unix time @t, unless @t is IDREG_TIME_NONE. */
 void idreg__rdap_event_time(struct idreg_jsonw *w, const char *action, int64_t t);
 
+/** The same with the eventActor (a registrar's id), left out when @actor is NULL. */
+void idreg__rdap_event_by(struct idreg_jsonw *w, const char *action, const char *date,
+			  const char *actor);
+void idreg__rdap_event_time_by(struct idreg_jsonw *w, const char *action, int64_t t,
+			       const char *actor);
+
 /**
  * Write the members of the RDAP object for a names answer (domain,
  * nameserver, entity, or a search) into the object open in @w; *@redacted

@@ -93,18 +93,33 @@ static void notices(struct idreg_jsonw *w, const struct idreg_service *svc,
 
 void idreg__rdap_event(struct idreg_jsonw *w, const char *action, const char *date)
 {
+	idreg__rdap_event_by(w, action, date, NULL);
+}
+
+void idreg__rdap_event_by(struct idreg_jsonw *w, const char *action, const char *date,
+			  const char *actor)
+{
 	idreg_jsonw_object_begin(w);
 	idreg_jsonw_kv_string(w, "eventAction", action);
+	if (actor != NULL) {
+		idreg_jsonw_kv_string(w, "eventActor", actor);
+	}
 	idreg_jsonw_kv_string(w, "eventDate", date);
 	idreg_jsonw_object_end(w);
 }
 
 void idreg__rdap_event_time(struct idreg_jsonw *w, const char *action, int64_t t)
 {
+	idreg__rdap_event_time_by(w, action, t, NULL);
+}
+
+void idreg__rdap_event_time_by(struct idreg_jsonw *w, const char *action, int64_t t,
+			       const char *actor)
+{
 	if (t != IDREG_TIME_NONE) {
 		char text[IDREG_TIME_TEXT_MAX];
 		idreg_time_format(t, text);
-		idreg__rdap_event(w, action, text);
+		idreg__rdap_event_by(w, action, text, actor);
 	}
 }
 

@@ -325,6 +325,28 @@ static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service
 	self_link(w, svc, full ? request_url : NULL, "nameserver", h.ldh_name);
 }
 
+/* The sponsoring registrar, as an entity of role "registrar": its id and name. */
+static void registrar_entity(struct idreg_jsonw *w, const struct idreg_domindex_domain *d)
+{
+	idreg_jsonw_object_begin(w);
+	idreg_jsonw_kv_string(w, "objectClassName", "entity");
+	idreg_jsonw_kv_string(w, "handle", d->sponsor);
+	idreg_jsonw_key(w, "roles");
+	idreg_jsonw_array_begin(w);
+	idreg_jsonw_string(w, "registrar");
+	idreg_jsonw_array_end(w);
+	idreg_jsonw_key(w, "vcardArray");
+	idreg_jsonw_array_begin(w);
+	idreg_jsonw_string(w, "vcard");
+	idreg_jsonw_array_begin(w);
+	vcard_property(w, "version", "text", "4.0");
+	vcard_property(w, "fn", "text", d->sponsor_name ? d->sponsor_name : d->sponsor);
+	vcard_property(w, "kind", "text", "org");
+	idreg_jsonw_array_end(w);
+	idreg_jsonw_array_end(w);
+	idreg_jsonw_object_end(w);
+}
+
 static void domain_members(struct idreg_jsonw *w, const struct idreg_service *svc,
 			   const struct names_view *view, uint32_t id, const char *request_url,
 			   const char *path_base, struct redactions *red)
@@ -349,9 +371,11 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 	idreg_jsonw_array_end(w);
 	idreg_jsonw_key(w, "events");
 	idreg_jsonw_array_begin(w);
-	idreg__rdap_event_time(w, "registration", d.registered);
+	/* Over EPP: who created it, who changed it last, when it changed hands. */
+	idreg__rdap_event_time_by(w, "registration", d.registered, d.creator);
 	idreg__rdap_event_time(w, "expiration", d.expires);
-	idreg__rdap_event_time(w, "last changed", d.last_changed);
+	idreg__rdap_event_time_by(w, "last changed", d.last_changed, d.updater);
+	idreg__rdap_event_time_by(w, "transfer", d.transferred, d.sponsor);
 	idreg__rdap_event(w, "last update of RDAP database", view->loaded_at);
 	idreg_jsonw_array_end(w);
 
@@ -390,6 +414,9 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 		idreg_jsonw_object_begin(w);
 		entity_members(w, svc, view, d.contacts[i].entity, d.contacts[i].roles, path, NULL, red);
 		idreg_jsonw_object_end(w);
+	}
+	if (d.sponsor != NULL) { /* last: the contacts' redaction paths count from 0 */
+		registrar_entity(w, &d);
 	}
 	idreg_jsonw_array_end(w);
 	self_link(w, svc, request_url, "domain", d.ldh_name);

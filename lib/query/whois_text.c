@@ -280,6 +280,9 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	if (err == IDREG_OK) {
 		err = time_line(out, "last-modified:", d.last_changed);
 	}
+	if (err == IDREG_OK && d.sponsor != NULL) { /* the sponsoring registrar's id */
+		err = put_line(out, "registrar:", d.sponsor);
+	}
 	for (uint32_t i = 0; i < d.n_contacts && err == IDREG_OK; i++) {
 		struct idreg_domindex_entity e;
 		idreg_domindex_entity(ix, d.contacts[i].entity, &e);

@@ -159,6 +159,10 @@ struct idreg_stored_domain {
 	const int64_t *entity_ids; /* per contact, in order */
 	const char *index_key;     /* the IDN policy's keys (lib/idn/policy.h); NULL: none yet */
 	const char *skeleton_key;
+	/* provisioning (schema version 9): registrar ids, NULL for the registry's own */
+	const char *sponsor, *sponsor_name; /* the sponsoring registrar and its name */
+	const char *creator, *updater;
+	int64_t transferred;       /* IDREG_TIME_NONE: never */
 };
 
 /** A domain to write: the domain, the ids its nameservers and contacts have, its keys. */

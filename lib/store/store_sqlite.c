@@ -727,8 +727,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 				 "matched FROM eir_class_run ORDER BY id DESC",
 	[ST_ID_GET] = "SELECT next_id FROM id_counter WHERE name = ?1",
 	[ST_ID_PUT] = "UPDATE id_counter SET next_id = ?2 WHERE name = ?1",
-	[ST_DOMAIN_ALL] = "SELECT " DOMAIN_COLUMNS " FROM domain WHERE id BETWEEN ?1 AND ?2 "
-			  "ORDER BY id",
+	[ST_DOMAIN_ALL] = "SELECT domain.id, ldh_name, unicode_name, handle, status, registered, "
+			  "expires, last_changed, domain.changed_at, index_key, skeleton_key, sponsor, "
+			  "(SELECT name FROM registrar WHERE registrar.id = domain.sponsor), creator, "
+			  "updater, transferred FROM domain WHERE domain.id BETWEEN ?1 AND ?2 "
+			  "ORDER BY domain.id",
 	[ST_DOMAIN_DS_ALL] = "SELECT domain_id, key_tag, algorithm, digest_type, digest FROM domain_ds "
 			     "WHERE domain_id BETWEEN ?1 AND ?2 ORDER BY domain_id, position",
 	[ST_DOMAIN_HOST_ALL] = "SELECT domain_id, host_id FROM domain_host "
@@ -2648,10 +2651,14 @@ static idreg_err domain_rows(struct idreg_store *base, int64_t first, int64_t la
 		row.changed_at = column_text(st, 8);
 		row.index_key = column_text_or_null(st, 9);
 		row.skeleton_key = column_text_or_null(st, 10);
+		row.sponsor = column_text_or_null(st, 11);
+		row.sponsor_name = column_text_or_null(st, 12);
+		row.creator = column_text_or_null(st, 13);
+		row.updater = column_text_or_null(st, 14);
 		idreg_arena_reset(&sc.text);
 		bool ok = parse_names(column_text(st, 4), status_parse, &d->status) &&
 			  column_time(st, 5, &d->registered) && column_time(st, 6, &d->expires) &&
-			  column_time(st, 7, &d->last_changed);
+			  column_time(st, 7, &d->last_changed) && column_time(st, 15, &row.transferred);
 		err = ok ? read_domain_children(cur, row.id, &sc, d, &row) : IDREG_ESTORE;
 		if (err == IDREG_ESTORE) {
 			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: domain %lld is corrupted", s->path,

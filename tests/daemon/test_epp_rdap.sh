@@ -226,13 +226,21 @@ epp_step create-domain 1000 L-07
 rdap domain/live.example
 expect_rdap 200 rdap_domain.json "domain/live.example right after its create"
 expect_eq "$(event registration)" "$(change_time)" "registration: the create's change set"
-expect_eq "$(json "' '.join(e['handle'] for e in b['entities'])")" "C-LIVE" "its registrant"
+expect_eq "$(json "' '.join(e['handle'] for e in b['entities'] if 'registrant' in e['roles'])")" "C-LIVE" "its registrant"
 expect_match "$(whois_q live.example)" "registrant: +C-LIVE" "WHOIS right after the domain create"
+expect_match "$(whois_q live.example)" "registrar: +clientA" "WHOIS: the sponsoring registrar"
+expect_eq "$(json "' '.join(e.get('eventActor', '-') for e in b['events'] if e['eventAction']=='registration')")" \
+  clientA "registration: eventActor the registrar that created it"
+registrar_entity() { json "' '.join(e['handle'] + '/' + str(p[3]) for e in b['entities'] if 'registrar' in e.get('roles', []) for p in e['vcardArray'][1] if p[0]=='fn')"; }
+expect_eq "$(registrar_entity)" "clientA/$(sqlite3 "$DB" "SELECT name FROM registrar WHERE id = 'clientA'")" \
+  "the sponsoring registrar as an entity of role registrar, with its name"
 epp_step update-domain 1000 L-08
 rdap domain/live.example
 expect_rdap 200 rdap_domain.json "domain/live.example right after its update"
 expect_match "$(json "' '.join(b['status'])")" "client hold" "the status added, at once"
 expect_eq "$(event 'last changed')" "$(change_time)" "last changed: the update's change set"
+expect_eq "$(json "' '.join(e.get('eventActor', '-') for e in b['events'] if e['eventAction']=='last changed')")" \
+  clientA "last changed: eventActor the registrar that updated it"
 epp_step delete-domain 1000 L-09
 rdap domain/live.example
 # Deleted at once inside the add grace period, or kept pending delete (RFC 3915): as the store says.
