@@ -23,6 +23,7 @@ struct dx_domain {
 	uint32_t changed;        /* index in times */
 	int64_t registered, expires, last_changed;
 	uint32_t sponsor, sponsor_name, creator, updater; /* pool offsets, 0 when none */
+	uint32_t grace;          /* "PERIOD END,...", 0 when none */
 	int64_t transferred;
 };
 
@@ -373,6 +374,9 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	}
 	if (err == IDREG_OK) {
 		err = pool_add_shared(ld, row->updater, &x->updater);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add(ix, row->grace, &x->grace);
 	}
 	if (err != IDREG_OK) {
 		return err;
@@ -914,6 +918,7 @@ void idreg_domindex_domain(const struct idreg_domindex *ix, uint32_t id,
 	out->creator = x->creator ? str(ix, x->creator) : NULL;
 	out->updater = x->updater ? str(ix, x->updater) : NULL;
 	out->transferred = x->transferred;
+	out->grace = x->grace ? str(ix, x->grace) : NULL;
 }
 
 void idreg_domindex_host(const struct idreg_domindex *ix, uint32_t id,
@@ -941,6 +946,24 @@ void idreg_domindex_entity(const struct idreg_domindex *ix, uint32_t id,
 	}
 	out->entity.personal = x->personal;
 	out->changed_at = ix->times[x->changed];
+}
+
+uint32_t idreg_domindex_grace_status(const struct idreg_domindex_domain *d, int64_t now)
+{
+	uint32_t status = 0;
+	for (const char *p = d->grace; p != NULL && *p != '\0';) {
+		const char *space = strchr(p, ' '), *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		enum idreg_domain_status s;
+		int64_t ends;
+		if (space != NULL && (size_t)(space - p) < len &&
+		    idreg_domain_status_parse(p, (size_t)(space - p), &s) &&
+		    idreg_time_parse(space + 1, len - (size_t)(space - p) - 1, &ends) && ends > now) {
+			status |= 1u << s;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return status;
 }
 
 const uint32_t *idreg_domindex_host_domains(const struct idreg_domindex *ix, uint32_t id,

@@ -53,6 +53,7 @@ struct idreg_domindex_domain {
 	/* provisioning: registrar ids (and the sponsor's name), NULL for the registry's own */
 	const char *sponsor, *sponsor_name, *creator, *updater;
 	int64_t transferred;       /* when it last changed hands; IDREG_TIME_NONE: never */
+	const char *grace;         /* its grace periods, "PERIOD END,..." (EPP names); NULL: none */
 };
 
 /** A host (nameserver). */
@@ -155,6 +156,13 @@ void idreg_domindex_host(const struct idreg_domindex *ix, uint32_t id,
 			 struct idreg_domindex_host *out);
 void idreg_domindex_entity(const struct idreg_domindex *ix, uint32_t id,
 			   struct idreg_domindex_entity *out);
+
+/**
+ * The statuses of @d's grace periods (RFC 3915: addPeriod, renewPeriod,
+ * autoRenewPeriod, transferPeriod, redemptionPeriod, pendingDelete,
+ * pendingRestore) that are still running at @now, as status bits.
+ */
+uint32_t idreg_domindex_grace_status(const struct idreg_domindex_domain *d, int64_t now);
 
 /** The domains that use host @id as a nameserver, ascending; their count in *@n. */
 const uint32_t *idreg_domindex_host_domains(const struct idreg_domindex *ix, uint32_t id,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "domains/domain.h"
 #include "query/rdap_int.h"
@@ -363,8 +364,9 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 	}
 	idreg_jsonw_key(w, "status");
 	idreg_jsonw_array_begin(w);
+	uint32_t status = d.status | idreg_domindex_grace_status(&d, (int64_t)time(NULL));
 	for (int s = 0; s < IDREG_DOMAIN_STATUS_COUNT; s++) {
-		if (d.status & (1u << s)) {
+		if (status & (1u << s)) {
 			idreg_jsonw_string(w, idreg_domain_status_rdap_name((enum idreg_domain_status)s));
 		}
 	}

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "domains/domain.h"
 #include "query/render.h"
@@ -256,8 +257,9 @@ static idreg_err domain_lines(const struct idreg_service *svc, const struct idre
 	if (err == IDREG_OK && d.handle != NULL) {
 		err = put_line(out, "handle:", d.handle);
 	}
+	uint32_t status = d.status | idreg_domindex_grace_status(&d, (int64_t)time(NULL));
 	for (int s = 0; s < IDREG_DOMAIN_STATUS_COUNT && err == IDREG_OK; s++) {
-		if (d.status & (1u << s)) {
+		if (status & (1u << s)) {
 			err = put_line(out, "status:",
 				       idreg_domain_status_epp_name((enum idreg_domain_status)s));
 		}

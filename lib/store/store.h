@@ -163,6 +163,7 @@ struct idreg_stored_domain {
 	const char *sponsor, *sponsor_name; /* the sponsoring registrar and its name */
 	const char *creator, *updater;
 	int64_t transferred;       /* IDREG_TIME_NONE: never */
+	const char *grace;         /* its grace periods (RFC 3915), "PERIOD END,..."; NULL: none */
 };
 
 /** A domain to write: the domain, the ids its nameservers and contacts have, its keys. */

@@ -229,6 +229,12 @@ expect_eq "$(event registration)" "$(change_time)" "registration: the create's c
 expect_eq "$(json "' '.join(e['handle'] for e in b['entities'] if 'registrant' in e['roles'])")" "C-LIVE" "its registrant"
 expect_match "$(whois_q live.example)" "registrant: +C-LIVE" "WHOIS right after the domain create"
 expect_match "$(whois_q live.example)" "registrar: +clientA" "WHOIS: the sponsoring registrar"
+# The add grace period (RFC 3915) as the store holds it, RDAP "add period" (RFC 8056) while it runs.
+add_grace=$(sqlite3 "$DB" "SELECT count(*) FROM domain_grace g JOIN domain d ON d.id = g.domain_id
+  WHERE d.ldh_name = 'live.example' AND g.period = 'addPeriod' AND g.ends > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
+expect_eq "$add_grace" 1 "the store holds a running add grace period"
+expect_match "$(json "'|'.join(b['status'])")" "(^|\|)add period(\||$)" "RDAP status: add period"
+expect_match "$(whois_q live.example)" "status: +addPeriod" "WHOIS status: addPeriod"
 expect_eq "$(json "' '.join(e.get('eventActor', '-') for e in b['events'] if e['eventAction']=='registration')")" \
   clientA "registration: eventActor the registrar that created it"
 registrar_entity() { json "' '.join(e['handle'] + '/' + str(p[3]) for e in b['entities'] if 'registrar' in e.get('roles', []) for p in e['vcardArray'][1] if p[0]=='fn')"; }
