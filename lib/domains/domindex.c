@@ -24,6 +24,7 @@ struct dx_domain {
 	int64_t registered, expires, last_changed;
 	uint32_t sponsor, sponsor_name, creator, updater; /* pool offsets, 0 when none */
 	uint32_t grace;          /* "PERIOD END,...", 0 when none */
+	uint32_t variants, idn_table; /* "STATE LDH UNICODE,..."; the table's tag; 0 when none */
 	int64_t transferred;
 };
 
@@ -377,6 +378,12 @@ static idreg_err load_domain(void *ctx, const struct idreg_stored_domain *row)
 	}
 	if (err == IDREG_OK) {
 		err = pool_add(ix, row->grace, &x->grace);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add(ix, row->variants, &x->variants);
+	}
+	if (err == IDREG_OK) {
+		err = pool_add_shared(ld, row->idn_table, &x->idn_table);
 	}
 	if (err != IDREG_OK) {
 		return err;
@@ -919,6 +926,8 @@ void idreg_domindex_domain(const struct idreg_domindex *ix, uint32_t id,
 	out->updater = x->updater ? str(ix, x->updater) : NULL;
 	out->transferred = x->transferred;
 	out->grace = x->grace ? str(ix, x->grace) : NULL;
+	out->variants = x->variants ? str(ix, x->variants) : NULL;
+	out->idn_table = x->idn_table ? str(ix, x->idn_table) : NULL;
 }
 
 void idreg_domindex_host(const struct idreg_domindex *ix, uint32_t id,

@@ -54,6 +54,8 @@ struct idreg_domindex_domain {
 	const char *sponsor, *sponsor_name, *creator, *updater;
 	int64_t transferred;       /* when it last changed hands; IDREG_TIME_NONE: never */
 	const char *grace;         /* its grace periods, "PERIOD END,..." (EPP names); NULL: none */
+	const char *variants;      /* its variants, "STATE LDH UNICODE,..."; NULL: none */
+	const char *idn_table;     /* the IDN table it was registered under; NULL: none */
 };
 
 /** A host (nameserver). */

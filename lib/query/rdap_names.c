@@ -326,6 +326,69 @@ static void nameserver_members(struct idreg_jsonw *w, const struct idreg_service
 	self_link(w, svc, full ? request_url : NULL, "nameserver", h.ldh_name);
 }
 
+/*
+ * The variants of a domain (RFC 9083 section 5.3), one group per state of
+ * its domain_variant rows: an activated variant is a domain of its own
+ * ("registered"); a reserved one is kept for the same registrant and a
+ * blocked one for nobody, both "unregistered" and, unlike a name anyone may
+ * take ("open registration"), "registration restricted".
+ */
+static void variants(struct idreg_jsonw *w, const struct idreg_domindex_domain *d)
+{
+	static const struct {
+		const char *state;
+		const char *relations[2];
+	} groups[] = {
+		{ "activated", { "registered", NULL } },
+		{ "reserved", { "unregistered", "registration restricted" } },
+		{ "blocked", { "unregistered", "registration restricted" } },
+	};
+	idreg_jsonw_key(w, "variants");
+	idreg_jsonw_array_begin(w);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		size_t state_len = strlen(groups[g].state);
+		bool open = false;
+		for (const char *p = d->variants; p != NULL && *p != '\0';) {
+			const char *end = strchr(p, ',');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			const char *ldh = p + state_len + 1, *space;
+			if (len > state_len && strncmp(p, groups[g].state, state_len) == 0 &&
+			    p[state_len] == ' ' && (space = memchr(ldh, ' ', len - state_len - 1)) != NULL) {
+				if (!open) {
+					open = true;
+					idreg_jsonw_object_begin(w);
+					idreg_jsonw_key(w, "relation");
+					idreg_jsonw_array_begin(w);
+					for (int r = 0; r < 2 && groups[g].relations[r] != NULL; r++) {
+						idreg_jsonw_string(w, groups[g].relations[r]);
+					}
+					idreg_jsonw_array_end(w);
+					if (d->idn_table != NULL) {
+						idreg_jsonw_kv_string(w, "idnTable", d->idn_table);
+					}
+					idreg_jsonw_key(w, "variantNames");
+					idreg_jsonw_array_begin(w);
+				}
+				char name[2][IDREG_UTS46_UNICODE_MAX];
+				snprintf(name[0], sizeof(name[0]), "%.*s", (int)(space - ldh), ldh);
+				snprintf(name[1], sizeof(name[1]), "%.*s", (int)(p + len - space - 1), space + 1);
+				idreg_jsonw_object_begin(w);
+				idreg_jsonw_kv_string(w, "ldhName", name[0]);
+				if (strcmp(name[0], name[1]) != 0) {
+					idreg_jsonw_kv_string(w, "unicodeName", name[1]);
+				}
+				idreg_jsonw_object_end(w);
+			}
+			p = end ? end + 1 : NULL;
+		}
+		if (open) {
+			idreg_jsonw_array_end(w);
+			idreg_jsonw_object_end(w);
+		}
+	}
+	idreg_jsonw_array_end(w);
+}
+
 /* The sponsoring registrar, as an entity of role "registrar": its id and name. */
 static void registrar_entity(struct idreg_jsonw *w, const struct idreg_domindex_domain *d)
 {
@@ -380,6 +443,10 @@ static void domain_members(struct idreg_jsonw *w, const struct idreg_service *sv
 	idreg__rdap_event_time_by(w, "transfer", d.transferred, d.sponsor);
 	idreg__rdap_event(w, "last update of RDAP database", view->loaded_at);
 	idreg_jsonw_array_end(w);
+
+	if (d.variants != NULL) {
+		variants(w, &d);
+	}
 
 	idreg_jsonw_key(w, "nameservers");
 	idreg_jsonw_array_begin(w);

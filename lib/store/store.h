@@ -164,6 +164,8 @@ struct idreg_stored_domain {
 	const char *creator, *updater;
 	int64_t transferred;       /* IDREG_TIME_NONE: never */
 	const char *grace;         /* its grace periods (RFC 3915), "PERIOD END,..."; NULL: none */
+	const char *variants;      /* "STATE LDH UNICODE,..." (activated, reserved, blocked); NULL: none */
+	const char *idn_table;     /* the IDN table it was registered under; NULL: none */
 };
 
 /** A domain to write: the domain, the ids its nameservers and contacts have, its keys. */

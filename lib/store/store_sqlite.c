@@ -731,7 +731,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "expires, last_changed, domain.changed_at, index_key, skeleton_key, sponsor, "
 			  "(SELECT name FROM registrar WHERE registrar.id = domain.sponsor), creator, "
 			  "updater, transferred, (SELECT group_concat(period || ' ' || ends, ',') "
-			  "FROM domain_grace WHERE domain_id = domain.id) "
+			  "FROM domain_grace WHERE domain_id = domain.id), "
+			  "(SELECT group_concat(state || ' ' || ldh_name || ' ' || unicode_name, ',') "
+			  "FROM domain_variant WHERE domain_id = domain.id), idn_table "
 			  "FROM domain WHERE domain.id BETWEEN ?1 AND ?2 "
 			  "ORDER BY domain.id",
 	[ST_DOMAIN_DS_ALL] = "SELECT domain_id, key_tag, algorithm, digest_type, digest FROM domain_ds "
@@ -2658,6 +2660,8 @@ static idreg_err domain_rows(struct idreg_store *base, int64_t first, int64_t la
 		row.creator = column_text_or_null(st, 13);
 		row.updater = column_text_or_null(st, 14);
 		row.grace = column_text_or_null(st, 16);
+		row.variants = column_text_or_null(st, 17);
+		row.idn_table = column_text_or_null(st, 18);
 		idreg_arena_reset(&sc.text);
 		bool ok = parse_names(column_text(st, 4), status_parse, &d->status) &&
 			  column_time(st, 5, &d->registered) && column_time(st, 6, &d->expires) &&

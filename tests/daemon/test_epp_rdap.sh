@@ -22,7 +22,9 @@
 #   load and one after a SIGHUP show at once too;
 #   domains: a create (its registration event the change set's time, its
 #   registrant, WHOIS), an update adding clientHold, a delete (a 404, or
-#   pending delete, as the store holds it) show at once.
+#   pending delete, as the store holds it) show at once; a create under
+#   中国 (Chinese LGR) shows its reserved and blocked variants as RDAP
+#   "variants" at once, as its domain_variant rows say.
 # RDAP bodies valid against the RDAP JSON schemas, EPP frames against the
 # EPP schemas; the daemon runs under the sanitizers of the build.
 set -euo pipefail
@@ -38,6 +40,12 @@ cat >"$WORK/held.jsonl" <<'JSONL'
 JSONL
 idreg_ok --db "$DB" import domains "$WORK/held.jsonl"
 idreg_ok --db "$DB" tld add example
+# 中国 with the Chinese reference LGR: a create reserves and blocks variants.
+chinese="$SHARED/data/lgr/second-level-reference-lgr/lgr-second-level-chinese-language-31may22-en.xml"
+[ -f "$chinese" ] || fail "no Chinese LGR at $chinese"
+zh_tld=$("$PY" -c 'print("中国".encode("idna").decode())')
+printf '[idn.%s]\nlgr = %s\n' "$zh_tld" "$chinese" >"$WORK/idreg.conf"
+idreg_ok --db "$DB" tld add 中国 --idn-tables zh-cn
 epp_registrar "$DB" clientA pass-A-123
 
 C="xmlns:contact=\"$EPP_CONTACT_NS\""
@@ -65,8 +73,9 @@ D="xmlns:domain=\"$EPP_DOMAIN_NS\""
 cmd create-domain L-07 "<create><domain:create $D><domain:name>live.example</domain:name><domain:registrant>C-LIVE</domain:registrant><domain:authInfo><domain:pw>dom-pass-1</domain:pw></domain:authInfo></domain:create></create>"
 cmd update-domain L-08 "<update><domain:update $D><domain:name>live.example</domain:name><domain:add><domain:status s=\"clientHold\"/></domain:add></domain:update></update>"
 cmd delete-domain L-09 "<delete><domain:delete $D><domain:name>live.example</domain:name></domain:delete></delete>"
+epp_xml create-idn "<command><create><domain:create $D><domain:name>中国.中国</domain:name><domain:registrant>C-LIVE</domain:registrant><domain:authInfo><domain:pw>dom-pass-2</domain:pw></domain:authInfo></domain:create></create><extension><idn:data xmlns:idn=\"urn:ietf:params:xml:ns:idn-1.0\"><idn:table>zh-cn</idn:table></idn:data></extension><clTRID>L-10</clTRID></command>"
 
-epp_start --log-level info -o privacy.redact= -o ratelimit.per_second=0 \
+epp_start -c "$WORK/idreg.conf" --log-level info -o privacy.redact= -o ratelimit.per_second=0 \
   -o service.reload_after_changes=11
 
 # The session: one command at a time, the answer read before anything else.
@@ -257,11 +266,25 @@ else
   expect_match "$(json "' '.join(b['status'])")" "pending delete" "pending delete at once"
 fi
 
+step "variants"
+epp_step create-idn 1000 L-10
+rdap "domain/中国.中国"
+expect_rdap 200 rdap_domain.json "domain/中国.中国 right after its create"
+# STATE NAME lines: from the store, and from RDAP's relations (reserved and
+# blocked are both unregistered, registration restricted; activated registered).
+want=$(sqlite3 "$DB" "SELECT v.state, v.ldh_name FROM domain_variant v JOIN domain d ON d.id = v.domain_id
+  WHERE d.unicode_name = '中国.中国' AND v.state != 'activated' ORDER BY v.ldh_name" | tr '|' ' ' | awk '{ print "restricted", $2 }')
+got=$(json "'\\n'.join(sorted('restricted ' + n['ldhName'] for v in b.get('variants', []) if v['relation'] == ['unregistered', 'registration restricted'] for n in v['variantNames']))")
+expect_match "$want" "restricted xn--" "the create reserved or blocked variants"
+expect_eq "$got" "$want" "RDAP variants: the reserved and blocked ones, as the store holds them"
+expect_eq "$(json "' '.join(sorted(set(v.get('idnTable', '-') for v in b.get('variants', []))))")" "zh-cn" \
+  "the variants' IDN table"
+
 epp_step logout 1500 LOGOUT
 exec {EPPC[1]}>&-
 wait "$EPP_CLIENT_PID" 2>/dev/null || true
 stop_daemon
-epp_validate_frames 20
+epp_validate_frames 21
 # The bodies kept by expect_rdap, with the validator test_rdap_names uses
 # (validate_rdap.py with jcard.json's vcardArray reachable under its "$id").
 step "RDAP schemas"
