@@ -15,16 +15,16 @@
 /* ldh and unicode come first in both: the name searches read them alike. */
 struct dx_domain {
 	uint32_t ldh, unicode;   /* pool offsets; unicode == ldh when all ASCII */
-	int64_t id;              /* in the store */
 	uint32_t handle;         /* 0 when none */
 	uint32_t status;
 	uint32_t ns_first, contact_first, ds_first;
-	uint8_t n_ns, n_contacts, n_ds;
 	uint32_t changed;        /* index in times */
-	int64_t registered, expires, last_changed;
 	uint32_t sponsor, sponsor_name, creator, updater; /* pool offsets, 0 when none */
 	uint32_t grace;          /* "PERIOD END,...", 0 when none */
 	uint32_t variants, idn_table; /* "STATE LDH UNICODE,..."; the table's tag; 0 when none */
+	uint8_t n_ns, n_contacts, n_ds;
+	int64_t id;              /* in the store */
+	int64_t registered, expires, last_changed;
 	int64_t transferred;
 };
 
