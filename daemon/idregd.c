@@ -8,9 +8,12 @@
  * register's real-time check (eir/v1/...), which shares RDAP's listener,
  * limits, rate limiting and error bodies (lib/query/eir_api.c).  With a
  * certificate configured it also serves EPP over TLS (lib/epp), whose
- * logins read the registrars from the store as they are at that moment.
- * SIGHUP re-reads the configuration and the data; SIGTERM stops taking
- * connections, lets those in flight finish, and exits.
+ * logins read the registrars from the store as they are at that moment;
+ * after each EPP commit, before its acknowledgement, the snapshot is
+ * refreshed with what the commit changed (refresh_after_commit), and past
+ * service.reload_after_changes changes loaded whole again in the
+ * background.  SIGHUP re-reads the configuration and the data; SIGTERM
+ * stops taking connections, lets those in flight finish, and exits.
  */
 #include <getopt.h>
 #include <pthread.h>
