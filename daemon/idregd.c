@@ -228,7 +228,7 @@ static idreg_err view_build(const struct idreg_config *cfg, struct view **out,
 	if (err != IDREG_OK) {
 		return err;
 	}
-	struct served *sv;
+	struct served *sv = NULL;
 	err = served_build(cfg, snap, &sv, diag);
 	if (err != IDREG_OK) {
 		idreg_snapshot_unref(snap);
