@@ -26,7 +26,6 @@
 #define CDN_NS "urn:ietf:params:xml:ns:cdn-1.0"
 #define RGP_NS "urn:ietf:params:xml:ns:rgp-1.0"
 /* The clID info shows for a domain no registrar sponsors (an imported one). */
-#define REGISTRY_CLID "idreg-registry"
 /* A domain's history text is at most this long. */
 #define HISTORY_TEXT_MAX (256 * 1024)
 
@@ -808,7 +807,7 @@ static idreg_err put_info(struct idreg_store *s, struct info_work *w,
 		err = s->ops->prov_subordinate_each(s, d->domain.ldh_name, put_subordinate, out, diag);
 	}
 	if (err == IDREG_OK) {
-		err = put_el(out, "domain:clID", d->sponsor ? d->sponsor : REGISTRY_CLID);
+		err = put_el(out, "domain:clID", d->sponsor ? d->sponsor : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK && d->creator != NULL) {
 		err = put_el(out, "domain:crID", d->creator);

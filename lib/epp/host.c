@@ -19,7 +19,6 @@
 /* eppcom:labelType: a host name has 1 to 255 characters. */
 #define NAME_MAX_CHARS 255
 /* Who sponsors and created what was imported rather than made over EPP. */
-#define REGISTRY_CLID "registry"
 /* A host's history text at most (imported hosts may have many addresses). */
 #define HISTORY_TEXT_MAX (64 * 1024)
 /* The statuses RFC 5732 gives hosts, besides "linked" (which has no bit:
@@ -616,10 +615,10 @@ static idreg_err write_info(void *ctx, const struct idreg_host_record *r)
 		return IDREG_ESTORE;
 	}
 	if (err == IDREG_OK) {
-		err = put_element(out, "clID", r->sponsor != NULL ? r->sponsor : REGISTRY_CLID);
+		err = put_element(out, "clID", r->sponsor != NULL ? r->sponsor : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK) {
-		err = put_element(out, "crID", r->creator != NULL ? r->creator : REGISTRY_CLID);
+		err = put_element(out, "crID", r->creator != NULL ? r->creator : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK) {
 		err = put_time(out, "crDate", created);
