@@ -4,7 +4,9 @@
  * (its row, change set and history line absent, the others' present,
  * checked with the sqlite3 API directly), the committed hook sees the
  * group's change sets before any writer is woken, and a read from inside
- * that hook -- while the committer is busy -- sees the commit at once.
+ * that hook -- while the committer is busy -- sees the commit at once; a
+ * COMMIT that fails (the WAL may not grow: RLIMIT_FSIZE) fails every write
+ * of its group, small ones too, and the next write commits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,10 @@
 
 #include <cmocka.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "epp/executor.h"
 
@@ -30,6 +35,7 @@ static char g_db[128];
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_changed = PTHREAD_COND_INITIALIZER;
 static int g_announced;              /* writers about to call write() */
+static int g_hold_for;               /* the first group's hook waits for this many */
 static size_t g_group_sizes[WRITERS];
 static size_t g_groups;
 static int g_woken_before_hook;      /* writers that returned while a hook ran */
@@ -45,6 +51,11 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(g_db, sizeof(g_db), "%s/registry.db", g_dir);
+	g_announced = 0;
+	g_groups = 0;
+	g_woken_before_hook = 0;
+	g_in_hook = false;
+	g_read_in_hook = -1;
 	struct idreg_store_options opts = { .backend = "sqlite", .path = g_db, .create = true,
 					    .busy_timeout_ms = 5000 };
 	struct idreg_store *s = NULL;
@@ -66,6 +77,7 @@ static int teardown(void **state)
 
 struct writer {
 	int index;
+	const char *fn_text;             /* the entity's name; NULL: "Example" */
 	struct idreg_epp_txn txn;
 	char handle[16], svtrid[16];
 	idreg_err result;
@@ -77,7 +89,7 @@ static idreg_err create_entity(struct idreg_store *s, int64_t change_set, void *
 {
 	struct writer *w = ctx;
 	struct idreg_entity entity = { .handle = w->handle, .kind = IDREG_KIND_ORG };
-	entity.fields[IDREG_EF_FN] = "Example";
+	entity.fields[IDREG_EF_FN] = w->fn_text != NULL ? w->fn_text : "Example";
 	const struct idreg_entity *one = &entity;
 	int64_t id;
 	idreg_err err = s->ops->entity_insert(s, &one, 1, &id, diag);
@@ -87,7 +99,7 @@ static idreg_err create_entity(struct idreg_store *s, int64_t change_set, void *
 						    .change = IDREG_CHANGE_CREATE };
 		err = s->ops->history_add(s, &line, diag);
 	}
-	if (err == IDREG_OK && w->index % 2 == 1) {
+	if (err == IDREG_OK && w->fn_text == NULL && w->index % 2 == 1) {
 		return idreg_diag_set(diag, IDREG_EREFUSED, "%s refused after its insert", w->handle);
 	}
 	return err;
@@ -113,7 +125,7 @@ static void committed(void *ctx, struct idreg_store *s, const int64_t *change_se
 	pthread_mutex_lock(&g_lock);
 	g_in_hook = true;
 	if (g_groups == 0) {
-		while (g_announced < WRITERS) {
+		while (g_announced < g_hold_for) {
 			pthread_cond_wait(&g_changed, &g_lock);
 		}
 		pthread_mutex_unlock(&g_lock);
@@ -149,6 +161,58 @@ static void *write_one(void *arg)
 	return NULL;
 }
 
+static void wait_in_hook(void)
+{
+	pthread_mutex_lock(&g_lock);
+	while (!g_in_hook) {
+		pthread_mutex_unlock(&g_lock);
+		usleep(1000);
+		pthread_mutex_lock(&g_lock);
+	}
+	pthread_mutex_unlock(&g_lock);
+}
+
+/* Writer 0 alone first; while its group's hook holds the committer, call
+ * @between (if any), then start the others, which queue behind it. */
+static void run_writers(struct writer *w, int n, void (*between)(void))
+{
+	pthread_t threads[WRITERS];
+	g_hold_for = n;
+	for (int i = 0; i < n; i++) {
+		snprintf(w[i].handle, sizeof(w[i].handle), "E-%d", i);
+		snprintf(w[i].svtrid, sizeof(w[i].svtrid), "SV-%d", i);
+		w[i].index = i;
+		w[i].txn = (struct idreg_epp_txn){ .clid = "registrar-a", .svtrid = w[i].svtrid,
+						   .cltrid = "", .now = 1800000000 };
+	}
+	assert_int_equal(pthread_create(&threads[0], NULL, write_one, &w[0]), 0);
+	wait_in_hook();
+	if (between != NULL) {
+		between();
+	}
+	for (int i = 1; i < n; i++) {
+		assert_int_equal(pthread_create(&threads[i], NULL, write_one, &w[i]), 0);
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(threads[i], NULL);
+	}
+}
+
+static struct idreg_epp_executor *open_executor(void)
+{
+	struct idreg_epp_executor_config cfg = {
+		.store = { .backend = "sqlite", .path = g_db, .busy_timeout_ms = 5000,
+			   .no_migrate = true },
+		.queue_max = 16,
+		.committed = committed,
+	};
+	struct idreg_epp_executor *ex = NULL;
+	struct idreg_diag diag;
+	assert_int_equal(idreg_epp_executor_new(&cfg, &ex, &diag), IDREG_OK);
+	g_access = idreg_epp_executor_access(ex);
+	return ex;
+}
+
 static int64_t query_int(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
@@ -162,41 +226,9 @@ static int64_t query_int(sqlite3 *db, const char *sql)
 static void test_groups_and_savepoints(void **state)
 {
 	(void)state;
-	struct idreg_epp_executor_config cfg = {
-		.store = { .backend = "sqlite", .path = g_db, .busy_timeout_ms = 5000,
-			   .no_migrate = true },
-		.queue_max = 16,
-		.committed = committed,
-	};
-	struct idreg_epp_executor *ex = NULL;
-	struct idreg_diag diag;
-	assert_int_equal(idreg_epp_executor_new(&cfg, &ex, &diag), IDREG_OK);
-	g_access = idreg_epp_executor_access(ex);
-
-	struct writer w[WRITERS];
-	pthread_t threads[WRITERS];
-	for (int i = 0; i < WRITERS; i++) {
-		w[i] = (struct writer){ .index = i };
-		snprintf(w[i].handle, sizeof(w[i].handle), "E-%d", i);
-		snprintf(w[i].svtrid, sizeof(w[i].svtrid), "SV-%d", i);
-		w[i].txn = (struct idreg_epp_txn){ .clid = "registrar-a", .svtrid = w[i].svtrid,
-						   .cltrid = "", .now = 1800000000 };
-	}
-	/* Writer 0 alone first: its group's hook holds the committer. */
-	assert_int_equal(pthread_create(&threads[0], NULL, write_one, &w[0]), 0);
-	pthread_mutex_lock(&g_lock);
-	while (!g_in_hook) {
-		pthread_mutex_unlock(&g_lock);
-		usleep(1000);
-		pthread_mutex_lock(&g_lock);
-	}
-	pthread_mutex_unlock(&g_lock);
-	for (int i = 1; i < WRITERS; i++) {
-		assert_int_equal(pthread_create(&threads[i], NULL, write_one, &w[i]), 0);
-	}
-	for (int i = 0; i < WRITERS; i++) {
-		pthread_join(threads[i], NULL);
-	}
+	struct idreg_epp_executor *ex = open_executor();
+	struct writer w[WRITERS] = { 0 };
+	run_writers(w, WRITERS, NULL);
 	struct idreg_epp_executor_stats stats;
 	idreg_epp_executor_stats(ex, &stats);
 	idreg_epp_executor_free(ex);
@@ -229,10 +261,57 @@ static void test_groups_and_savepoints(void **state)
 	sqlite3_close(db);
 }
 
+/* The WAL may grow by 256 KiB more: the second group's COMMIT, over 1 MiB, fails. */
+static void limit_file_size(void)
+{
+	char wal[160];
+	snprintf(wal, sizeof(wal), "%s-wal", g_db);
+	struct stat st;
+	assert_int_equal(stat(wal, &st), 0);
+	struct rlimit limit = { .rlim_cur = (rlim_t)st.st_size + 256 * 1024, .rlim_max = RLIM_INFINITY };
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limit), 0);
+}
+
+static void test_failed_commit_fails_the_group(void **state)
+{
+	(void)state;
+	signal(SIGXFSZ, SIG_IGN);
+	struct idreg_epp_executor *ex = open_executor();
+	static char big[1024 * 1024];
+	memset(big, 'x', sizeof(big) - 1);
+	struct writer w[3] = { { .fn_text = "first" }, { .fn_text = "small" }, { .fn_text = big } };
+	run_writers(w, 3, limit_file_size);
+	struct rlimit unlimited = { .rlim_cur = RLIM_INFINITY, .rlim_max = RLIM_INFINITY };
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &unlimited), 0);
+	/* The store goes on writing once the disk has room again. */
+	struct writer after = { .index = 4, .fn_text = "after" };
+	snprintf(after.handle, sizeof(after.handle), "E-after");
+	snprintf(after.svtrid, sizeof(after.svtrid), "SV-after");
+	after.txn = (struct idreg_epp_txn){ .clid = "registrar-a", .svtrid = after.svtrid,
+					    .cltrid = "", .now = 1800000000 };
+	struct idreg_diag diag;
+	assert_int_equal(g_access.write(g_access.ctx, &after.txn, create_entity, &after, &diag),
+			 IDREG_OK);
+	idreg_epp_executor_free(ex);
+
+	assert_int_equal(w[0].result, IDREG_OK);
+	assert_int_not_equal(w[1].result, IDREG_OK); /* small, but in the group that failed */
+	assert_int_not_equal(w[2].result, IDREG_OK);
+	assert_int_equal(g_groups, 2); /* the hook ran for the commits that held: not the failed one */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(g_db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM entity WHERE handle IN ('E-0', 'E-after')"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM entity"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM change_set"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM history"), 2);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_groups_and_savepoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_commit_fails_the_group, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
