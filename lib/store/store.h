@@ -191,6 +191,27 @@ struct idreg_stored_entity {
 	struct idreg_entity entity;
 };
 
+/**
+ * A contact (RFC 5733, schema version 9): an entity and what provisioning
+ * keeps of it.  Times are ISO 8601 UTC; a NULL string is "none".
+ */
+struct idreg_contact {
+	struct idreg_entity entity;
+	const char *sponsor;       /* the sponsoring registrar; NULL: the registry's (imported) */
+	const char *creator, *created, *updater, *updated, *transferred;
+	const char *auth_info;     /* the authInfo password */
+	const char *status;        /* the EPP statuses set (not ok or linked), separated by spaces */
+	const char *postal_int;    /* the internationalized postal form as JSON; NULL: none */
+	uint32_t withheld;         /* bits (1u << field): the fields not to disclose */
+};
+
+struct idreg_stored_contact {
+	int64_t id;
+	const char *changed_at;
+	struct idreg_contact contact;
+	uint64_t linked_domains;   /* domains linked to the contact */
+};
+
 /** How many domains, hosts and entities the store holds. */
 struct idreg_domain_counts {
 	uint64_t domains, hosts, entities;
@@ -237,6 +258,7 @@ typedef idreg_err (*idreg_alloc_assignment_cb)(void *ctx, const struct idreg_all
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
+typedef idreg_err (*idreg_contact_cb)(void *ctx, const struct idreg_stored_contact *row);
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
@@ -427,6 +449,20 @@ struct idreg_store_ops {
 	idreg_err (*registrar_get)(struct idreg_store *s, const char *id,
 				   struct idreg_registrar *out, struct idreg_diag *diag);
 	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
+				    struct idreg_diag *diag);
+
+	/* Contacts (lib/epp/contact.c): entities with their provisioning
+	 * columns.  get: the contact of @handle and the domains linked to it,
+	 * to @cb (the strings live during the callback); ENOTFOUND when none.
+	 * An entity imported has no sponsor, and withholds its personal fields.
+	 * insert: a new entity, its id in *@id.  update: the entity of @id
+	 * replaced, provisioning columns included.  A contact is deleted with
+	 * entity_delete. */
+	idreg_err (*contact_get)(struct idreg_store *s, const char *handle, idreg_contact_cb cb,
+				 void *ctx, struct idreg_diag *diag);
+	idreg_err (*contact_insert)(struct idreg_store *s, const struct idreg_contact *c,
+				    int64_t *id, struct idreg_diag *diag);
+	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
 				    struct idreg_diag *diag);
 };
 
