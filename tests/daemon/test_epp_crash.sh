@@ -18,6 +18,7 @@ source "$HERE/harness_epp.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is missing (Debian package sqlite3)"
 
 SESSIONS=6
+mkdir -p "$WORK/acked"
 MIN_ACKED=300  # acknowledged creates before the kill
 
 epp_certs
@@ -33,9 +34,9 @@ XML
 epp_start -o service.threads=$((SESSIONS + 2))
 step "load"
 "$EPP_LOAD" -p "$EPP_PORT" -c "$EPP_TLS/ca.pem" -u clientA -w pass-A-123 -C "$WORK/create.xml" \
-  -s "$SESSIONS" -d 120 -x k -l "$WORK/acked" >"$WORK/load.out" 2>"$WORK/load.err" &
+  -s "$SESSIONS" -d 120 -x k -l "$WORK/acked/s" >"$WORK/load.out" 2>"$WORK/load.err" &
 LOAD_PID=$!
-acked() { cat "$WORK"/acked.* 2>/dev/null | wc -l; }
+acked() { cat "$WORK"/acked/s.* 2>/dev/null | wc -l; }
 for _ in $(seq 600); do
   [ "$(acked)" -ge "$MIN_ACKED" ] && break
   kill -0 "$LOAD_PID" 2>/dev/null || break
@@ -57,13 +58,13 @@ expect_eq "$failed" 0 "creates answered other than 1000"
 q() { sqlite3 -batch -noheader "$DB" "$@"; }
 expect_eq "$(q 'PRAGMA integrity_check;')" ok "integrity_check"
 expect_eq "$(q 'PRAGMA foreign_key_check;')" "" "foreign_key_check"
-sort -u "$WORK"/acked.* >"$WORK/acked.all"
-total_acked=$(wc -l <"$WORK/acked.all")
-expect_eq "$(cat "$WORK"/acked.* | wc -l)" "$total_acked" "no name acknowledged twice"
+sort -u "$WORK"/acked/s.* >"$WORK/acked-all"
+total_acked=$(wc -l <"$WORK/acked-all")
+expect_eq "$(cat "$WORK"/acked/s.* | wc -l)" "$total_acked" "no name acknowledged twice"
 q "SELECT handle FROM entity WHERE sponsor = 'clientA' ORDER BY handle;" >"$WORK/present"
-missing=$(comm -23 "$WORK/acked.all" <(sort "$WORK/present"))
+missing=$(comm -23 "$WORK/acked-all" <(sort "$WORK/present"))
 expect_eq "$missing" "" "acknowledged creates missing after the crash"
-extra=$(comm -13 "$WORK/acked.all" <(sort "$WORK/present") | wc -l)
+extra=$(comm -13 "$WORK/acked-all" <(sort "$WORK/present") | wc -l)
 [ "$extra" -le "$SESSIONS" ] || fail "$extra contacts present without an acknowledgement (at most $SESSIONS in flight)"
 pass
 # Each EPP change set: the registrar, an svTRID, one create line of an entity that exists.
@@ -82,17 +83,17 @@ expect_eq "$(q "SELECT count(*) FROM history WHERE coalesce(before_text, '') || 
 
 # ---- started again: the last acknowledged create of each session answers info ----
 epp_start -o service.threads=4
-epp_login login clientA pass-A-123 L1
+epp_login login clientA pass-A-123 LOGIN1
 steps="send $EPP_XML/login"
 lasts=()
-want=("1000 L1")
-for f in "$WORK"/acked.*; do
+want=("1000 LOGIN1")
+for f in "$WORK"/acked/s.*; do
   [ -s "$f" ] || continue
   last=$(tail -n 1 "$f")
   n=${f##*.}
-  epp_xml "info$n" "<command><info><contact:info xmlns:contact=\"$EPP_CONTACT_NS\"><contact:id>$last</contact:id></contact:info></info><clTRID>I$n</clTRID></command>"
+  epp_xml "info$n" "<command><info><contact:info xmlns:contact=\"$EPP_CONTACT_NS\"><contact:id>$last</contact:id></contact:info></info><clTRID>INFO$n</clTRID></command>"
   steps+=$'\n'"send $EPP_XML/info$n"
-  want+=("1000 I$n")
+  want+=("1000 INFO$n")
   lasts+=("$last")
 done
 epp_session after <<<"$steps"
