@@ -13,10 +13,13 @@
 
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "domains/domain.h"
 #include "formats/rir.h"
 #include "numres/numres.h"
+#include "provision/domain.h"
+#include "provision/tld.h"
 #include "registrar/registrar.h"
 
 /** The file a registry's records last came from. */
@@ -262,6 +265,9 @@ typedef idreg_err (*idreg_contact_cb)(void *ctx, const struct idreg_stored_conta
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
+typedef idreg_err (*idreg_tld_cb)(void *ctx, const struct idreg_tld *tld);
+typedef idreg_err (*idreg_tld_reserved_cb)(void *ctx, const struct idreg_tld_reserved *r);
+typedef idreg_err (*idreg_name_cb)(void *ctx, const char *name);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -464,6 +470,64 @@ struct idreg_store_ops {
 				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
 				    struct idreg_diag *diag);
+
+	/* ---- provisioning: domains (lib/provision/domain.h), inside a
+	 * transaction (begin .. commit) for a consistent view.
+	 * prov_domain_get: the domain @ldh_name (A-label) with its hosts'
+	 * names, contacts' handles, DS records, grace periods and variants,
+	 * every string and array in @arena; IDREG_ENOTFOUND when none.
+	 * prov_domain_insert: a new domain (@d->id ignored) with all its rows,
+	 * its id in *@id; IDREG_EEXIST when its name is a domain already or a
+	 * variant's name another domain's variant (the caller checks that no
+	 * name is both a domain and a variant).  prov_domain_update: the domain of
+	 * @d->id and all its rows replaced by @d.  No history line: the caller
+	 * writes it (idreg_prov_domain_format).
+	 * prov_variant_get: the variant row of the name @ldh_name, the strings
+	 * in @arena; IDREG_ENOTFOUND when it is no variant.
+	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
+	 * of the entity @handle; IDREG_ENOTFOUND when none.
+	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
+	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
+				     struct idreg_arena *arena, struct idreg_prov_domain *out,
+				     struct idreg_diag *diag);
+	idreg_err (*prov_domain_insert)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					int64_t *id, struct idreg_diag *diag);
+	idreg_err (*prov_domain_update)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					struct idreg_diag *diag);
+	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
+				      struct idreg_arena *arena, struct idreg_variant_of *out,
+				      struct idreg_diag *diag);
+	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
+				  struct idreg_diag *diag);
+	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
+				    struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
+					   idreg_name_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* ---- provisioning: TLDs (lib/provision/tld.h).  tld_put: with
+	 * @create a new one (EEXIST if served already), else the one of
+	 * @tld->name replaced (ENOTFOUND if none); the store sets the times
+	 * and, on create, @tld->id.
+	 * tld_get: the strings in @arena; ENOTFOUND when not served.
+	 * tld_each: by name.  tld_reserve: EEXIST when the label is reserved
+	 * already; tld_unreserve: ENOTFOUND when it is not.  tld_reserved_get:
+	 * the reason in @arena, ENOTFOUND when the label is not reserved.
+	 * tld_reserved_each: the labels of @tld by label. */
+	idreg_err (*tld_put)(struct idreg_store *s, struct idreg_tld *tld, bool create,
+			     struct idreg_diag *diag);
+	idreg_err (*tld_get)(struct idreg_store *s, const char *name, struct idreg_arena *arena,
+			     struct idreg_tld *out, struct idreg_diag *diag);
+	idreg_err (*tld_each)(struct idreg_store *s, idreg_tld_cb cb, void *ctx,
+			      struct idreg_diag *diag);
+	idreg_err (*tld_reserve)(struct idreg_store *s, const struct idreg_tld_reserved *r,
+				 struct idreg_diag *diag);
+	idreg_err (*tld_unreserve)(struct idreg_store *s, const char *tld, const char *label,
+				   struct idreg_diag *diag);
+	idreg_err (*tld_reserved_get)(struct idreg_store *s, const char *tld, const char *label,
+				      struct idreg_arena *arena, const char **reason,
+				      struct idreg_diag *diag);
+	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
+				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
 };
 
 struct idreg_store {
