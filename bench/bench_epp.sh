@@ -164,6 +164,14 @@ for round in $(seq "$runs"); do
 	read -r _ n1 _ _ s1 < <("$build/bench/bench_epp_sqlite" "$tmp/run.db" "$tmp/one.db" 1)
 	read -r _ ng _ _ sg < <("$build/bench/bench_epp_sqlite" "$tmp/run.db" "$tmp/grouped.db" "$g")
 	((n1 == creates && ng == creates)) || die "the baseline wrote $n1 and $ng creates, not $creates"
+	# Both baselines end with the very rows idregd ended with.
+	for t in change_set history domain domain_entity domain_grace entity id_counter; do
+		for db in one grouped; do
+			[[ $(sqlite3 "$tmp/run.db" "SELECT * FROM \"$t\" ORDER BY 1, 2" | md5sum) == \
+				$(sqlite3 "$tmp/$db.db" "SELECT * FROM \"$t\" ORDER BY 1, 2" | md5sum) ]] ||
+				die "the baseline's $t ($db.db) differs from idregd's"
+		done
+	done
 	ratio=$(gawk -v a="$cps" -v b="$sg" 'BEGIN { printf "%.3f", a / b }')
 	printf '%-5s %10s %9s %8s %8s %8s %8s %8s %8s %10s %10s %7s\n' "$round" "$cps" "$group" \
 		"$cp50" "$cp99" "$ip50" "$ip99" "$kp50" "$kp99" "$s1" "$sg" "$ratio" >>"$report"
