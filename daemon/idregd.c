@@ -53,11 +53,11 @@
 #define MAX_BODY IDREG_EIR_BODY_MAX
 /* An EPP command is a few levels deep; elements are bounded by the frame too. */
 #define EPP_MAX_DEPTH 32
+#define EPP_MAX_ELEMENTS 10000
 /* EPP writes waiting for the committer at most, and so the largest group
  * sharing one commit; a writer finding it full waits up to
  * store.busy_timeout_ms, then answers 2400. */
 #define EPP_WRITE_QUEUE 64
-#define EPP_MAX_ELEMENTS 10000
 
 /* What requests answer from: the data and what the service says of itself,
  * swapped together on reload. */

@@ -256,7 +256,8 @@ struct idreg_epp_store_access idreg_epp_executor_access(struct idreg_epp_executo
 void idreg_epp_executor_stats(struct idreg_epp_executor *ex, struct idreg_epp_executor_stats *out)
 {
 	pthread_mutex_lock(&ex->lock);
-	*out = (struct idreg_epp_executor_stats){ .writes = ex->writes, .commits = ex->commits };
+	*out = (struct idreg_epp_executor_stats){ .writes = ex->writes, .commits = ex->commits,
+						  .waiting = ex->len };
 	pthread_mutex_unlock(&ex->lock);
 }
 

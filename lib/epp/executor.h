@@ -48,9 +48,10 @@ struct idreg_epp_executor_config {
 };
 
 /** What the executor did: writes run and commits made (their ratio is the
- * average group). */
+ * average group), and the writes waiting in the queue now. */
 struct idreg_epp_executor_stats {
 	uint64_t writes, commits;
+	size_t waiting;
 };
 
 struct idreg_epp_executor;

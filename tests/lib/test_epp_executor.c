@@ -33,9 +33,8 @@ static char g_db[128];
 
 /* What the hook saw and what it holds back. */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_changed = PTHREAD_COND_INITIALIZER;
-static int g_announced;              /* writers about to call write() */
 static int g_hold_for;               /* the first group's hook waits for this many */
+static struct idreg_epp_executor *g_executor;
 static size_t g_group_sizes[WRITERS];
 static size_t g_groups;
 static int g_woken_before_hook;      /* writers that returned while a hook ran */
@@ -51,7 +50,6 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(g_db, sizeof(g_db), "%s/registry.db", g_dir);
-	g_announced = 0;
 	g_groups = 0;
 	g_woken_before_hook = 0;
 	g_in_hook = false;
@@ -115,8 +113,8 @@ static idreg_err count_entities(struct idreg_store *s, int64_t change_set, void 
 	return err;
 }
 
-/* The first group's hook waits until every other writer is about to write,
- * so that they queue behind it and form the second group. */
+/* The first group's hook waits until every other writer waits in the queue,
+ * so that they form the second group. */
 static void committed(void *ctx, struct idreg_store *s, const int64_t *change_sets, size_t n)
 {
 	(void)ctx;
@@ -125,11 +123,12 @@ static void committed(void *ctx, struct idreg_store *s, const int64_t *change_se
 	pthread_mutex_lock(&g_lock);
 	g_in_hook = true;
 	if (g_groups == 0) {
-		while (g_announced < g_hold_for) {
-			pthread_cond_wait(&g_changed, &g_lock);
-		}
 		pthread_mutex_unlock(&g_lock);
-		usleep(300 * 1000); /* the announced writers reach the queue */
+		struct idreg_epp_executor_stats stats;
+		do { /* until every other writer waits in the queue */
+			usleep(1000);
+			idreg_epp_executor_stats(g_executor, &stats);
+		} while (stats.waiting < (size_t)g_hold_for - 1);
 		struct idreg_diag diag;
 		int found = -1;
 		if (g_access.read(g_access.ctx, count_entities, &found, &diag) == IDREG_OK) {
@@ -147,10 +146,6 @@ static void committed(void *ctx, struct idreg_store *s, const int64_t *change_se
 static void *write_one(void *arg)
 {
 	struct writer *w = arg;
-	pthread_mutex_lock(&g_lock);
-	g_announced++;
-	pthread_cond_broadcast(&g_changed);
-	pthread_mutex_unlock(&g_lock);
 	struct idreg_diag diag;
 	w->result = g_access.write(g_access.ctx, &w->txn, create_entity, w, &diag);
 	pthread_mutex_lock(&g_lock);
@@ -210,6 +205,7 @@ static struct idreg_epp_executor *open_executor(void)
 	struct idreg_diag diag;
 	assert_int_equal(idreg_epp_executor_new(&cfg, &ex, &diag), IDREG_OK);
 	g_access = idreg_epp_executor_access(ex);
+	g_executor = ex;
 	return ex;
 }
 
