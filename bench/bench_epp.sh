@@ -176,7 +176,7 @@ for round in $(seq "$runs"); do
 	printf '%-5s %10s %9s %8s %8s %8s %8s %8s %8s %10s %10s %7s\n' "$round" "$cps" "$group" \
 		"$cp50" "$cp99" "$ip50" "$ip99" "$kp50" "$kp99" "$s1" "$sg" "$ratio" >>"$report"
 done
-gawk 'function median(col,   k, r, a) {
+medians=$(gawk 'function median(col,   k, r, a) {
 		for (r = 3; r <= n; r++) a[++k] = v[col, r]
 		asort(a)
 		return a[int((k + 1) / 2)]
@@ -186,7 +186,8 @@ gawk 'function median(col,   k, r, a) {
 		printf "%-5s %10s %9s %8s %8s %8s %8s %8s %8s %10s %10s %7s\n", "median", median(2),
 			median(3), median(4), median(5), median(6), median(7), median(8), median(9),
 			median(10), median(11), median(12)
-	}' "$report" >>"$report"
+	}' "$report")
+echo "$medians" >>"$report"
 echo "latencies in ms; group = idregd's writes per commit; ratio = idregd creates/s / grouped SQLite creates/s (goal >= 0.5)" >>"$report"
 mkdir -p "$root/bench/results"
 cp "$report" "$root/bench/results/epp-$(date -u +%Y%m%dT%H%M%S).txt"
