@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RDAP and WHOIS after an EPP commit (docs/benchmarks.md section 8): a
+# RDAP and WHOIS after an EPP commit (docs/benchmarks.md section 9): a
 # registry of REFRESH_DOMAINS generated domains (bench/gen_domains, seed 1,
 # imported with `idreg import domains`), then bench/bench_refresh on it:
 # the snapshot loaded whole (RUNS times, median) side by side with the
@@ -24,6 +24,6 @@ echo "  generating and importing $domains domains..." >&2
 "$build/bench/gen_domains" "$domains" >"$tmp/domains.jsonl"
 "$build/cli/idreg" --db "$tmp/reg.db" init >/dev/null
 "$build/cli/idreg" --db "$tmp/reg.db" import domains "$tmp/domains.jsonl" >/dev/null
-echo "8. RDAP and WHOIS after an EPP commit: the snapshot loaded whole against one refreshed"
+echo "9. RDAP and WHOIS after an EPP commit: the snapshot loaded whole against one refreshed"
 echo "   after each commit ($domains domains; $commits contact updates, then the busiest contact)"
 "$build/bench/bench_refresh" "$tmp/reg.db" "$runs" "$commits" | sed 's/^/  /'

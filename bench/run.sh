@@ -24,7 +24,7 @@
 #   6. then bench/bench_eir.sh (see there): the equipment identity
 #      register's import and classification, and its duplicate rule side by
 #      side with PostgreSQL (EIR_OBSERVATIONS, default 10,000,000).
-#   7. then bench/bench_refresh.sh (see there; docs/benchmarks.md section 8):
+#   7. then bench/bench_refresh.sh (see there; docs/benchmarks.md section 9):
 #      the daemon's snapshot loaded whole against one refreshed after an EPP
 #      commit, at 100,000 domains.
 # Builds a release build in BENCH_BUILD (default: build-bench in the

@@ -25,8 +25,13 @@ idreg_err idreg_snapshot_load(struct idreg_store *store, bool eir_check,
 	idreg_domindex_init(&snap->names);
 	idreg_domindex_init(&snap->recent);
 	idreg_eir_register_init(&snap->eir);
-	/* Read first: what commits while the indexes load is shown by the next refresh. */
-	idreg_err err = store->ops->change_set_last(store, &snap->change_set, diag);
+	/* One read transaction: the indexes agree with each other and with the
+	 * change set read first, whatever commits meanwhile (the next refresh
+	 * shows that). */
+	idreg_err err = store->ops->begin_read(store, diag);
+	if (err == IDREG_OK) {
+		err = store->ops->change_set_last(store, &snap->change_set, diag);
+	}
 	if (err == IDREG_OK) {
 		err = idreg_numindex_load(&snap->numbers, store, diag);
 	}
@@ -36,6 +41,7 @@ idreg_err idreg_snapshot_load(struct idreg_store *store, bool eir_check,
 	if (err == IDREG_OK && eir_check) {
 		err = idreg_eir_register_load(&snap->eir, store, diag);
 	}
+	store->ops->rollback(store);
 	if (err != IDREG_OK) {
 		idreg_numindex_free(&snap->numbers);
 		idreg_domindex_free(&snap->names);
@@ -177,7 +183,10 @@ idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_st
 	struct changed c;
 	memset(&c, 0, sizeof(c));
 	idreg_domindex_init(&snap->recent);
-	idreg_err err = store->ops->change_set_last(store, &snap->change_set, diag);
+	idreg_err err = store->ops->begin_read(store, diag); /* the rows agree with the history */
+	if (err == IDREG_OK) {
+		err = store->ops->change_set_last(store, &snap->change_set, diag);
+	}
 	if (err == IDREG_OK) {
 		err = collect_changed(store, base->change_set, &c, diag);
 	}
@@ -186,6 +195,7 @@ idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_st
 							c.domains.n, c.hosts.n, c.entities.n };
 		err = idreg_domindex_load_some(&snap->recent, store, &subset, diag);
 	}
+	store->ops->rollback(store);
 	if (err != IDREG_OK) {
 		free(c.domains.ids);
 		free(c.hosts.ids);
