@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "domains/held.h"
 #include "epp/response.h"
+#include "epp/transfer.h"
 
 /* RFC 5731 domain names: eppcom labelType, 1 to 255 characters. */
 #define NAME_MAX_CHARS 255
@@ -161,6 +162,9 @@ void idreg_epp_domain_command(const struct idreg_epp_request *req, struct idreg_
 		idreg_epp_domain_check(req->cmd, avail_from_store, (void *)req->store, &rep->resdata,
 				       &res);
 		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
+		return;
+	case IDREG_EPP_TRANSFER:
+		idreg_epp_transfer_command(req, rep, IDREG_TRANSFER_DOMAIN);
 		return;
 	default:
 		idreg_epp_reply_set(rep, IDREG_EPP_UNIMPL_COMMAND, "%s",

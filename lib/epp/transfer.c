@@ -1,0 +1,676 @@
+/*
+ * EPP transfers of domains and contacts.  See transfer.h; the rules are in
+ * docs/epp.md, "Transfers".  Every check is made inside the write's
+ * transaction: a refusal fills a struct refusal and returns IDREG_EREFUSED,
+ * so that nothing the command did stays.
+ */
+#include "epp/transfer.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+#include "epp/response.h"
+
+/* A new authInfo after a transfer: this many characters of this alphabet. */
+#define NEW_AUTH_INFO_CHARS 16
+static const char auth_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+static const char *const object_service[] = { "domain", "contact" };
+static const char *const object_history_type[] = { "domain", "entity" };
+static const char *const op_names[] = { "request", "query", "approve", "reject", "cancel" };
+
+/* ---- reading the command ---- */
+
+static enum idreg_epp_code parse_fail(struct idreg_epp_result *res, enum idreg_epp_code code,
+				      const char *fmt, const char *arg)
+{
+	res->code = code;
+	snprintf(res->msg, sizeof(res->msg), fmt, arg);
+	return code;
+}
+
+static bool is_element(const xmlNode *n, const char *ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	       strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, name) == 0;
+}
+
+/* <domain:period unit="y|m">N</domain:period> as years. */
+static enum idreg_epp_code parse_period(const xmlNode *n, int *years, struct idreg_epp_result *res)
+{
+	char text[IDREG_EPP_TOKEN_BYTES(2)];
+	if (idreg_epp_token(n, text, sizeof(text), 1, 2, res) != IDREG_EPP_OK) {
+		return res->code;
+	}
+	if (strspn(text, "0123456789") != strlen(text)) {
+		return parse_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> %s is no number", text);
+	}
+	int value = atoi(text);
+	xmlChar *unit = xmlGetProp(n, (const xmlChar *)"unit");
+	bool months = unit != NULL && strcmp((const char *)unit, "m") == 0;
+	bool known = unit != NULL && (months || strcmp((const char *)unit, "y") == 0);
+	xmlFree(unit);
+	if (!known) {
+		return parse_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> needs unit \"y\" or \"m\"%s",
+				  "");
+	}
+	if (months && value % 12 != 0) {
+		return parse_fail(res, IDREG_EPP_POLICY, "a period of %s months is no whole number of years",
+				  text);
+	}
+	*years = months ? value / 12 : value;
+	if (*years < 1 || *years > IDREG_EPP_YEARS_MAX) {
+		res->code = IDREG_EPP_PARAM_RANGE;
+		snprintf(res->msg, sizeof(res->msg), "a transfer adds 1 to %d years, not %d",
+			 IDREG_EPP_YEARS_MAX, *years);
+		return res->code;
+	}
+	return IDREG_EPP_OK;
+}
+
+/* <X:authInfo><X:pw>...</X:pw></X:authInfo> */
+static enum idreg_epp_code parse_auth_info(const xmlNode *n, const char *ns,
+					   struct idreg_epp_transfer_cmd *out,
+					   struct idreg_epp_result *res)
+{
+	const xmlNode *pw = NULL;
+	for (const xmlNode *k = n->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE) {
+			continue;
+		}
+		if (pw != NULL || !is_element(k, ns, "pw")) {
+			return parse_fail(res, IDREG_EPP_POLICY, "<authInfo> holds one <pw> (not <%.32s>)",
+					  (const char *)k->name);
+		}
+		pw = k;
+	}
+	if (pw == NULL) {
+		return parse_fail(res, IDREG_EPP_SYNTAX, "<authInfo> without <pw>%s", "");
+	}
+	out->has_auth_info = true;
+	return idreg_epp_token(pw, out->auth_info, sizeof(out->auth_info), 0, IDREG_EPP_AUTHINFO_MAX,
+			       res);
+}
+
+enum idreg_epp_code idreg_epp_transfer_parse(const struct idreg_epp_command *cmd,
+					     struct idreg_epp_transfer_cmd *out,
+					     struct idreg_epp_result *res)
+{
+	memset(out, 0, sizeof(*out));
+	out->object = cmd->object == IDREG_EPP_OBJ_CONTACT ? IDREG_TRANSFER_CONTACT
+							   : IDREG_TRANSFER_DOMAIN;
+	out->op = IDREG_EPP_TRANSFER_REQUEST;
+	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++) {
+		if (cmd->op != NULL && strcmp(cmd->op, op_names[i]) == 0) {
+			out->op = (enum idreg_epp_transfer_op)i;
+		}
+	}
+	bool domain = out->object == IDREG_TRANSFER_DOMAIN;
+	const char *ns = idreg_epp_object_uri(domain ? IDREG_EPP_OBJ_DOMAIN : IDREG_EPP_OBJ_CONTACT);
+	const char *key = domain ? "name" : "id";
+	bool have_name = false, have_period = false;
+	for (const xmlNode *n = cmd->body->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE) {
+			continue;
+		}
+		enum idreg_epp_code code = IDREG_EPP_OK;
+		if (is_element(n, ns, key) && !have_name) {
+			have_name = true;
+			code = domain ? idreg_epp_token(n, out->name, sizeof(out->name), 1,
+							IDREG_EPP_NAME_MAX, res)
+				      : idreg_epp_token(n, out->name, sizeof(out->name),
+							IDREG_EPP_CLID_MIN, IDREG_EPP_CLID_MAX, res);
+		} else if (domain && is_element(n, ns, "period") && have_name && !have_period &&
+			   !out->has_auth_info) {
+			have_period = true;
+			code = parse_period(n, &out->years, res);
+		} else if (is_element(n, ns, "authInfo") && have_name && !out->has_auth_info) {
+			code = parse_auth_info(n, ns, out, res);
+		} else {
+			code = parse_fail(res, IDREG_EPP_SYNTAX, "<transfer> does not take <%.32s> here",
+					  (const char *)n->name);
+		}
+		if (code != IDREG_EPP_OK) {
+			return code;
+		}
+	}
+	if (!have_name) {
+		res->code = IDREG_EPP_MISSING_PARAM;
+		snprintf(res->msg, sizeof(res->msg), "<%s:transfer> without <%s:%s>",
+			 object_service[out->object], object_service[out->object], key);
+		return res->code;
+	}
+	if (domain) {
+		for (char *c = out->name; *c != '\0'; c++) {
+			*c = (char)tolower((unsigned char)*c);
+		}
+	}
+	res->code = IDREG_EPP_OK;
+	res->msg[0] = '\0';
+	return IDREG_EPP_OK;
+}
+
+/* ---- statuses, times, texts ---- */
+
+bool idreg_epp_status_has(const char *status, const char *want)
+{
+	size_t n = strlen(want);
+	for (const char *p = status; *p != '\0';) {
+		size_t len = strcspn(p, " ");
+		if (len == n && memcmp(p, want, n) == 0) {
+			return true;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+/* Append @word (@len bytes) to the list @out of @size bytes, @used long. */
+static bool append_word(char *out, size_t size, size_t *used, const char *word, size_t len)
+{
+	if (*used + len + 2 > size) {
+		return false;
+	}
+	if (*used > 0) {
+		out[(*used)++] = ' ';
+	}
+	memcpy(out + *used, word, len);
+	*used += len;
+	out[*used] = '\0';
+	return true;
+}
+
+bool idreg_epp_status_set(char *status, size_t size, const char *name, bool on)
+{
+	char out[512] = "";
+	size_t used = 0, n = strlen(name);
+	for (const char *p = status + strspn(status, " "); *p != '\0'; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		bool drop = (len == n && memcmp(p, name, n) == 0) || (len == 2 && memcmp(p, "ok", 2) == 0);
+		if (!drop && !append_word(out, sizeof(out), &used, p, len)) {
+			return false;
+		}
+		p += len;
+	}
+	const char *last = on ? name : used == 0 ? "ok" : NULL;
+	if ((last != NULL && !append_word(out, sizeof(out), &used, last, strlen(last))) ||
+	    used + 1 > size) {
+		return false;
+	}
+	memcpy(status, out, used + 1);
+	return true;
+}
+
+int64_t idreg_epp_add_years(int64_t t, int years)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	tm.tm_year += years;
+	if (tm.tm_mon == 1 && tm.tm_mday == 29) {
+		int y = tm.tm_year + 1900;
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (!leap) {
+			tm.tm_mday = 28;
+		}
+	}
+	return (int64_t)timegm(&tm);
+}
+
+static idreg_err put_time(struct idreg_buf *out, const char *key, int64_t t)
+{
+	if (t == IDREG_TIME_NONE) {
+		return idreg_buf_printf(out, ",\"%s\":null", key);
+	}
+	char text[IDREG_TIME_TEXT_MAX];
+	idreg_time_format(t, text);
+	return idreg_buf_printf(out, ",\"%s\":\"%s\"", key, text);
+}
+
+idreg_err idreg_epp_subject_text(enum idreg_transfer_object object, const char *name,
+				 const struct idreg_transfer_subject *subject, bool auth_changed,
+				 struct idreg_buf *out)
+{
+	/* Names, registrar ids and EPP status names hold no characters JSON escapes. */
+	idreg_err err = idreg_buf_printf(out, "{\"%s\":\"%s\",\"sponsor\":", object == IDREG_TRANSFER_DOMAIN ? "name" : "handle", name);
+	if (err == IDREG_OK) {
+		err = subject->sponsor[0] != '\0' ? idreg_buf_printf(out, "\"%s\"", subject->sponsor)
+						  : idreg_buf_puts(out, "null");
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, ",\"status\":\"%s\"", subject->status);
+	}
+	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN) {
+		err = put_time(out, "expires", subject->expires);
+	}
+	if (err == IDREG_OK) {
+		err = put_time(out, "transferred", subject->transferred);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, ",\"authInfo\":\"%s\"}",
+				       auth_changed ? "changed"
+				       : subject->auth_info[0] != '\0' ? "set" : "none");
+	}
+	return err;
+}
+
+/* ---- the store work ---- */
+
+struct refusal {
+	enum idreg_epp_code code;
+	char msg[256];
+};
+
+static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->code = code;
+	return IDREG_EREFUSED;
+}
+
+/* <domain:trnData> or <contact:trnData> of @t. */
+static idreg_err write_trn_data(struct idreg_buf *out, enum idreg_transfer_object object,
+				const char *name, const struct idreg_transfer *t)
+{
+	const char *p = object_service[object];
+	char requested[IDREG_TIME_TEXT_MAX], acted[IDREG_TIME_TEXT_MAX];
+	idreg_time_format(t->requested, requested);
+	idreg_time_format(t->action_due, acted);
+	idreg_err err = idreg_buf_printf(out, "<%s:trnData xmlns:%s=\"%s\"><%s:%s>", p, p,
+					 idreg_epp_object_uri(object == IDREG_TRANSFER_DOMAIN
+								      ? IDREG_EPP_OBJ_DOMAIN
+								      : IDREG_EPP_OBJ_CONTACT),
+					 p, object == IDREG_TRANSFER_DOMAIN ? "name" : "id");
+	if (err == IDREG_OK) {
+		err = idreg_epp_escape(out, name);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out,
+				       "</%s:%s><%s:trStatus>%s</%s:trStatus><%s:reID>%s</%s:reID>"
+				       "<%s:reDate>%s</%s:reDate><%s:acID>%s</%s:acID>"
+				       "<%s:acDate>%s</%s:acDate>",
+				       p, object == IDREG_TRANSFER_DOMAIN ? "name" : "id", p, t->status, p,
+				       p, t->gaining, p, p, requested, p, p, t->losing, p, p, acted, p);
+	}
+	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN && t->expires_after != IDREG_TIME_NONE) {
+		char ex[IDREG_TIME_TEXT_MAX];
+		idreg_time_format(t->expires_after, ex);
+		err = idreg_buf_printf(out, "<%s:exDate>%s</%s:exDate>", p, ex, p);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, "</%s:trnData>", p);
+	}
+	return err;
+}
+
+/* A poll message for @registrar about @t. */
+static idreg_err tell(struct idreg_store *s, const char *registrar, enum idreg_transfer_object object,
+		      const char *name, const struct idreg_transfer *t, struct idreg_diag *diag)
+{
+	static const struct {
+		const char *status, *text;
+	} texts[] = {
+		{ "pending", "Transfer requested." },
+		{ "clientApproved", "Transfer approved." },
+		{ "clientRejected", "Transfer rejected." },
+		{ "clientCancelled", "Transfer cancelled." },
+		{ "serverApproved", "Transfer approved by the registry." },
+		{ "serverCancelled", "Transfer cancelled by the registry." },
+	};
+	const char *text = "Transfer changed.";
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (strcmp(texts[i].status, t->status) == 0) {
+			text = texts[i].text;
+		}
+	}
+	struct idreg_buf resdata, msg;
+	idreg_buf_init(&resdata, 4096);
+	idreg_buf_init(&msg, 512);
+	idreg_err err = write_trn_data(&resdata, object, name, t);
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(&msg, "%s %s %s", text, object_service[object], name);
+	}
+	int64_t id;
+	if (err == IDREG_OK) {
+		err = s->ops->poll_add(s, registrar, msg.data, resdata.data, &id, diag);
+	} else {
+		err = idreg_diag_set(diag, err, "a poll message about %s does not fit", name);
+	}
+	idreg_buf_free(&resdata);
+	idreg_buf_free(&msg);
+	return err;
+}
+
+/* The history line of a change of @subject from @before. */
+static idreg_err record(struct idreg_store *s, int64_t change_set, enum idreg_transfer_object object,
+			const char *name, const struct idreg_transfer_subject *before,
+			const struct idreg_transfer_subject *after, struct idreg_diag *diag)
+{
+	struct idreg_buf b, a;
+	idreg_buf_init(&b, 4096);
+	idreg_buf_init(&a, 4096);
+	bool auth_changed = strcmp(before->auth_info, after->auth_info) != 0;
+	idreg_err err = idreg_epp_subject_text(object, name, before, false, &b);
+	if (err == IDREG_OK) {
+		err = idreg_epp_subject_text(object, name, after, auth_changed, &a);
+	}
+	if (err == IDREG_OK) {
+		const struct idreg_history_entry e = {
+			.change_set = change_set, .object_type = object_history_type[object],
+			.first_id = after->id, .last_id = after->id, .change = IDREG_CHANGE_UPDATE,
+			.before = b.data, .after = a.data,
+		};
+		err = s->ops->history_add(s, &e, diag);
+	} else {
+		err = idreg_diag_set(diag, err, "the history of %s does not fit", name);
+	}
+	if (err == IDREG_OK) {
+		err = s->ops->subject_put(s, object, after, diag);
+	}
+	idreg_buf_free(&b);
+	idreg_buf_free(&a);
+	return err;
+}
+
+static idreg_err set_status(struct idreg_transfer_subject *subject, const char *name, bool on,
+			    struct idreg_diag *diag)
+{
+	if (!idreg_epp_status_set(subject->status, sizeof(subject->status), name, on)) {
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of object %" PRId64
+				      " do not fit", subject->id);
+	}
+	return IDREG_OK;
+}
+
+/* The object changes hands: what approval (by the losing registrar or the registry) does. */
+static idreg_err hand_over(struct idreg_store *s, int64_t change_set,
+			   enum idreg_transfer_object object, const char *name,
+			   const struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+			   int64_t now, struct idreg_diag *diag)
+{
+	struct idreg_transfer_subject after = *subject;
+	snprintf(after.sponsor, sizeof(after.sponsor), "%s", t->gaining);
+	after.transferred = now;
+	char pw[NEW_AUTH_INFO_CHARS + 1];
+	for (size_t i = 0; i < NEW_AUTH_INFO_CHARS; i++) {
+		pw[i] = auth_alphabet[randombytes_uniform(sizeof(auth_alphabet) - 1)];
+	}
+	pw[NEW_AUTH_INFO_CHARS] = '\0';
+	snprintf(after.auth_info, sizeof(after.auth_info), "%s", pw);
+	if (object == IDREG_TRANSFER_DOMAIN && t->expires_after != IDREG_TIME_NONE) {
+		after.expires = t->expires_after;
+	}
+	t->action_due = now;
+	idreg_err err = set_status(&after, "pendingTransfer", false, diag);
+	if (err == IDREG_OK) {
+		err = record(s, change_set, object, name, subject, &after, diag);
+	}
+	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN) {
+		err = s->ops->grace_put(s, subject->id, "transferPeriod", now + subject->transfer_grace_s,
+					diag);
+	}
+	if (err == IDREG_OK) {
+		err = s->ops->transfer_put(s, object, subject->id, t, diag);
+	}
+	return err;
+}
+
+struct transfer_work {
+	const struct idreg_epp_transfer_cmd *cmd;
+	const struct idreg_epp_txn *txn;
+	struct refusal refusal;
+	struct idreg_transfer result;  /* what the answer's trnData shows */
+};
+
+static const char *noun(enum idreg_transfer_object object)
+{
+	return object == IDREG_TRANSFER_DOMAIN ? "domain" : "contact";
+}
+
+/* The object and its last transfer (has_transfer false when none). */
+static idreg_err load(struct idreg_store *s, struct transfer_work *w,
+		      struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+		      bool *has_transfer, struct idreg_diag *diag)
+{
+	const struct idreg_epp_transfer_cmd *c = w->cmd;
+	idreg_err err = s->ops->subject_get(s, c->object, c->name, subject, diag);
+	if (err == IDREG_ENOTFOUND) {
+		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "no %s %s", noun(c->object),
+			      c->name);
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	err = s->ops->transfer_get(s, c->object, subject->id, t, diag);
+	*has_transfer = err == IDREG_OK;
+	return err == IDREG_ENOTFOUND ? IDREG_OK : err;
+}
+
+static idreg_err request(struct idreg_store *s, int64_t change_set, struct transfer_work *w,
+			 const struct idreg_transfer_subject *subject, bool pending,
+			 struct idreg_diag *diag)
+{
+	const struct idreg_epp_transfer_cmd *c = w->cmd;
+	const char *me = w->txn->clid;
+	static const char *const blocking[] = { "clientTransferProhibited",
+						"serverTransferProhibited", "pendingDelete",
+						"redemptionPeriod", "pendingRestore" };
+	if (subject->sponsor[0] == '\0') {
+		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+			      "%s is held by the registry, not by a registrar", c->name);
+	}
+	if (strcmp(subject->sponsor, me) == 0) {
+		return refuse(&w->refusal, IDREG_EPP_NOT_TRANSFERABLE,
+			      "%s is sponsored by %s already", c->name, me);
+	}
+	if (!c->has_auth_info) {
+		return refuse(&w->refusal, IDREG_EPP_MISSING_PARAM,
+			      "a transfer request needs the authInfo of %s", c->name);
+	}
+	if (subject->auth_info[0] == '\0' || strcmp(subject->auth_info, c->auth_info) != 0) {
+		return refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
+			      "wrong authInfo for %s", c->name);
+	}
+	if (pending) {
+		return refuse(&w->refusal, IDREG_EPP_PENDING_TRANSFER,
+			      "a transfer of %s is pending already", c->name);
+	}
+	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
+		if (idreg_epp_status_has(subject->status, blocking[i])) {
+			return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s",
+				      c->name, blocking[i]);
+		}
+	}
+	struct idreg_transfer t = { .status = "pending", .requested = w->txn->now,
+				    .action_due = w->txn->now + subject->transfer_wait_s,
+				    .expires_after = IDREG_TIME_NONE };
+	snprintf(t.gaining, sizeof(t.gaining), "%s", me);
+	snprintf(t.losing, sizeof(t.losing), "%s", subject->sponsor);
+	if (c->object == IDREG_TRANSFER_DOMAIN) {
+		t.years = c->years > 0 ? c->years : 1;
+		int64_t from = subject->expires != IDREG_TIME_NONE ? subject->expires : w->txn->now;
+		t.expires_after = idreg_epp_add_years(from, t.years);
+		int max = subject->max_years < IDREG_EPP_YEARS_MAX ? subject->max_years
+								   : IDREG_EPP_YEARS_MAX;
+		if (t.expires_after > idreg_epp_add_years(w->txn->now, max)) {
+			return refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
+				      "%d more years would take %s beyond %d years from now", t.years,
+				      c->name, max);
+		}
+	}
+	struct idreg_transfer_subject after = *subject;
+	idreg_err err = set_status(&after, "pendingTransfer", true, diag);
+	if (err == IDREG_OK) {
+		err = record(s, change_set, c->object, c->name, subject, &after, diag);
+	}
+	if (err == IDREG_OK) {
+		err = s->ops->transfer_put(s, c->object, subject->id, &t, diag);
+	}
+	if (err == IDREG_OK) {
+		err = tell(s, t.losing, c->object, c->name, &t, diag);
+	}
+	w->result = t;
+	return err;
+}
+
+/* approve, reject (the losing registrar) and cancel (the gaining one). */
+static idreg_err answer_pending(struct idreg_store *s, int64_t change_set, struct transfer_work *w,
+				const struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+				bool pending, struct idreg_diag *diag)
+{
+	const struct idreg_epp_transfer_cmd *c = w->cmd;
+	const char *me = w->txn->clid;
+	if (!pending) {
+		return refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
+			      "no transfer of %s is pending", c->name);
+	}
+	bool cancel = c->op == IDREG_EPP_TRANSFER_CANCEL;
+	const char *party = cancel ? t->gaining : t->losing;
+	if (strcmp(party, me) != 0) {
+		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+			      "only the %s registrar (%s) may %s the transfer of %s",
+			      cancel ? "requesting" : "sponsoring", party, op_names[c->op], c->name);
+	}
+	snprintf(t->status, sizeof(t->status), "%s",
+		 c->op == IDREG_EPP_TRANSFER_APPROVE  ? "clientApproved"
+		 : c->op == IDREG_EPP_TRANSFER_REJECT ? "clientRejected"
+						      : "clientCancelled");
+	idreg_err err;
+	if (c->op == IDREG_EPP_TRANSFER_APPROVE) {
+		err = hand_over(s, change_set, c->object, c->name, subject, t, w->txn->now, diag);
+	} else {
+		t->action_due = w->txn->now;
+		struct idreg_transfer_subject after = *subject;
+		err = set_status(&after, "pendingTransfer", false, diag);
+		if (err == IDREG_OK) {
+			err = record(s, change_set, c->object, c->name, subject, &after, diag);
+		}
+		if (err == IDREG_OK) {
+			err = s->ops->transfer_put(s, c->object, subject->id, t, diag);
+		}
+	}
+	if (err == IDREG_OK) {
+		err = tell(s, cancel ? t->losing : t->gaining, c->object, c->name, t, diag);
+	}
+	w->result = *t;
+	return err;
+}
+
+static idreg_err transfer_in_store(struct idreg_store *s, int64_t change_set, void *ctx,
+				   struct idreg_diag *diag)
+{
+	struct transfer_work *w = ctx;
+	const struct idreg_epp_transfer_cmd *c = w->cmd;
+	struct idreg_transfer_subject subject;
+	struct idreg_transfer t;
+	bool has_transfer;
+	idreg_err err = load(s, w, &subject, &t, &has_transfer, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	bool pending = has_transfer && strcmp(t.status, "pending") == 0;
+	if (c->op == IDREG_EPP_TRANSFER_REQUEST) {
+		return request(s, change_set, w, &subject, pending, diag);
+	}
+	if (c->op != IDREG_EPP_TRANSFER_QUERY) {
+		return answer_pending(s, change_set, w, &subject, &t, pending, diag);
+	}
+	/* query: the parties, the sponsor, or whoever knows the authInfo */
+	const char *me = w->txn->clid;
+	bool party = has_transfer && (strcmp(t.gaining, me) == 0 || strcmp(t.losing, me) == 0);
+	bool knows = c->has_auth_info && subject.auth_info[0] != '\0' &&
+		     strcmp(subject.auth_info, c->auth_info) == 0;
+	if (!party && !knows && strcmp(subject.sponsor, me) != 0) {
+		return c->has_auth_info ? refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
+						 "wrong authInfo for %s", c->name)
+					: refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+						 "only the registrars of a transfer, the sponsor or "
+						 "who gives the authInfo may query %s", c->name);
+	}
+	if (!has_transfer) {
+		return refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
+			      "no transfer of %s was ever requested", c->name);
+	}
+	w->result = t;
+	return IDREG_OK;
+}
+
+void idreg_epp_transfer_command(const struct idreg_epp_request *req, struct idreg_epp_reply *rep,
+				enum idreg_transfer_object object)
+{
+	struct idreg_epp_transfer_cmd cmd;
+	struct idreg_epp_result res;
+	if (idreg_epp_transfer_parse(req->cmd, &cmd, &res) != IDREG_EPP_OK) {
+		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
+		return;
+	}
+	cmd.object = object;
+	struct transfer_work w = { .cmd = &cmd, .txn = &req->txn };
+	struct idreg_diag diag = { "" };
+	idreg_err err = cmd.op == IDREG_EPP_TRANSFER_QUERY
+				? req->store->read(req->store->ctx, transfer_in_store, &w, &diag)
+				: req->store->write(req->store->ctx, &req->txn, transfer_in_store, &w,
+						    &diag);
+	if (err == IDREG_EREFUSED) {
+		idreg_epp_reply_set(rep, w.refusal.code, "%s", w.refusal.msg);
+		return;
+	}
+	if (err == IDREG_OK) {
+		err = write_trn_data(&rep->resdata, object, cmd.name, &w.result);
+	}
+	if (err != IDREG_OK) {
+		idreg_log_error("EPP %s transfer %s of %s by %s: %s", noun(object), op_names[cmd.op],
+				cmd.name, req->txn.clid, diag.text);
+		idreg_buf_clear(&rep->resdata);
+		idreg_epp_reply_set(rep, IDREG_EPP_FAILED, "the transfer of %.64s could not be %s",
+				    cmd.name, cmd.op == IDREG_EPP_TRANSFER_QUERY ? "read" : "recorded");
+		return;
+	}
+	enum idreg_epp_code code = cmd.op == IDREG_EPP_TRANSFER_REQUEST ? IDREG_EPP_OK_PENDING
+									: IDREG_EPP_OK;
+	idreg_epp_reply_set(rep, code, "%s", idreg_epp_code_message(code));
+}
+
+idreg_err idreg_epp_transfer_server_approve(struct idreg_store *s, int64_t change_set,
+					    enum idreg_transfer_object object, const char *name,
+					    int64_t now, bool *done, struct idreg_diag *diag)
+{
+	*done = false;
+	struct idreg_transfer_subject subject;
+	struct idreg_transfer t;
+	idreg_err err = s->ops->subject_get(s, object, name, &subject, diag);
+	if (err == IDREG_OK) {
+		err = s->ops->transfer_get(s, object, subject.id, &t, diag);
+	}
+	if (err == IDREG_ENOTFOUND) {
+		return IDREG_OK;
+	}
+	if (err != IDREG_OK || strcmp(t.status, "pending") != 0 || t.action_due > now) {
+		return err;
+	}
+	snprintf(t.status, sizeof(t.status), "serverApproved");
+	err = hand_over(s, change_set, object, name, &subject, &t, now, diag);
+	if (err == IDREG_OK) {
+		err = tell(s, t.gaining, object, name, &t, diag);
+	}
+	if (err == IDREG_OK) {
+		err = tell(s, t.losing, object, name, &t, diag);
+	}
+	*done = err == IDREG_OK;
+	return err;
+}
