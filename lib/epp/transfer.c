@@ -240,14 +240,23 @@ idreg_err idreg_epp_subject_text(enum idreg_transfer_object object, const char *
 				 const struct idreg_transfer_subject *subject, bool auth_changed,
 				 struct idreg_buf *out)
 {
-	/* Names, registrar ids and EPP status names hold no characters JSON escapes. */
-	idreg_err err = idreg_buf_printf(out, "{\"%s\":\"%s\",\"sponsor\":", object == IDREG_TRANSFER_DOMAIN ? "name" : "handle", name);
+	idreg_err err = idreg_buf_printf(out, "{\"%s\":",
+					 object == IDREG_TRANSFER_DOMAIN ? "name" : "handle");
 	if (err == IDREG_OK) {
-		err = subject->sponsor[0] != '\0' ? idreg_buf_printf(out, "\"%s\"", subject->sponsor)
+		err = idreg_json_string(out, name);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_puts(out, ",\"sponsor\":");
+	}
+	if (err == IDREG_OK) {
+		err = subject->sponsor[0] != '\0' ? idreg_json_string(out, subject->sponsor)
 						  : idreg_buf_puts(out, "null");
 	}
 	if (err == IDREG_OK) {
-		err = idreg_buf_printf(out, ",\"status\":\"%s\"", subject->status);
+		err = idreg_buf_puts(out, ",\"status\":");
+	}
+	if (err == IDREG_OK) {
+		err = idreg_json_string(out, subject->status);
 	}
 	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN) {
 		err = put_time(out, "expires", subject->expires);

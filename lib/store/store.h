@@ -485,8 +485,8 @@ struct idreg_store_ops {
 				    struct idreg_diag *diag);
 
 	/* ---- provisioning: poll messages, transfers, the registry's clock ----
-	 * poll_add: a message for @registrar queued at the change set's time,
-	 * its id in *@id.  poll_front: the oldest message of @registrar not yet
+	 * poll_add: a message for @registrar queued at the change set's time
+	 * (@resdata NULL: none), its id in *@id.  poll_front: the oldest message of @registrar not yet
 	 * acknowledged, with the queue's count, to @cb (not called when the
 	 * queue is empty).  poll_ack: message @id of @registrar acknowledged at
 	 * the change set's time; ENOTFOUND when @registrar has no such message

@@ -3315,7 +3315,7 @@ static idreg_err sq_poll_add(struct idreg_store *base, const char *registrar, co
 	sqlite3_bind_text(st, 1, registrar, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, change_time(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, resdata, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, resdata != NULL ? resdata : "", -1, SQLITE_STATIC);
 	err = stmt_done(s, st, "queuing a poll message", diag);
 	*id = err == IDREG_OK ? sqlite3_last_insert_rowid(s->db) : 0;
 	return err;
