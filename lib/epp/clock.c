@@ -18,6 +18,8 @@
 /* Due items read at once, of each kind, and batches a tick does at most. */
 #define CLOCK_BATCH 64
 #define CLOCK_ROUNDS 64
+/* Years one auto-renewal adds at most. */
+#define AUTO_RENEW_YEARS_MAX 10
 /* The actor of the clock's change sets. */
 #define CLOCK_ACTOR "registry"
 
@@ -170,7 +172,8 @@ static idreg_err end_grace(struct idreg_store *s, int64_t change_set, const char
 	return err;
 }
 
-/* A sponsored domain past its expiry, not being deleted: a year more. */
+/* A sponsored domain past its expiry, not being deleted: a year more (or
+ * the whole years that take it past @now). */
 static idreg_err auto_renew(struct idreg_store *s, int64_t change_set, const char *name,
 			    const struct idreg_transfer_subject *d, int64_t now,
 			    struct idreg_epp_clock_report *report, struct idreg_diag *diag)
@@ -181,8 +184,13 @@ static idreg_err auto_renew(struct idreg_store *s, int64_t change_set, const cha
 	    s->ops->grace_ends(s, d->id, "pendingDelete", &ends, diag) == IDREG_OK) {
 		return IDREG_OK; /* no longer due */
 	}
+	/* A clock that was stopped catches up in one renewal of the years missed. */
 	struct idreg_transfer_subject after = *d;
-	after.expires = idreg_epp_add_years(d->expires, 1);
+	int years = 1;
+	while (idreg_epp_add_years(d->expires, years) <= now && years < AUTO_RENEW_YEARS_MAX) {
+		years++;
+	}
+	after.expires = idreg_epp_add_years(d->expires, years);
 	idreg_err err = record(s, change_set, name, d, &after, diag);
 	if (err == IDREG_OK) {
 		err = s->ops->grace_put(s, d->id, "autoRenewPeriod", now + d->autorenew_grace_s, diag);
