@@ -5,7 +5,7 @@
  * registry (serverApproved); a grace period that ended is removed (a
  * redemptionPeriod becomes pendingDelete, and at the end of pendingDelete
  * the domain is purged); a sponsored domain past its expiry is renewed for
- * a year into autoRenewPeriod.  Sponsors hear of renewals, purges and
+ * a year (or the whole years a stopped clock missed) into autoRenewPeriod.  Sponsors hear of renewals, purges and
  * transfers by poll messages.  idregd runs a tick every
  * epp.clock_interval_s seconds; `idreg epp tick [--now TIME]` runs one.
  */
