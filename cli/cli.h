@@ -121,6 +121,14 @@ int cli_cmd_registrar_list(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_passwd(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_disable(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_tld.c. */
+int cli_cmd_tld_add(struct cli *cli, int argc, char **argv);
+int cli_cmd_tld_set(struct cli *cli, int argc, char **argv);
+int cli_cmd_tld_show(struct cli *cli, int argc, char **argv);
+int cli_cmd_tld_list(struct cli *cli, int argc, char **argv);
+int cli_cmd_tld_reserve(struct cli *cli, int argc, char **argv);
+int cli_cmd_tld_unreserve(struct cli *cli, int argc, char **argv);
+
 /* Commands, in cmd_stats.c. */
 int cli_cmd_stats(struct cli *cli, int argc, char **argv);
 

@@ -409,6 +409,43 @@ static const struct cli_command commands[] = {
 	  "sponsored domains past their expiry renewed for a year (autoRenewPeriod).\n"
 	  "Registrars hear of it by poll messages. Prints how many of each it did;\n"
 	  "exits 1 if a change failed (it is tried again at the next tick).\n" },
+	{ "tld", "add", cli_cmd_tld_add, "NAME [SETTINGS]",
+	  "serve a TLD: names under it can be registered over EPP",
+	  "Adds the TLD NAME (A-label or U-label form) with the defaults of common\n"
+	  "practice (RFC 3915; ICANN's Registry Agreement and Transfer Policy),\n"
+	  "each changed by its option. A DURATION is digits and a unit: d, h, m, s.\n"
+	  "\n"
+	  "  --periods MIN-MAX          registration periods in years (1-10)\n"
+	  "  --default-period N         years when a create gives none (1)\n"
+	  "  --add-grace DURATION       after a create (5d)\n"
+	  "  --renew-grace DURATION     after a renew (5d)\n"
+	  "  --autorenew-grace DURATION after an automatic renewal (45d)\n"
+	  "  --transfer-grace DURATION  after a transfer (5d)\n"
+	  "  --redemption DURATION      a deleted name can be restored (30d)\n"
+	  "  --pending-delete DURATION  then it waits to be purged (5d)\n"
+	  "  --transfer-wait DURATION   before the registry approves a pending\n"
+	  "                             transfer (5d)\n"
+	  "  --idn-tables TAG,...       the IDN tables (idn-1.0 extension) a name\n"
+	  "                             may be registered with (none: the zone's LGR)\n" },
+	{ "tld", "set", cli_cmd_tld_set, "NAME SETTINGS",
+	  "change a TLD's settings",
+	  "Changes the settings of the TLD NAME that the options give (those of\n"
+	  "'tld add'); the others keep their values. Names registered already keep\n"
+	  "their dates.\n" },
+	{ "tld", "show", cli_cmd_tld_show, "NAME", "a TLD's settings and reserved labels",
+	  "Prints the settings of the TLD NAME, one tab-separated line each (name,\n"
+	  "unicode_name, periods, default-period, each period, idn-tables, created,\n"
+	  "changed), then \"reserved<TAB>LABEL<TAB>REASON\" per reserved label.\n" },
+	{ "tld", "list", cli_cmd_tld_list, "", "the TLDs served",
+	  "Writes one tab-separated line per TLD: name, U-label form, periods,\n"
+	  "default period and IDN tables (\"-\": none).\n" },
+	{ "tld", "reserve", cli_cmd_tld_reserve, "NAME LABEL --reason TEXT",
+	  "keep a label under a TLD back from registration",
+	  "Reserves LABEL (A-label or U-label form) under the TLD NAME: EPP check\n"
+	  "answers \"Reserved\" and create is refused (2306) with the reason.\n" },
+	{ "tld", "unreserve", cli_cmd_tld_unreserve, "NAME LABEL",
+	  "release a reserved label",
+	  "Releases LABEL under the TLD NAME: it can be registered again.\n" },
 	{ "summary", NULL, cli_cmd_summary, "", "count what the registry holds",
 	  "Prints, per registry, the number resources held of each type and status,\n"
 	  "the total, and the count the imported file's summary line gave; then\n"

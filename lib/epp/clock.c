@@ -62,37 +62,6 @@ static idreg_err read_due(struct idreg_store *s, int64_t change_set, void *ctx,
 	return s->ops->clock_due(s, r->now, CLOCK_BATCH, collect, r->batch, diag);
 }
 
-/* A history line of domain @after changed from @before (@after NULL: deleted). */
-static idreg_err record(struct idreg_store *s, int64_t change_set, const char *name,
-			const struct idreg_transfer_subject *before,
-			const struct idreg_transfer_subject *after, struct idreg_diag *diag)
-{
-	struct idreg_buf b, a;
-	idreg_buf_init(&b, 4096);
-	idreg_buf_init(&a, 4096);
-	idreg_err err = idreg_epp_subject_text(IDREG_TRANSFER_DOMAIN, name, before, false, &b);
-	if (err == IDREG_OK && after != NULL) {
-		err = idreg_epp_subject_text(IDREG_TRANSFER_DOMAIN, name, after, false, &a);
-	}
-	if (err == IDREG_OK) {
-		const struct idreg_history_entry e = {
-			.change_set = change_set, .object_type = "domain",
-			.first_id = before->id, .last_id = before->id,
-			.change = after != NULL ? IDREG_CHANGE_UPDATE : IDREG_CHANGE_DELETE,
-			.before = b.data, .after = after != NULL ? a.data : NULL,
-		};
-		err = s->ops->history_add(s, &e, diag);
-	} else {
-		err = idreg_diag_set(diag, err, "the history of %s does not fit", name);
-	}
-	if (err == IDREG_OK && after != NULL) {
-		err = s->ops->subject_put(s, IDREG_TRANSFER_DOMAIN, after, diag);
-	}
-	idreg_buf_free(&b);
-	idreg_buf_free(&a);
-	return err;
-}
-
 /* A poll message to the sponsor of @name: @text, and <domain:renData> with
  * @expires unless it is IDREG_TIME_NONE. */
 static idreg_err tell_sponsor(struct idreg_store *s, const char *sponsor, const char *name,
@@ -123,49 +92,61 @@ static idreg_err tell_sponsor(struct idreg_store *s, const char *sponsor, const 
 	return err;
 }
 
-static idreg_err set_status(struct idreg_transfer_subject *d, const char *name, bool on,
-			    struct idreg_diag *diag)
+/* The end of pendingDelete: the domain goes, with a history line "delete". */
+static idreg_err purge(struct idreg_store *s, int64_t change_set,
+		       const struct idreg_epp_transferable *d, struct idreg_diag *diag)
 {
-	if (!idreg_epp_status_set(d->status, sizeof(d->status), name, on)) {
-		return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of domain %" PRId64
-				      " do not fit", d->id);
+	struct idreg_buf before;
+	idreg_buf_init(&before, 1 << 20);
+	idreg_err err = idreg_prov_domain_format(&d->domain, &before);
+	if (err == IDREG_OK) {
+		const struct idreg_history_entry e = {
+			.change_set = change_set, .object_type = "domain",
+			.first_id = d->subject.id, .last_id = d->subject.id,
+			.change = IDREG_CHANGE_DELETE, .before = before.data,
+		};
+		err = s->ops->history_add(s, &e, diag);
+	} else {
+		err = idreg_diag_set(diag, err, "the history of %s does not fit", d->name);
 	}
-	return IDREG_OK;
+	if (err == IDREG_OK) {
+		err = s->ops->domain_purge(s, d->subject.id, diag);
+	}
+	if (err == IDREG_OK && d->subject.sponsor[0] != '\0') {
+		err = tell_sponsor(s, d->subject.sponsor, d->name,
+				   "was deleted at the end of its pendingDelete period.", IDREG_TIME_NONE,
+				   diag);
+	}
+	idreg_buf_free(&before);
+	return err;
 }
 
 /* A grace period of @d that ended at or before @now. */
-static idreg_err end_grace(struct idreg_store *s, int64_t change_set, const char *name,
-			   const struct idreg_transfer_subject *d, const char *period, int64_t now,
-			   struct idreg_epp_clock_report *report, struct idreg_diag *diag)
+static idreg_err end_grace(struct idreg_store *s, int64_t change_set,
+			   const struct idreg_epp_transferable *d, enum idreg_grace_period period,
+			   int64_t now, struct idreg_epp_clock_report *report, struct idreg_diag *diag)
 {
-	if (strcmp(period, "pendingDelete") == 0) {
-		idreg_err err = record(s, change_set, name, d, NULL, diag);
-		if (err == IDREG_OK) {
-			err = s->ops->domain_purge(s, d->id, diag);
-		}
-		if (err == IDREG_OK && d->sponsor[0] != '\0') {
-			err = tell_sponsor(s, d->sponsor, name,
-					   "was deleted at the end of its pendingDelete period.",
-					   IDREG_TIME_NONE, diag);
-		}
+	if (period == IDREG_GRACE_PENDING_DELETE) {
+		idreg_err err = purge(s, change_set, d, diag);
 		report->purged += err == IDREG_OK;
 		return err;
 	}
-	struct idreg_transfer_subject after = *d;
-	idreg_err err = s->ops->grace_delete(s, d->id, period, diag);
-	bool redemption = strcmp(period, "redemptionPeriod") == 0;
-	if (err == IDREG_OK && redemption) {
-		err = s->ops->grace_put(s, d->id, "pendingDelete", now + d->pending_delete_s, diag);
-		if (err == IDREG_OK) {
-			err = set_status(&after, "pendingDelete", true, diag);
+	struct idreg_epp_transferable after = *d;
+	idreg_epp_grace_set(&after, period, IDREG_TIME_NONE);
+	bool redemption = period == IDREG_GRACE_REDEMPTION;
+	if (redemption) {
+		/* A delete may have set the pendingDelete period already. */
+		if (idreg_epp_grace_end(d, IDREG_GRACE_PENDING_DELETE) == IDREG_TIME_NONE) {
+			idreg_epp_grace_set(&after, IDREG_GRACE_PENDING_DELETE,
+					    now + d->subject.pending_delete_s);
+		}
+		if (!idreg_epp_status_set(after.subject.status, sizeof(after.subject.status),
+					  "pendingDelete", true)) {
+			return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of %s do not fit",
+					      d->name);
 		}
 	}
-	if (err == IDREG_OK && idreg_epp_status_has(after.status, period)) {
-		err = set_status(&after, period, false, diag);
-	}
-	if (err == IDREG_OK && strcmp(after.status, d->status) != 0) {
-		err = record(s, change_set, name, d, &after, diag);
-	}
+	idreg_err err = idreg_epp_transferable_save(s, change_set, d, &after, diag);
 	if (err == IDREG_OK) {
 		*(redemption ? &report->redemptions_ended : &report->grace_ended) += 1;
 	}
@@ -174,30 +155,28 @@ static idreg_err end_grace(struct idreg_store *s, int64_t change_set, const char
 
 /* A sponsored domain past its expiry, not being deleted: a year more (or
  * the whole years that take it past @now). */
-static idreg_err auto_renew(struct idreg_store *s, int64_t change_set, const char *name,
-			    const struct idreg_transfer_subject *d, int64_t now,
+static idreg_err auto_renew(struct idreg_store *s, int64_t change_set,
+			    const struct idreg_epp_transferable *d, int64_t now,
 			    struct idreg_epp_clock_report *report, struct idreg_diag *diag)
 {
-	int64_t ends;
-	if (d->sponsor[0] == '\0' || d->expires == IDREG_TIME_NONE || d->expires > now ||
-	    s->ops->grace_ends(s, d->id, "redemptionPeriod", &ends, diag) == IDREG_OK ||
-	    s->ops->grace_ends(s, d->id, "pendingDelete", &ends, diag) == IDREG_OK) {
+	const struct idreg_transfer_subject *t = &d->subject;
+	if (t->sponsor[0] == '\0' || t->expires == IDREG_TIME_NONE || t->expires > now ||
+	    idreg_epp_grace_end(d, IDREG_GRACE_REDEMPTION) != IDREG_TIME_NONE ||
+	    idreg_epp_grace_end(d, IDREG_GRACE_PENDING_DELETE) != IDREG_TIME_NONE) {
 		return IDREG_OK; /* no longer due */
 	}
 	/* A clock that was stopped catches up in one renewal of the years missed. */
-	struct idreg_transfer_subject after = *d;
+	struct idreg_epp_transferable after = *d;
 	int years = 1;
-	while (idreg_epp_add_years(d->expires, years) <= now && years < AUTO_RENEW_YEARS_MAX) {
+	while (idreg_epp_add_years(t->expires, years) <= now && years < AUTO_RENEW_YEARS_MAX) {
 		years++;
 	}
-	after.expires = idreg_epp_add_years(d->expires, years);
-	idreg_err err = record(s, change_set, name, d, &after, diag);
+	after.subject.expires = idreg_epp_add_years(t->expires, years);
+	idreg_epp_grace_set(&after, IDREG_GRACE_AUTO_RENEW, now + t->autorenew_grace_s);
+	idreg_err err = idreg_epp_transferable_save(s, change_set, d, &after, diag);
 	if (err == IDREG_OK) {
-		err = s->ops->grace_put(s, d->id, "autoRenewPeriod", now + d->autorenew_grace_s, diag);
-	}
-	if (err == IDREG_OK) {
-		err = tell_sponsor(s, d->sponsor, name, "was renewed automatically.", after.expires,
-				   diag);
+		err = tell_sponsor(s, t->sponsor, d->name, "was renewed automatically.",
+				   after.subject.expires, diag);
 	}
 	report->renewed += err == IDREG_OK;
 	return err;
@@ -208,6 +187,33 @@ struct due_write {
 	int64_t now;
 	struct idreg_epp_clock_report *report;
 };
+
+static idreg_err do_domain(struct idreg_store *s, int64_t change_set, struct due_write *w,
+			   struct idreg_arena *arena, struct idreg_diag *diag)
+{
+	const struct due_item *it = w->item;
+	struct idreg_epp_transferable d;
+	idreg_err err = idreg_epp_transferable_load(s, IDREG_TRANSFER_DOMAIN, it->name, arena, &d,
+						    diag);
+	if (err == IDREG_ENOTFOUND) {
+		return IDREG_OK; /* gone meanwhile */
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	if (it->kind == IDREG_DUE_EXPIRED) {
+		return auto_renew(s, change_set, &d, w->now, w->report, diag);
+	}
+	enum idreg_grace_period period;
+	if (!idreg_grace_parse(it->period, strlen(it->period), &period)) {
+		return idreg_diag_set(diag, IDREG_ESTORE, "%s: no grace period %s", it->name, it->period);
+	}
+	int64_t ends = idreg_epp_grace_end(&d, period);
+	if (ends == IDREG_TIME_NONE || ends > w->now) {
+		return IDREG_OK; /* ended or moved meanwhile */
+	}
+	return end_grace(s, change_set, &d, period, w->now, w->report, diag);
+}
 
 static idreg_err do_item(struct idreg_store *s, int64_t change_set, void *ctx,
 			 struct idreg_diag *diag)
@@ -221,25 +227,11 @@ static idreg_err do_item(struct idreg_store *s, int64_t change_set, void *ctx,
 		w->report->transfers_approved += done;
 		return err;
 	}
-	struct idreg_transfer_subject d;
-	idreg_err err = s->ops->subject_get(s, IDREG_TRANSFER_DOMAIN, it->name, &d, diag);
-	if (err == IDREG_ENOTFOUND) {
-		return IDREG_OK; /* gone meanwhile */
-	}
-	if (err != IDREG_OK) {
-		return err;
-	}
-	if (it->kind == IDREG_DUE_EXPIRED) {
-		return auto_renew(s, change_set, it->name, &d, w->now, w->report, diag);
-	}
-	int64_t ends;
-	err = s->ops->grace_ends(s, d.id, it->period, &ends, diag);
-	if (err == IDREG_ENOTFOUND || (err == IDREG_OK && ends > w->now)) {
-		return IDREG_OK; /* ended or moved meanwhile */
-	}
-	return err == IDREG_OK ? end_grace(s, change_set, it->name, &d, it->period, w->now, w->report,
-					   diag)
-			       : err;
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 0, 0);
+	idreg_err err = do_domain(s, change_set, w, &arena, diag);
+	idreg_arena_free(&arena);
+	return err;
 }
 
 idreg_err idreg_epp_clock_tick(const struct idreg_epp_store_access *store, int64_t now,

@@ -27,8 +27,15 @@ static const char *const verb_elements[] = { IDREG_EPP_VERB_LIST(IDREG__EPP_VERB
 static const char *const object_uris[] = { IDREG_EPP_OBJECT_LIST(IDREG__EPP_OBJECT_URI) };
 #undef IDREG__EPP_OBJECT_URI
 
-const char *const idreg_epp_extension_uris[] = { NULL };
-const size_t idreg_epp_extension_count = 0;
+/* idn-1.0: the IDN table of a create and an info (domain create and info);
+ * cdn-1.0: a domain's variants in its info; rgp-1.0: its grace periods. */
+const char *const idreg_epp_extension_uris[] = {
+	"urn:ietf:params:xml:ns:idn-1.0",
+	"urn:ietf:params:xml:ns:cdn-1.0",
+	"urn:ietf:params:xml:ns:rgp-1.0",
+};
+const size_t idreg_epp_extension_count =
+	sizeof(idreg_epp_extension_uris) / sizeof(idreg_epp_extension_uris[0]);
 
 /* Children of a command element more than this are a syntax error. */
 #define MAX_CHILDREN 16

@@ -102,7 +102,7 @@ enum idreg_epp_object { IDREG_EPP_OBJECT_LIST(IDREG__EPP_OBJECT_ENUM) IDREG_EPP_
 /** The namespace URI of an object service. */
 const char *idreg_epp_object_uri(enum idreg_epp_object object);
 
-/** Extensions (svcExtension extURIs) the server offers; none yet. */
+/** Extensions (svcExtension extURIs) the server offers. */
 extern const char *const idreg_epp_extension_uris[];
 extern const size_t idreg_epp_extension_count;
 

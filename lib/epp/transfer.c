@@ -18,13 +18,13 @@
 
 #include "core/log.h"
 #include "epp/response.h"
+#include "provision/tld.h"
 
 /* A new authInfo after a transfer: this many characters of this alphabet. */
 #define NEW_AUTH_INFO_CHARS 16
 static const char auth_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 static const char *const object_service[] = { "domain", "contact" };
-static const char *const object_history_type[] = { "domain", "entity" };
 static const char *const op_names[] = { "request", "query", "approve", "reject", "cancel" };
 
 /* ---- reading the command ---- */
@@ -226,6 +226,8 @@ int64_t idreg_epp_add_years(int64_t t, int years)
 	return (int64_t)timegm(&tm);
 }
 
+/* ---- the objects: domains on lib/provision, contacts on their entity row ---- */
+
 static idreg_err put_time(struct idreg_buf *out, const char *key, int64_t t)
 {
 	if (t == IDREG_TIME_NONE) {
@@ -236,40 +238,213 @@ static idreg_err put_time(struct idreg_buf *out, const char *key, int64_t t)
 	return idreg_buf_printf(out, ",\"%s\":\"%s\"", key, text);
 }
 
-idreg_err idreg_epp_subject_text(enum idreg_transfer_object object, const char *name,
-				 const struct idreg_transfer_subject *subject, bool auth_changed,
-				 struct idreg_buf *out)
+/* A contact's history text as transfers change it: handle, sponsor,
+ * statuses, transfer date, and its authInfo only as "set", "none" or
+ * "changed" (never the password). */
+static idreg_err contact_text(const char *handle, const struct idreg_transfer_subject *c,
+			      bool auth_changed, struct idreg_buf *out)
 {
-	idreg_err err = idreg_buf_printf(out, "{\"%s\":",
-					 object == IDREG_TRANSFER_DOMAIN ? "name" : "handle");
+	idreg_err err = idreg_buf_puts(out, "{\"handle\":");
 	if (err == IDREG_OK) {
-		err = idreg_json_string(out, name);
+		err = idreg_json_string(out, handle);
 	}
 	if (err == IDREG_OK) {
 		err = idreg_buf_puts(out, ",\"sponsor\":");
 	}
 	if (err == IDREG_OK) {
-		err = subject->sponsor[0] != '\0' ? idreg_json_string(out, subject->sponsor)
-						  : idreg_buf_puts(out, "null");
+		err = c->sponsor[0] != '\0' ? idreg_json_string(out, c->sponsor)
+					    : idreg_buf_puts(out, "null");
 	}
 	if (err == IDREG_OK) {
 		err = idreg_buf_puts(out, ",\"status\":");
 	}
 	if (err == IDREG_OK) {
-		err = idreg_json_string(out, subject->status);
-	}
-	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN) {
-		err = put_time(out, "expires", subject->expires);
+		err = idreg_json_string(out, c->status);
 	}
 	if (err == IDREG_OK) {
-		err = put_time(out, "transferred", subject->transferred);
+		err = put_time(out, "transferred", c->transferred);
 	}
 	if (err == IDREG_OK) {
 		err = idreg_buf_printf(out, ",\"authInfo\":\"%s\"}",
-				       auth_changed ? "changed"
-				       : subject->auth_info[0] != '\0' ? "set" : "none");
+				       auth_changed ? "changed" : c->auth_info[0] != '\0' ? "set" : "none");
 	}
 	return err;
+}
+
+/* The provisioned domain @name with its TLD's settings. */
+static idreg_err load_domain(struct idreg_store *s, const char *name, struct idreg_arena *arena,
+			     struct idreg_epp_transferable *out, struct idreg_diag *diag)
+{
+	struct idreg_prov_domain *d = &out->domain;
+	idreg_err err = s->ops->prov_domain_get(s, name, arena, d, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	const char *dot = strrchr(name, '.');
+	struct idreg_tld tld;
+	err = s->ops->tld_get(s, dot != NULL ? dot + 1 : name, arena, &tld, diag);
+	if (err == IDREG_ENOTFOUND) {
+		idreg_tld_defaults(&tld);
+		err = IDREG_OK;
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_transfer_subject *t = &out->subject;
+	t->id = d->id;
+	snprintf(t->sponsor, sizeof(t->sponsor), "%s", d->sponsor != NULL ? d->sponsor : "");
+	snprintf(t->auth_info, sizeof(t->auth_info), "%s", d->auth_info != NULL ? d->auth_info : "");
+	for (unsigned b = 0; b < IDREG_DOMAIN_STATUS_COUNT; b++) {
+		if ((d->domain.status & (1u << b)) &&
+		    !idreg_epp_status_set(t->status, sizeof(t->status),
+					  idreg_domain_status_epp_name((enum idreg_domain_status)b), true)) {
+			return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of %s do not fit", name);
+		}
+	}
+	if (t->status[0] == '\0') {
+		snprintf(t->status, sizeof(t->status), "ok");
+	}
+	t->created = d->domain.registered;
+	t->expires = d->domain.expires;
+	t->transferred = d->transferred;
+	t->transfer_wait_s = tld.periods[IDREG_TLD_TRANSFER_WAIT];
+	t->transfer_grace_s = tld.periods[IDREG_TLD_TRANSFER_GRACE];
+	t->autorenew_grace_s = tld.periods[IDREG_TLD_AUTORENEW_GRACE];
+	t->pending_delete_s = tld.periods[IDREG_TLD_PENDING_DELETE];
+	t->max_years = tld.max_years;
+	out->n_grace = d->n_grace < IDREG_GRACE_COUNT ? d->n_grace : IDREG_GRACE_COUNT;
+	if (out->n_grace > 0) {
+		memcpy(out->grace, d->grace, out->n_grace * sizeof(out->grace[0]));
+	}
+	return IDREG_OK;
+}
+
+idreg_err idreg_epp_transferable_load(struct idreg_store *s, enum idreg_transfer_object object,
+				      const char *name, struct idreg_arena *arena,
+				      struct idreg_epp_transferable *out, struct idreg_diag *diag)
+{
+	memset(out, 0, sizeof(*out));
+	out->object = object;
+	out->name = name;
+	if (object == IDREG_TRANSFER_DOMAIN) {
+		return load_domain(s, name, arena, out, diag);
+	}
+	/* A contact has no TLD: it waits the default time for its transfer. */
+	idreg_err err = s->ops->contact_subject_get(s, name, &out->subject, diag);
+	out->subject.transfer_wait_s = idreg_tld_period_default(IDREG_TLD_TRANSFER_WAIT);
+	return err;
+}
+
+static idreg_err save_contact(struct idreg_store *s, int64_t change_set,
+			      const struct idreg_epp_transferable *before,
+			      const struct idreg_epp_transferable *after, struct idreg_diag *diag)
+{
+	struct idreg_buf b, a;
+	idreg_buf_init(&b, 4096);
+	idreg_buf_init(&a, 4096);
+	bool auth_changed = strcmp(before->subject.auth_info, after->subject.auth_info) != 0;
+	idreg_err err = contact_text(before->name, &before->subject, false, &b);
+	if (err == IDREG_OK) {
+		err = contact_text(after->name, &after->subject, auth_changed, &a);
+	}
+	if (err == IDREG_OK) {
+		const struct idreg_history_entry e = {
+			.change_set = change_set, .object_type = "entity",
+			.first_id = after->subject.id, .last_id = after->subject.id,
+			.change = IDREG_CHANGE_UPDATE, .before = b.data, .after = a.data,
+		};
+		err = s->ops->history_add(s, &e, diag);
+	} else {
+		err = idreg_diag_set(diag, err, "the history of %s does not fit", after->name);
+	}
+	if (err == IDREG_OK) {
+		err = s->ops->contact_subject_put(s, &after->subject, diag);
+	}
+	idreg_buf_free(&b);
+	idreg_buf_free(&a);
+	return err;
+}
+
+static idreg_err save_domain(struct idreg_store *s, int64_t change_set,
+			     const struct idreg_epp_transferable *before,
+			     const struct idreg_epp_transferable *after, struct idreg_diag *diag)
+{
+	const struct idreg_transfer_subject *t = &after->subject;
+	struct idreg_prov_domain d = before->domain;
+	d.sponsor = t->sponsor[0] != '\0' ? t->sponsor : NULL;
+	d.auth_info = t->auth_info[0] != '\0' ? t->auth_info : NULL;
+	d.domain.expires = t->expires;
+	d.transferred = t->transferred;
+	d.grace = after->grace;
+	d.n_grace = after->n_grace;
+	d.domain.status = 0;
+	for (const char *p = t->status + strspn(t->status, " "); *p != '\0'; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		enum idreg_domain_status st;
+		if (!idreg_domain_status_parse(p, len, &st)) {
+			return idreg_diag_set(diag, IDREG_EINVAL, "%s: no domain status %.*s",
+					      after->name, (int)len, p);
+		}
+		d.domain.status |= 1u << st;
+		p += len;
+	}
+	struct idreg_buf b, a;
+	idreg_buf_init(&b, 1 << 20);
+	idreg_buf_init(&a, 1 << 20);
+	idreg_err err = idreg_prov_domain_format(&before->domain, &b);
+	if (err == IDREG_OK) {
+		err = idreg_prov_domain_format(&d, &a);
+	}
+	if (err == IDREG_OK) {
+		const struct idreg_history_entry e = {
+			.change_set = change_set, .object_type = "domain",
+			.first_id = d.id, .last_id = d.id,
+			.change = IDREG_CHANGE_UPDATE, .before = b.data, .after = a.data,
+		};
+		err = s->ops->prov_domain_update(s, &d, diag);
+		if (err == IDREG_OK) {
+			err = s->ops->history_add(s, &e, diag);
+		}
+	} else {
+		err = idreg_diag_set(diag, err, "the history of %s does not fit", after->name);
+	}
+	idreg_buf_free(&b);
+	idreg_buf_free(&a);
+	return err;
+}
+
+idreg_err idreg_epp_transferable_save(struct idreg_store *s, int64_t change_set,
+				      const struct idreg_epp_transferable *before,
+				      const struct idreg_epp_transferable *after,
+				      struct idreg_diag *diag)
+{
+	return after->object == IDREG_TRANSFER_DOMAIN ? save_domain(s, change_set, before, after, diag)
+						      : save_contact(s, change_set, before, after, diag);
+}
+
+int64_t idreg_epp_grace_end(const struct idreg_epp_transferable *t, enum idreg_grace_period period)
+{
+	for (size_t i = 0; i < t->n_grace; i++) {
+		if (t->grace[i].period == period) {
+			return t->grace[i].ends;
+		}
+	}
+	return IDREG_TIME_NONE;
+}
+
+void idreg_epp_grace_set(struct idreg_epp_transferable *t, enum idreg_grace_period period,
+			 int64_t ends)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n_grace; i++) {
+		if (t->grace[i].period != period) {
+			t->grace[n++] = t->grace[i];
+		}
+	}
+	if (ends != IDREG_TIME_NONE) {
+		t->grace[n++] = (struct idreg_grace){ period, ends };
+	}
+	t->n_grace = n;
 }
 
 /* ---- the store work ---- */
@@ -297,6 +472,7 @@ static idreg_err write_trn_data(struct idreg_buf *out, enum idreg_transfer_objec
 				const char *name, const struct idreg_transfer *t)
 {
 	const char *p = object_service[object];
+	const char *key = object == IDREG_TRANSFER_DOMAIN ? "name" : "id";
 	char requested[IDREG_TIME_TEXT_MAX], acted[IDREG_TIME_TEXT_MAX];
 	idreg_time_format(t->requested, requested);
 	idreg_time_format(t->action_due, acted);
@@ -304,17 +480,26 @@ static idreg_err write_trn_data(struct idreg_buf *out, enum idreg_transfer_objec
 					 idreg_epp_object_uri(object == IDREG_TRANSFER_DOMAIN
 								      ? IDREG_EPP_OBJ_DOMAIN
 								      : IDREG_EPP_OBJ_CONTACT),
-					 p, object == IDREG_TRANSFER_DOMAIN ? "name" : "id");
+					 p, key);
 	if (err == IDREG_OK) {
 		err = idreg_epp_escape(out, name);
 	}
 	if (err == IDREG_OK) {
-		err = idreg_buf_printf(out,
-				       "</%s:%s><%s:trStatus>%s</%s:trStatus><%s:reID>%s</%s:reID>"
-				       "<%s:reDate>%s</%s:reDate><%s:acID>%s</%s:acID>"
-				       "<%s:acDate>%s</%s:acDate>",
-				       p, object == IDREG_TRANSFER_DOMAIN ? "name" : "id", p, t->status, p,
-				       p, t->gaining, p, p, requested, p, p, t->losing, p, p, acted, p);
+		err = idreg_buf_printf(out, "</%s:%s><%s:trStatus>%s</%s:trStatus><%s:reID>", p, key,
+				       p, t->status, p, p);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_epp_escape(out, t->gaining);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, "</%s:reID><%s:reDate>%s</%s:reDate><%s:acID>", p, p,
+				       requested, p, p);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_epp_escape(out, t->losing);
+	}
+	if (err == IDREG_OK) {
+		err = idreg_buf_printf(out, "</%s:acID><%s:acDate>%s</%s:acDate>", p, p, acted, p);
 	}
 	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN && t->expires_after != IDREG_TIME_NONE) {
 		char ex[IDREG_TIME_TEXT_MAX];
@@ -365,76 +550,41 @@ static idreg_err tell(struct idreg_store *s, const char *registrar, enum idreg_t
 	return err;
 }
 
-/* The history line of a change of @subject from @before. */
-static idreg_err record(struct idreg_store *s, int64_t change_set, enum idreg_transfer_object object,
-			const char *name, const struct idreg_transfer_subject *before,
-			const struct idreg_transfer_subject *after, struct idreg_diag *diag)
-{
-	struct idreg_buf b, a;
-	idreg_buf_init(&b, 4096);
-	idreg_buf_init(&a, 4096);
-	bool auth_changed = strcmp(before->auth_info, after->auth_info) != 0;
-	idreg_err err = idreg_epp_subject_text(object, name, before, false, &b);
-	if (err == IDREG_OK) {
-		err = idreg_epp_subject_text(object, name, after, auth_changed, &a);
-	}
-	if (err == IDREG_OK) {
-		const struct idreg_history_entry e = {
-			.change_set = change_set, .object_type = object_history_type[object],
-			.first_id = after->id, .last_id = after->id, .change = IDREG_CHANGE_UPDATE,
-			.before = b.data, .after = a.data,
-		};
-		err = s->ops->history_add(s, &e, diag);
-	} else {
-		err = idreg_diag_set(diag, err, "the history of %s does not fit", name);
-	}
-	if (err == IDREG_OK) {
-		err = s->ops->subject_put(s, object, after, diag);
-	}
-	idreg_buf_free(&b);
-	idreg_buf_free(&a);
-	return err;
-}
-
-static idreg_err set_status(struct idreg_transfer_subject *subject, const char *name, bool on,
+static idreg_err set_status(struct idreg_epp_transferable *t, const char *name, bool on,
 			    struct idreg_diag *diag)
 {
-	if (!idreg_epp_status_set(subject->status, sizeof(subject->status), name, on)) {
-		return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of object %" PRId64
-				      " do not fit", subject->id);
+	if (!idreg_epp_status_set(t->subject.status, sizeof(t->subject.status), name, on)) {
+		return idreg_diag_set(diag, IDREG_ETOOBIG, "the statuses of %s do not fit", t->name);
 	}
 	return IDREG_OK;
 }
 
 /* The object changes hands: what approval (by the losing registrar or the registry) does. */
 static idreg_err hand_over(struct idreg_store *s, int64_t change_set,
-			   enum idreg_transfer_object object, const char *name,
-			   const struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+			   const struct idreg_epp_transferable *before, struct idreg_transfer *t,
 			   int64_t now, struct idreg_diag *diag)
 {
-	struct idreg_transfer_subject after = *subject;
-	snprintf(after.sponsor, sizeof(after.sponsor), "%s", t->gaining);
-	after.transferred = now;
-	char pw[NEW_AUTH_INFO_CHARS + 1];
+	struct idreg_epp_transferable after = *before;
+	struct idreg_transfer_subject *a = &after.subject;
+	snprintf(a->sponsor, sizeof(a->sponsor), "%s", t->gaining);
+	a->transferred = now;
 	for (size_t i = 0; i < NEW_AUTH_INFO_CHARS; i++) {
-		pw[i] = auth_alphabet[randombytes_uniform(sizeof(auth_alphabet) - 1)];
+		a->auth_info[i] = auth_alphabet[randombytes_uniform(sizeof(auth_alphabet) - 1)];
 	}
-	pw[NEW_AUTH_INFO_CHARS] = '\0';
-	snprintf(after.auth_info, sizeof(after.auth_info), "%s", pw);
-	if (object == IDREG_TRANSFER_DOMAIN && t->expires_after != IDREG_TIME_NONE) {
-		after.expires = t->expires_after;
+	a->auth_info[NEW_AUTH_INFO_CHARS] = '\0';
+	if (before->object == IDREG_TRANSFER_DOMAIN) {
+		if (t->expires_after != IDREG_TIME_NONE) {
+			a->expires = t->expires_after;
+		}
+		idreg_epp_grace_set(&after, IDREG_GRACE_TRANSFER, now + a->transfer_grace_s);
 	}
 	t->action_due = now;
 	idreg_err err = set_status(&after, "pendingTransfer", false, diag);
 	if (err == IDREG_OK) {
-		err = record(s, change_set, object, name, subject, &after, diag);
-	}
-	if (err == IDREG_OK && object == IDREG_TRANSFER_DOMAIN) {
-		err = s->ops->grace_put(s, subject->id, "transferPeriod", now + subject->transfer_grace_s,
-					diag);
+		err = idreg_epp_transferable_save(s, change_set, before, &after, diag);
 	}
 	if (err == IDREG_OK) {
-		err = s->ops->transfer_put(s, object, subject->id, t, diag);
+		err = s->ops->transfer_put(s, before->object, a->id, t, diag);
 	}
 	return err;
 }
@@ -442,6 +592,7 @@ static idreg_err hand_over(struct idreg_store *s, int64_t change_set,
 struct transfer_work {
 	const struct idreg_epp_transfer_cmd *cmd;
 	const struct idreg_epp_txn *txn;
+	struct idreg_arena arena;
 	struct refusal refusal;
 	struct idreg_transfer result;  /* what the answer's trnData shows */
 };
@@ -453,11 +604,11 @@ static const char *noun(enum idreg_transfer_object object)
 
 /* The object and its last transfer (has_transfer false when none). */
 static idreg_err load(struct idreg_store *s, struct transfer_work *w,
-		      struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+		      struct idreg_epp_transferable *obj, struct idreg_transfer *t,
 		      bool *has_transfer, struct idreg_diag *diag)
 {
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
-	idreg_err err = s->ops->subject_get(s, c->object, c->name, subject, diag);
+	idreg_err err = idreg_epp_transferable_load(s, c->object, c->name, &w->arena, obj, diag);
 	if (err == IDREG_ENOTFOUND) {
 		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "no %s %s", noun(c->object),
 			      c->name);
@@ -465,20 +616,20 @@ static idreg_err load(struct idreg_store *s, struct transfer_work *w,
 	if (err != IDREG_OK) {
 		return err;
 	}
-	err = s->ops->transfer_get(s, c->object, subject->id, t, diag);
+	err = s->ops->transfer_get(s, c->object, obj->subject.id, t, diag);
 	*has_transfer = err == IDREG_OK;
 	return err == IDREG_ENOTFOUND ? IDREG_OK : err;
 }
 
 static idreg_err request(struct idreg_store *s, int64_t change_set, struct transfer_work *w,
-			 const struct idreg_transfer_subject *subject, bool pending,
+			 const struct idreg_epp_transferable *obj, bool pending,
 			 struct idreg_diag *diag)
 {
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
+	const struct idreg_transfer_subject *subject = &obj->subject;
 	const char *me = w->txn->clid;
 	static const char *const blocking[] = { "clientTransferProhibited",
-						"serverTransferProhibited", "pendingDelete",
-						"redemptionPeriod", "pendingRestore" };
+						"serverTransferProhibited", "pendingDelete" };
 	if (subject->sponsor[0] == '\0') {
 		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
 			      "%s is held by the registry, not by a registrar", c->name);
@@ -505,6 +656,15 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 				      c->name, blocking[i]);
 		}
 	}
+	static const enum idreg_grace_period deleting[] = { IDREG_GRACE_REDEMPTION,
+							     IDREG_GRACE_PENDING_DELETE,
+							     IDREG_GRACE_PENDING_RESTORE };
+	for (size_t i = 0; i < sizeof(deleting) / sizeof(deleting[0]); i++) {
+		if (idreg_epp_grace_end(obj, deleting[i]) != IDREG_TIME_NONE) {
+			return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is in its %s",
+				      c->name, idreg_grace_name(deleting[i]));
+		}
+	}
 	struct idreg_transfer t = { .status = "pending", .requested = w->txn->now,
 				    .action_due = w->txn->now + subject->transfer_wait_s,
 				    .expires_after = IDREG_TIME_NONE };
@@ -522,10 +682,10 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 				      c->name, max);
 		}
 	}
-	struct idreg_transfer_subject after = *subject;
+	struct idreg_epp_transferable after = *obj;
 	idreg_err err = set_status(&after, "pendingTransfer", true, diag);
 	if (err == IDREG_OK) {
-		err = record(s, change_set, c->object, c->name, subject, &after, diag);
+		err = idreg_epp_transferable_save(s, change_set, obj, &after, diag);
 	}
 	if (err == IDREG_OK) {
 		err = s->ops->transfer_put(s, c->object, subject->id, &t, diag);
@@ -539,7 +699,7 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 
 /* approve, reject (the losing registrar) and cancel (the gaining one). */
 static idreg_err answer_pending(struct idreg_store *s, int64_t change_set, struct transfer_work *w,
-				const struct idreg_transfer_subject *subject, struct idreg_transfer *t,
+				const struct idreg_epp_transferable *obj, struct idreg_transfer *t,
 				bool pending, struct idreg_diag *diag)
 {
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
@@ -561,16 +721,16 @@ static idreg_err answer_pending(struct idreg_store *s, int64_t change_set, struc
 						      : "clientCancelled");
 	idreg_err err;
 	if (c->op == IDREG_EPP_TRANSFER_APPROVE) {
-		err = hand_over(s, change_set, c->object, c->name, subject, t, w->txn->now, diag);
+		err = hand_over(s, change_set, obj, t, w->txn->now, diag);
 	} else {
 		t->action_due = w->txn->now;
-		struct idreg_transfer_subject after = *subject;
+		struct idreg_epp_transferable after = *obj;
 		err = set_status(&after, "pendingTransfer", false, diag);
 		if (err == IDREG_OK) {
-			err = record(s, change_set, c->object, c->name, subject, &after, diag);
+			err = idreg_epp_transferable_save(s, change_set, obj, &after, diag);
 		}
 		if (err == IDREG_OK) {
-			err = s->ops->transfer_put(s, c->object, subject->id, t, diag);
+			err = s->ops->transfer_put(s, c->object, obj->subject.id, t, diag);
 		}
 	}
 	if (err == IDREG_OK) {
@@ -585,26 +745,26 @@ static idreg_err transfer_in_store(struct idreg_store *s, int64_t change_set, vo
 {
 	struct transfer_work *w = ctx;
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
-	struct idreg_transfer_subject subject;
+	struct idreg_epp_transferable obj;
 	struct idreg_transfer t;
 	bool has_transfer;
-	idreg_err err = load(s, w, &subject, &t, &has_transfer, diag);
+	idreg_err err = load(s, w, &obj, &t, &has_transfer, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
 	bool pending = has_transfer && strcmp(t.status, "pending") == 0;
 	if (c->op == IDREG_EPP_TRANSFER_REQUEST) {
-		return request(s, change_set, w, &subject, pending, diag);
+		return request(s, change_set, w, &obj, pending, diag);
 	}
 	if (c->op != IDREG_EPP_TRANSFER_QUERY) {
-		return answer_pending(s, change_set, w, &subject, &t, pending, diag);
+		return answer_pending(s, change_set, w, &obj, &t, pending, diag);
 	}
 	/* query: the parties, the sponsor, or whoever knows the authInfo */
 	const char *me = w->txn->clid;
 	bool party = has_transfer && (strcmp(t.gaining, me) == 0 || strcmp(t.losing, me) == 0);
-	bool knows = c->has_auth_info && subject.auth_info[0] != '\0' &&
-		     strcmp(subject.auth_info, c->auth_info) == 0;
-	if (!party && !knows && strcmp(subject.sponsor, me) != 0) {
+	bool knows = c->has_auth_info && obj.subject.auth_info[0] != '\0' &&
+		     strcmp(obj.subject.auth_info, c->auth_info) == 0;
+	if (!party && !knows && strcmp(obj.subject.sponsor, me) != 0) {
 		return c->has_auth_info ? refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
 						 "wrong authInfo for %s", c->name)
 					: refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
@@ -630,11 +790,13 @@ void idreg_epp_transfer_command(const struct idreg_epp_request *req, struct idre
 	}
 	cmd.object = object;
 	struct transfer_work w = { .cmd = &cmd, .txn = &req->txn };
+	idreg_arena_init(&w.arena, 0, 0);
 	struct idreg_diag diag = { "" };
 	idreg_err err = cmd.op == IDREG_EPP_TRANSFER_QUERY
 				? req->store->read(req->store->ctx, transfer_in_store, &w, &diag)
 				: req->store->write(req->store->ctx, &req->txn, transfer_in_store, &w,
 						    &diag);
+	idreg_arena_free(&w.arena);
 	if (err == IDREG_EREFUSED) {
 		idreg_epp_reply_set(rep, w.refusal.code, "%s", w.refusal.msg);
 		return;
@@ -660,26 +822,25 @@ idreg_err idreg_epp_transfer_server_approve(struct idreg_store *s, int64_t chang
 					    int64_t now, bool *done, struct idreg_diag *diag)
 {
 	*done = false;
-	struct idreg_transfer_subject subject;
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 0, 0);
+	struct idreg_epp_transferable obj;
 	struct idreg_transfer t;
-	idreg_err err = s->ops->subject_get(s, object, name, &subject, diag);
+	idreg_err err = idreg_epp_transferable_load(s, object, name, &arena, &obj, diag);
 	if (err == IDREG_OK) {
-		err = s->ops->transfer_get(s, object, subject.id, &t, diag);
+		err = s->ops->transfer_get(s, object, obj.subject.id, &t, diag);
 	}
-	if (err == IDREG_ENOTFOUND) {
-		return IDREG_OK;
+	if (err == IDREG_OK && strcmp(t.status, "pending") == 0 && t.action_due <= now) {
+		snprintf(t.status, sizeof(t.status), "serverApproved");
+		err = hand_over(s, change_set, &obj, &t, now, diag);
+		if (err == IDREG_OK) {
+			err = tell(s, t.gaining, object, name, &t, diag);
+		}
+		if (err == IDREG_OK) {
+			err = tell(s, t.losing, object, name, &t, diag);
+		}
+		*done = err == IDREG_OK;
 	}
-	if (err != IDREG_OK || strcmp(t.status, "pending") != 0 || t.action_due > now) {
-		return err;
-	}
-	snprintf(t.status, sizeof(t.status), "serverApproved");
-	err = hand_over(s, change_set, object, name, &subject, &t, now, diag);
-	if (err == IDREG_OK) {
-		err = tell(s, t.gaining, object, name, &t, diag);
-	}
-	if (err == IDREG_OK) {
-		err = tell(s, t.losing, object, name, &t, diag);
-	}
-	*done = err == IDREG_OK;
-	return err;
+	idreg_arena_free(&arena);
+	return err == IDREG_ENOTFOUND ? IDREG_OK : err;
 }

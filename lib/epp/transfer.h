@@ -13,15 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
 #include "epp/command.h"
+#include "epp/domain.h"
 #include "epp/object.h"
+#include "provision/domain.h"
 #include "store/store.h"
 
-/* Characters of a name (RFC 5731 labelType) and a contact id (clIDType). */
-#define IDREG_EPP_NAME_MAX 255
 /* Characters of an authInfo password idreg accepts (the schema sets none). */
-#define IDREG_EPP_AUTHINFO_MAX 64
+#define IDREG_EPP_AUTHINFO_MAX IDREG_EPP_DOMAIN_PW_MAX
 /* Years a transfer may add: RFC 5731 periods are 1 to 99, idreg allows 1 to 10. */
 #define IDREG_EPP_YEARS_MAX 10
 
@@ -68,14 +69,44 @@ idreg_err idreg_epp_transfer_server_approve(struct idreg_store *s, int64_t chang
 					    enum idreg_transfer_object object, const char *name,
 					    int64_t now, bool *done, struct idreg_diag *diag);
 
+/**
+ * A domain or a contact as transfers and the clock read and change it:
+ * @subject the sponsor, authInfo, statuses, dates and the TLD's settings
+ * (domains: from the provisioned domain of lib/provision/domain.h and its
+ * TLD, the defaults of lib/provision/tld.h when the TLD is not served;
+ * contacts: from the entity row), @grace a domain's grace periods, and
+ * @domain the provisioned domain as loaded, whose other parts are written
+ * back unchanged.
+ */
+struct idreg_epp_transferable {
+	enum idreg_transfer_object object;
+	const char *name;
+	struct idreg_transfer_subject subject;
+	struct idreg_grace grace[IDREG_GRACE_COUNT];
+	size_t n_grace;
+	struct idreg_prov_domain domain;
+};
+
+/** Load @name into @out (domain strings in @arena); IDREG_ENOTFOUND when none. */
+idreg_err idreg_epp_transferable_load(struct idreg_store *s, enum idreg_transfer_object object,
+				      const char *name, struct idreg_arena *arena,
+				      struct idreg_epp_transferable *out, struct idreg_diag *diag);
+
+/** Write @after over @before (loaded by idreg_epp_transferable_load) with
+ * the history line of the change in @change_set. */
+idreg_err idreg_epp_transferable_save(struct idreg_store *s, int64_t change_set,
+				      const struct idreg_epp_transferable *before,
+				      const struct idreg_epp_transferable *after,
+				      struct idreg_diag *diag);
+
+/** The end of @t's grace period @period, IDREG_TIME_NONE when not running;
+ * set it to end at @ends (IDREG_TIME_NONE: remove it). */
+int64_t idreg_epp_grace_end(const struct idreg_epp_transferable *t, enum idreg_grace_period period);
+void idreg_epp_grace_set(struct idreg_epp_transferable *t, enum idreg_grace_period period,
+			 int64_t ends);
+
 /** @t plus @years calendar years (29 February becomes 28 February). */
 int64_t idreg_epp_add_years(int64_t t, int years);
-
-/** The text of @subject history keeps (its authInfo only as "set" or "none",
- * and "changed" when @auth_changed), appended to @out. */
-idreg_err idreg_epp_subject_text(enum idreg_transfer_object object, const char *name,
-				 const struct idreg_transfer_subject *subject, bool auth_changed,
-				 struct idreg_buf *out);
 
 /** Has the space-separated @status list the name @want? */
 bool idreg_epp_status_has(const char *status, const char *want);

@@ -13,10 +13,13 @@
 
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "domains/domain.h"
 #include "formats/rir.h"
 #include "numres/numres.h"
+#include "provision/domain.h"
+#include "provision/tld.h"
 #include "registrar/registrar.h"
 
 /** The file a registry's records last came from. */
@@ -252,9 +255,8 @@ enum idreg_transfer_object { IDREG_TRANSFER_DOMAIN, IDREG_TRANSFER_CONTACT };
 
 /**
  * What a transfer reads and changes of a domain or a contact, with the
- * settings of the domain's TLD (the defaults below when it has no tld row;
- * none for contacts).  Times are seconds since 1970, IDREG_TIME_NONE when
- * unset.
+ * settings of the domain's TLD (none for contacts).  Times are seconds
+ * since 1970, IDREG_TIME_NONE when unset.
  */
 struct idreg_transfer_subject {
 	int64_t id;
@@ -265,10 +267,6 @@ struct idreg_transfer_subject {
 	int64_t transfer_wait_s, transfer_grace_s, autorenew_grace_s, pending_delete_s;
 	int max_years;
 };
-#define IDREG_TRANSFER_WAIT_DEFAULT_S (5 * 86400)
-#define IDREG_TRANSFER_GRACE_DEFAULT_S (5 * 86400)
-#define IDREG_AUTORENEW_GRACE_DEFAULT_S (45 * 86400)
-#define IDREG_PENDING_DELETE_DEFAULT_S (5 * 86400)
 
 /** The last transfer requested of an object (RFC 5731/5733 trnData). */
 struct idreg_transfer {
@@ -305,6 +303,9 @@ typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
+typedef idreg_err (*idreg_tld_cb)(void *ctx, const struct idreg_tld *tld);
+typedef idreg_err (*idreg_tld_reserved_cb)(void *ctx, const struct idreg_tld_reserved *r);
+typedef idreg_err (*idreg_name_cb)(void *ctx, const char *name);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -484,6 +485,63 @@ struct idreg_store_ops {
 	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
 				    struct idreg_diag *diag);
 
+	/* ---- provisioning: domains (lib/provision/domain.h), inside a
+	 * transaction (begin .. commit) for a consistent view.
+	 * prov_domain_get: the domain @ldh_name (A-label) with its hosts'
+	 * names, contacts' handles, DS records, grace periods and variants,
+	 * every string and array in @arena; IDREG_ENOTFOUND when none.
+	 * prov_domain_insert: a new domain (@d->id ignored) with all its rows,
+	 * its id in *@id; IDREG_EEXIST when its name is a domain already or a
+	 * variant's name another domain's variant (the caller checks that no
+	 * name is both a domain and a variant).  prov_domain_update: the domain of
+	 * @d->id and all its rows replaced by @d.  No history line: the caller
+	 * writes it (idreg_prov_domain_format).
+	 * prov_variant_get: the variant row of the name @ldh_name, the strings
+	 * in @arena; IDREG_ENOTFOUND when it is no variant.
+	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
+	 * of the entity @handle; IDREG_ENOTFOUND when none.
+	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
+	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
+				     struct idreg_arena *arena, struct idreg_prov_domain *out,
+				     struct idreg_diag *diag);
+	idreg_err (*prov_domain_insert)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					int64_t *id, struct idreg_diag *diag);
+	idreg_err (*prov_domain_update)(struct idreg_store *s, const struct idreg_prov_domain *d,
+					struct idreg_diag *diag);
+	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
+				      struct idreg_arena *arena, struct idreg_variant_of *out,
+				      struct idreg_diag *diag);
+	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
+				  struct idreg_diag *diag);
+	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
+				    struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
+					   idreg_name_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* ---- provisioning: TLDs (lib/provision/tld.h).  tld_put: with
+	 * @create a new one (EEXIST if served already), else the one of
+	 * @tld->name replaced (ENOTFOUND if none); the store sets the times
+	 * and, on create, @tld->id.
+	 * tld_get: the strings in @arena; ENOTFOUND when not served.
+	 * tld_each: by name.  tld_reserve: EEXIST when the label is reserved
+	 * already; tld_unreserve: ENOTFOUND when it is not.  tld_reserved_get:
+	 * the reason in @arena, ENOTFOUND when the label is not reserved.
+	 * tld_reserved_each: the labels of @tld by label. */
+	idreg_err (*tld_put)(struct idreg_store *s, struct idreg_tld *tld, bool create,
+			     struct idreg_diag *diag);
+	idreg_err (*tld_get)(struct idreg_store *s, const char *name, struct idreg_arena *arena,
+			     struct idreg_tld *out, struct idreg_diag *diag);
+	idreg_err (*tld_each)(struct idreg_store *s, idreg_tld_cb cb, void *ctx,
+			      struct idreg_diag *diag);
+	idreg_err (*tld_reserve)(struct idreg_store *s, const struct idreg_tld_reserved *r,
+				 struct idreg_diag *diag);
+	idreg_err (*tld_unreserve)(struct idreg_store *s, const char *tld, const char *label,
+				   struct idreg_diag *diag);
+	idreg_err (*tld_reserved_get)(struct idreg_store *s, const char *tld, const char *label,
+				      struct idreg_arena *arena, const char **reason,
+				      struct idreg_diag *diag);
+	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
+				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
 	/* ---- provisioning: poll messages, transfers, the registry's clock ----
 	 * poll_add: a message for @registrar queued at the change set's time
 	 * (@resdata NULL: none), its id in *@id.  poll_front: the oldest message of @registrar not yet
@@ -497,32 +555,24 @@ struct idreg_store_ops {
 				void *ctx, struct idreg_diag *diag);
 	idreg_err (*poll_ack)(struct idreg_store *s, const char *registrar, int64_t id,
 			      struct idreg_diag *diag);
-	/* subject_get: the domain or contact @name with its TLD's settings
-	 * (ENOTFOUND when none).  subject_put: its sponsor, authInfo, statuses,
-	 * expiry and transfer date written, changed at the change set's time.
+	/* contact_subject_get: the contact (entity) @handle as a transfer
+	 * sees it (ENOTFOUND when none); contact_subject_put: its sponsor,
+	 * authInfo, statuses and transfer date written, changed at the change
+	 * set's time.  (Domains go through prov_domain_get/update.)
 	 * transfer_get: the object's last transfer (ENOTFOUND when none);
-	 * transfer_put: it replaced.  grace_put: a grace period of domain @id
-	 * ending at @ends (replacing one of the same period); grace_delete:
-	 * that period removed (none is no error); grace_ends: when it ends
-	 * (ENOTFOUND when the domain is not in it).  purge: a domain and
-	 * everything of it (links, DS, variants, grace periods, transfer)
-	 * deleted.  clock_due: the work due at @now, at most @max items of each
-	 * kind, oldest first. */
-	idreg_err (*subject_get)(struct idreg_store *s, enum idreg_transfer_object object,
-				 const char *name, struct idreg_transfer_subject *out,
-				 struct idreg_diag *diag);
-	idreg_err (*subject_put)(struct idreg_store *s, enum idreg_transfer_object object,
-				 const struct idreg_transfer_subject *subject, struct idreg_diag *diag);
+	 * transfer_put: it replaced.  domain_purge: a domain and everything of
+	 * it (links, DS, variants, grace periods, transfer) deleted.
+	 * clock_due: the work due at @now, at most @max items of each kind,
+	 * oldest first. */
+	idreg_err (*contact_subject_get)(struct idreg_store *s, const char *handle,
+					 struct idreg_transfer_subject *out, struct idreg_diag *diag);
+	idreg_err (*contact_subject_put)(struct idreg_store *s,
+					 const struct idreg_transfer_subject *subject,
+					 struct idreg_diag *diag);
 	idreg_err (*transfer_get)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
 				  struct idreg_transfer *out, struct idreg_diag *diag);
 	idreg_err (*transfer_put)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
 				  const struct idreg_transfer *t, struct idreg_diag *diag);
-	idreg_err (*grace_put)(struct idreg_store *s, int64_t domain_id, const char *period,
-			       int64_t ends, struct idreg_diag *diag);
-	idreg_err (*grace_delete)(struct idreg_store *s, int64_t domain_id, const char *period,
-				  struct idreg_diag *diag);
-	idreg_err (*grace_ends)(struct idreg_store *s, int64_t domain_id, const char *period,
-				int64_t *ends, struct idreg_diag *diag);
 	idreg_err (*domain_purge)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
 	idreg_err (*clock_due)(struct idreg_store *s, int64_t now, size_t max, idreg_due_cb cb,
 			       void *ctx, struct idreg_diag *diag);

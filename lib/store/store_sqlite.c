@@ -395,7 +395,8 @@ static const char *const migrations[] = {
 	"  acked_at TEXT);"
 	"CREATE INDEX poll_message_queue ON poll_message(registrar, id) WHERE acked_at IS NULL;"
 	"CREATE TABLE tld ("
-	"  name TEXT PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
 	"  unicode_name TEXT NOT NULL,"
 	"  min_years INTEGER NOT NULL CHECK (min_years >= 1 AND min_years <= 10),"
 	"  max_years INTEGER NOT NULL CHECK (max_years >= min_years AND max_years <= 10),"
@@ -514,19 +515,39 @@ enum stmt_id {
 	ST_REGISTRAR_UPDATE,
 	ST_REGISTRAR_GET,
 	ST_REGISTRAR_ALL,
+	/* provisioning: domains */
+	ST_PROV_DOMAIN_GET,
+	ST_PROV_DOMAIN_DS,
+	ST_PROV_DOMAIN_HOSTS,
+	ST_PROV_DOMAIN_ENTITIES,
+	ST_PROV_DOMAIN_GRACE,
+	ST_PROV_DOMAIN_VARIANTS,
+	ST_PROV_DOMAIN_SET,
+	ST_PROV_GRACE_INSERT,
+	ST_PROV_GRACE_DELETE,
+	ST_PROV_VARIANT_INSERT,
+	ST_PROV_VARIANT_DELETE,
+	ST_PROV_VARIANT_GET,
+	ST_PROV_HOST_ID,
+	ST_PROV_ENTITY_ID,
+	ST_PROV_SUBORDINATES,
+	/* provisioning: TLDs */
+	ST_TLD_INSERT,
+	ST_TLD_UPDATE,
+	ST_TLD_GET,
+	ST_TLD_ALL,
+	ST_TLD_RESERVE,
+	ST_TLD_UNRESERVE,
+	ST_TLD_RESERVED_GET,
+	ST_TLD_RESERVED_ALL,
 	/* provisioning: poll messages, transfers, the registry's clock */
 	ST_POLL_ADD,
 	ST_POLL_FRONT,
 	ST_POLL_ACK,
-	ST_SUBJECT_DOMAIN_GET,
 	ST_SUBJECT_CONTACT_GET,
-	ST_SUBJECT_DOMAIN_PUT,
 	ST_SUBJECT_CONTACT_PUT,
 	ST_TRANSFER_GET,
 	ST_TRANSFER_PUT,
-	ST_GRACE_PUT,
-	ST_GRACE_DELETE,
-	ST_GRACE_ENDS,
 	ST_PURGE_VARIANTS,
 	ST_PURGE_GRACE,
 	ST_PURGE_TRANSFER,
@@ -769,6 +790,56 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"cert_sha256 = ?5, allow = ?6, changed_at = ?8 WHERE id = ?1",
 	[ST_REGISTRAR_GET] = "SELECT " REGISTRAR_COLUMNS " FROM registrar WHERE id = ?1",
 	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
+	/* provisioning: domains */
+	[ST_PROV_DOMAIN_GET] = "SELECT " DOMAIN_COLUMNS ", sponsor, creator, updater, transferred, "
+			       "auth_info, idn_table FROM domain WHERE ldh_name = ?1",
+	[ST_PROV_DOMAIN_DS] = "SELECT key_tag, algorithm, digest_type, digest FROM domain_ds "
+			      "WHERE domain_id = ?1 ORDER BY position",
+	[ST_PROV_DOMAIN_HOSTS] = "SELECT dh.host_id, h.ldh_name FROM domain_host dh "
+				 "JOIN host h ON h.id = dh.host_id WHERE dh.domain_id = ?1 "
+				 "ORDER BY dh.position",
+	[ST_PROV_DOMAIN_ENTITIES] = "SELECT de.position, de.entity_id, e.handle, de.role "
+				    "FROM domain_entity de JOIN entity e ON e.id = de.entity_id "
+				    "WHERE de.domain_id = ?1 ORDER BY de.position",
+	[ST_PROV_DOMAIN_GRACE] = "SELECT period, ends FROM domain_grace WHERE domain_id = ?1 "
+				 "ORDER BY ends, period",
+	[ST_PROV_DOMAIN_VARIANTS] = "SELECT ldh_name, unicode_name, state FROM domain_variant "
+				    "WHERE domain_id = ?1 ORDER BY ldh_name",
+	[ST_PROV_DOMAIN_SET] = "UPDATE domain SET sponsor = ?2, creator = ?3, updater = ?4, "
+			       "transferred = ?5, auth_info = ?6, idn_table = ?7 WHERE id = ?1",
+	[ST_PROV_GRACE_INSERT] = "INSERT INTO domain_grace (domain_id, period, ends) VALUES (?1, ?2, ?3)",
+	[ST_PROV_GRACE_DELETE] = "DELETE FROM domain_grace WHERE domain_id = ?1",
+	[ST_PROV_VARIANT_INSERT] = "INSERT INTO domain_variant (ldh_name, unicode_name, domain_id, "
+				   "state) VALUES (?1, ?2, ?3, ?4)",
+	[ST_PROV_VARIANT_DELETE] = "DELETE FROM domain_variant WHERE domain_id = ?1",
+	[ST_PROV_VARIANT_GET] = "SELECT v.domain_id, d.ldh_name, d.unicode_name, d.sponsor, v.state, "
+				"(SELECT e.handle FROM domain_entity de JOIN entity e ON "
+				"e.id = de.entity_id WHERE de.domain_id = d.id AND "
+				"de.role = 'registrant' ORDER BY de.position LIMIT 1) "
+				"FROM domain_variant v JOIN domain d ON d.id = v.domain_id "
+				"WHERE v.ldh_name = ?1",
+	[ST_PROV_HOST_ID] = "SELECT id FROM host WHERE ldh_name = ?1",
+	[ST_PROV_ENTITY_ID] = "SELECT id FROM entity WHERE handle = ?1",
+	[ST_PROV_SUBORDINATES] = "SELECT ldh_name FROM host WHERE length(ldh_name) > length(?1) + 1 "
+				 "AND substr(ldh_name, -length(?1) - 1) = '.' || ?1 ORDER BY ldh_name",
+	/* provisioning: TLDs */
+#define TLD_COLUMNS "id, name, unicode_name, min_years, max_years, default_years, add_grace_s, " \
+		    "renew_grace_s, autorenew_grace_s, transfer_grace_s, redemption_s, "        \
+		    "pending_delete_s, transfer_wait_s, idn_tables, created_at, changed_at"
+	[ST_TLD_INSERT] = "INSERT INTO tld (" TLD_COLUMNS ") VALUES "
+			  "(NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[ST_TLD_UPDATE] = "UPDATE tld SET unicode_name = ?2, min_years = ?3, max_years = ?4, "
+			  "default_years = ?5, add_grace_s = ?6, renew_grace_s = ?7, "
+			  "autorenew_grace_s = ?8, transfer_grace_s = ?9, redemption_s = ?10, "
+			  "pending_delete_s = ?11, transfer_wait_s = ?12, idn_tables = ?13, "
+			  "changed_at = ?15 WHERE name = ?1",
+	[ST_TLD_GET] = "SELECT " TLD_COLUMNS " FROM tld WHERE name = ?1",
+	[ST_TLD_ALL] = "SELECT " TLD_COLUMNS " FROM tld ORDER BY name",
+	[ST_TLD_RESERVE] = "INSERT INTO tld_reserved (tld, label, reason) VALUES (?1, ?2, ?3)",
+	[ST_TLD_UNRESERVE] = "DELETE FROM tld_reserved WHERE tld = ?1 AND label = ?2",
+	[ST_TLD_RESERVED_GET] = "SELECT reason FROM tld_reserved WHERE tld = ?1 AND label = ?2",
+	[ST_TLD_RESERVED_ALL] = "SELECT tld, label, reason FROM tld_reserved WHERE tld = ?1 "
+				"ORDER BY label",
 	[ST_POLL_ADD] = "INSERT INTO poll_message (registrar, queued_at, message, resdata) "
 			"VALUES (?1, ?2, ?3, ?4)",
 	[ST_POLL_FRONT] = "SELECT id, queued_at, message, resdata, (SELECT COUNT(*) FROM poll_message "
@@ -776,16 +847,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "WHERE registrar = ?1 AND acked_at IS NULL ORDER BY id LIMIT 1",
 	[ST_POLL_ACK] = "UPDATE poll_message SET acked_at = ?3 "
 			"WHERE registrar = ?1 AND id = ?2 AND acked_at IS NULL",
-	[ST_SUBJECT_DOMAIN_GET] = "SELECT d.id, d.sponsor, d.auth_info, d.status, d.registered, "
-				  "d.expires, d.transferred, t.transfer_wait_s, t.transfer_grace_s, "
-				  "t.autorenew_grace_s, t.pending_delete_s, t.max_years FROM domain d "
-				  "LEFT JOIN tld t ON t.name = ?2 WHERE d.ldh_name = ?1",
-	[ST_SUBJECT_CONTACT_GET] = "SELECT id, sponsor, auth_info, status, created, NULL, transferred, "
-				   "NULL, NULL, NULL, NULL, NULL FROM entity WHERE handle = ?1",
-	[ST_SUBJECT_DOMAIN_PUT] = "UPDATE domain SET sponsor = ?2, auth_info = ?3, status = ?4, "
-				  "expires = ?5, transferred = ?6, changed_at = ?7 WHERE id = ?1",
+	[ST_SUBJECT_CONTACT_GET] = "SELECT id, sponsor, auth_info, status, created, transferred "
+				   "FROM entity WHERE handle = ?1",
 	[ST_SUBJECT_CONTACT_PUT] = "UPDATE entity SET sponsor = ?2, auth_info = ?3, status = ?4, "
-				   "transferred = ?6, changed_at = ?7 WHERE id = ?1",
+				   "transferred = ?5, changed_at = ?6 WHERE id = ?1",
 	[ST_TRANSFER_GET] = "SELECT status, gaining, losing, requested, action_due, years, "
 			    "expires_after FROM object_transfer WHERE object_type = ?1 AND object_id = ?2",
 	[ST_TRANSFER_PUT] = "INSERT INTO object_transfer (object_type, object_id, status, gaining, "
@@ -794,10 +859,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "ON CONFLICT (object_type, object_id) DO UPDATE SET status = ?3, "
 			    "gaining = ?4, losing = ?5, requested = ?6, action_due = ?7, years = ?8, "
 			    "expires_after = ?9",
-	[ST_GRACE_PUT] = "INSERT INTO domain_grace (domain_id, period, ends) VALUES (?1, ?2, ?3) "
-			 "ON CONFLICT (domain_id, period) DO UPDATE SET ends = ?3",
-	[ST_GRACE_DELETE] = "DELETE FROM domain_grace WHERE domain_id = ?1 AND period = ?2",
-	[ST_GRACE_ENDS] = "SELECT ends FROM domain_grace WHERE domain_id = ?1 AND period = ?2",
 	[ST_PURGE_VARIANTS] = "DELETE FROM domain_variant WHERE domain_id = ?1",
 	[ST_PURGE_GRACE] = "DELETE FROM domain_grace WHERE domain_id = ?1",
 	[ST_PURGE_TRANSFER] = "DELETE FROM object_transfer WHERE object_type = 'domain' AND "
@@ -3301,6 +3362,633 @@ static idreg_err sq_registrar_each(struct idreg_store *base, idreg_registrar_cb 
 	return err;
 }
 
+/* ---- provisioning: domains ---- */
+
+/* A copy of column @col in @arena; NULL for SQL NULL (and *@oom when it cannot be made). */
+static const char *arena_column(struct idreg_arena *arena, sqlite3_stmt *st, int col, bool *oom)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		return NULL;
+	}
+	const char *t = column_text(st, col);
+	char *copy = idreg_arena_strndup(arena, t, strlen(t));
+	if (copy == NULL) {
+		*oom = true;
+	}
+	return copy;
+}
+
+/* Step @st's rows into a growing arena array of @size-byte elements, each filled by @row. */
+static idreg_err prov_rows(struct sqlite_store *s, sqlite3_stmt *st, struct idreg_arena *arena,
+			   size_t size, void **out, size_t *n,
+			   bool (*row)(sqlite3_stmt *st, struct idreg_arena *arena, void *elem,
+				       size_t index),
+			   const char *doing, struct idreg_diag *diag)
+{
+	size_t cap = 0;
+	char *items = NULL;
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t grown = cap ? 2 * cap : 8;
+			char *bigger = idreg_arena_alloc(arena, grown * size);
+			if (bigger == NULL) {
+				sqlite3_reset(st);
+				return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory %s", doing);
+			}
+			if (*n > 0) {
+				memcpy(bigger, items, *n * size);
+			}
+			items = bigger;
+			cap = grown;
+		}
+		if (!row(st, arena, items + *n * size, *n)) {
+			sqlite3_reset(st);
+			return idreg_diag_set(diag, IDREG_ESTORE, "%s: a corrupted row %s", s->path, doing);
+		}
+		(*n)++;
+	}
+	idreg_err err = rc == SQLITE_DONE ? IDREG_OK : fail(s, rc, doing, diag);
+	sqlite3_reset(st);
+	*out = items;
+	return err;
+}
+
+static bool ds_row(sqlite3_stmt *st, struct idreg_arena *arena, void *elem, size_t index)
+{
+	(void)index;
+	bool oom = false;
+	struct idreg_ds *ds = elem;
+	*ds = (struct idreg_ds){ (uint16_t)sqlite3_column_int(st, 0),
+				 (uint8_t)sqlite3_column_int(st, 1),
+				 (uint8_t)sqlite3_column_int(st, 2), arena_column(arena, st, 3, &oom) };
+	return !oom && ds->digest != NULL;
+}
+
+/* A nameserver link: host id and name. */
+struct prov_ns {
+	int64_t id;
+	const char *name;
+};
+
+static bool ns_row(sqlite3_stmt *st, struct idreg_arena *arena, void *elem, size_t index)
+{
+	(void)index;
+	bool oom = false;
+	struct prov_ns *ns = elem;
+	ns->id = sqlite3_column_int64(st, 0);
+	ns->name = arena_column(arena, st, 1, &oom);
+	return !oom && ns->name != NULL;
+}
+
+/* A contact link: position, entity id, handle, role. */
+struct prov_link {
+	int64_t position, id;
+	const char *handle;
+	enum idreg_role role;
+};
+
+static bool link_row(sqlite3_stmt *st, struct idreg_arena *arena, void *elem, size_t index)
+{
+	(void)index;
+	bool oom = false;
+	struct prov_link *l = elem;
+	l->position = sqlite3_column_int64(st, 0);
+	l->id = sqlite3_column_int64(st, 1);
+	l->handle = arena_column(arena, st, 2, &oom);
+	const char *role = column_text(st, 3);
+	return !oom && l->handle != NULL && idreg_role_parse(role, strlen(role), &l->role);
+}
+
+static bool grace_row(sqlite3_stmt *st, struct idreg_arena *arena, void *elem, size_t index)
+{
+	(void)arena;
+	(void)index;
+	struct idreg_grace *g = elem;
+	const char *period = column_text(st, 0);
+	return idreg_grace_parse(period, strlen(period), &g->period) &&
+	       column_time(st, 1, &g->ends) && g->ends != IDREG_TIME_NONE;
+}
+
+static bool variant_row(sqlite3_stmt *st, struct idreg_arena *arena, void *elem, size_t index)
+{
+	(void)index;
+	bool oom = false;
+	struct idreg_variant *v = elem;
+	v->ldh_name = arena_column(arena, st, 0, &oom);
+	v->unicode_name = arena_column(arena, st, 1, &oom);
+	const char *state = column_text(st, 2);
+	return !oom && v->ldh_name != NULL && v->unicode_name != NULL &&
+	       idreg_variant_state_parse(state, strlen(state), &v->state);
+}
+
+/* The child rows of statement @id for domain @domain_id. */
+static idreg_err prov_children(struct sqlite_store *s, enum stmt_id id, int64_t domain_id,
+			       struct idreg_arena *arena, size_t size, void **out, size_t *n,
+			       bool (*row)(sqlite3_stmt *, struct idreg_arena *, void *, size_t),
+			       const char *doing, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, id, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, domain_id);
+	return prov_rows(s, st, arena, size, out, n, row, doing, diag);
+}
+
+/* Nameserver and contact links of @out->id into @out. */
+static idreg_err prov_links(struct sqlite_store *s, struct idreg_arena *arena,
+			    struct idreg_prov_domain *out, struct idreg_diag *diag)
+{
+	struct prov_ns *ns = NULL;
+	size_t n_ns = 0;
+	idreg_err err = prov_children(s, ST_PROV_DOMAIN_HOSTS, out->id, arena, sizeof(*ns),
+				      (void **)&ns, &n_ns, ns_row, "reading a domain's nameservers",
+				      diag);
+	struct prov_link *links = NULL;
+	size_t n_links = 0;
+	if (err == IDREG_OK) {
+		err = prov_children(s, ST_PROV_DOMAIN_ENTITIES, out->id, arena, sizeof(*links),
+				    (void **)&links, &n_links, link_row,
+				    "reading a domain's contacts", diag);
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	const char **names = idreg_arena_calloc(arena, n_ns + 1, sizeof(*names));
+	int64_t *host_ids = idreg_arena_calloc(arena, n_ns + 1, sizeof(*host_ids));
+	struct idreg_domain_contact *contacts = idreg_arena_calloc(arena, n_links + 1,
+								   sizeof(*contacts));
+	int64_t *entity_ids = idreg_arena_calloc(arena, n_links + 1, sizeof(*entity_ids));
+	if (names == NULL || host_ids == NULL || contacts == NULL || entity_ids == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading a domain");
+	}
+	for (size_t i = 0; i < n_ns; i++) {
+		names[i] = ns[i].name;
+		host_ids[i] = ns[i].id;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < n_links; i++) {
+		if (i == 0 || links[i].position != links[i - 1].position) {
+			contacts[n] = (struct idreg_domain_contact){ links[i].handle, 0 };
+			entity_ids[n++] = links[i].id;
+		}
+		contacts[n - 1].roles |= 1u << links[i].role;
+	}
+	out->domain.nameservers = names;
+	out->domain.n_ns = n_ns;
+	out->host_ids = host_ids;
+	out->domain.contacts = contacts;
+	out->domain.n_contacts = n;
+	out->entity_ids = entity_ids;
+	return IDREG_OK;
+}
+
+static idreg_err sq_prov_domain_get(struct idreg_store *base, const char *ldh_name,
+				    struct idreg_arena *arena, struct idreg_prov_domain *out,
+				    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_PROV_DOMAIN_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE
+			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no domain %s", ldh_name)
+			      : fail(s, rc, "reading a domain", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	memset(out, 0, sizeof(*out));
+	struct idreg_domain *d = &out->domain;
+	bool oom = false;
+	out->id = sqlite3_column_int64(st, 0);
+	d->ldh_name = arena_column(arena, st, 1, &oom);
+	d->unicode_name = arena_column(arena, st, 2, &oom);
+	d->handle = arena_column(arena, st, 3, &oom);
+	out->index_key = arena_column(arena, st, 9, &oom);
+	out->skeleton_key = arena_column(arena, st, 10, &oom);
+	out->sponsor = arena_column(arena, st, 11, &oom);
+	out->creator = arena_column(arena, st, 12, &oom);
+	out->updater = arena_column(arena, st, 13, &oom);
+	out->auth_info = arena_column(arena, st, 15, &oom);
+	out->idn_table = arena_column(arena, st, 16, &oom);
+	bool ok = parse_names(column_text(st, 4), status_parse, &d->status) &&
+		  column_time(st, 5, &d->registered) && column_time(st, 6, &d->expires) &&
+		  column_time(st, 7, &d->last_changed) && column_time(st, 14, &out->transferred) &&
+		  d->ldh_name != NULL && d->unicode_name != NULL;
+	sqlite3_reset(st);
+	if (oom) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading domain %s", ldh_name);
+	}
+	if (!ok) {
+		return idreg_diag_set(diag, IDREG_ESTORE, "%s: domain %s is corrupted", s->path,
+				      ldh_name);
+	}
+	err = prov_children(s, ST_PROV_DOMAIN_DS, out->id, arena, sizeof(struct idreg_ds),
+			    (void **)&d->ds, &d->n_ds, ds_row, "reading a domain's DS records", diag);
+	if (err == IDREG_OK) {
+		err = prov_links(s, arena, out, diag);
+	}
+	if (err == IDREG_OK) {
+		err = prov_children(s, ST_PROV_DOMAIN_GRACE, out->id, arena,
+				    sizeof(struct idreg_grace), (void **)&out->grace, &out->n_grace,
+				    grace_row, "reading a domain's grace periods", diag);
+	}
+	if (err == IDREG_OK) {
+		err = prov_children(s, ST_PROV_DOMAIN_VARIANTS, out->id, arena,
+				    sizeof(struct idreg_variant), (void **)&out->variants,
+				    &out->n_variants, variant_row, "reading a domain's variants", diag);
+	}
+	return err;
+}
+
+/* The provisioning columns, grace rows and variant rows of @d (its id set). */
+static idreg_err prov_domain_write(struct sqlite_store *s, const struct idreg_prov_domain *d,
+				   struct idreg_diag *diag)
+{
+	char transferred[IDREG_TIME_TEXT_MAX] = "";
+	if (d->transferred != IDREG_TIME_NONE) {
+		idreg_time_format(d->transferred, transferred);
+	}
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_PROV_DOMAIN_SET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, d->id);
+	bind_text_or_null(st, 2, d->sponsor);
+	bind_text_or_null(st, 3, d->creator);
+	bind_text_or_null(st, 4, d->updater);
+	bind_text_or_null(st, 5, d->transferred == IDREG_TIME_NONE ? NULL : transferred);
+	bind_text_or_null(st, 6, d->auth_info);
+	bind_text_or_null(st, 7, d->idn_table);
+	err = stmt_done(s, st, "writing a domain's sponsor", diag);
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_PROV_GRACE_DELETE, d->id, "removing grace periods", diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_PROV_VARIANT_DELETE, d->id, "removing variants", diag);
+	}
+	for (size_t i = 0; err == IDREG_OK && i < d->n_grace; i++) {
+		char ends[IDREG_TIME_TEXT_MAX];
+		idreg_time_format(d->grace[i].ends, ends);
+		err = stmt_get(s, ST_PROV_GRACE_INSERT, &st, diag);
+		if (err == IDREG_OK) {
+			sqlite3_bind_int64(st, 1, d->id);
+			sqlite3_bind_text(st, 2, idreg_grace_name(d->grace[i].period), -1,
+					  SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, ends, -1, SQLITE_STATIC);
+			err = stmt_done(s, st, "adding a grace period", diag);
+		}
+	}
+	for (size_t i = 0; err == IDREG_OK && i < d->n_variants; i++) {
+		const struct idreg_variant *v = &d->variants[i];
+		err = stmt_get(s, ST_PROV_VARIANT_INSERT, &st, diag);
+		if (err != IDREG_OK) {
+			break;
+		}
+		sqlite3_bind_text(st, 1, v->ldh_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, v->unicode_name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, d->id);
+		sqlite3_bind_text(st, 4, idreg_variant_state_name(v->state), -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		err = rc == SQLITE_DONE ? IDREG_OK
+		      : (rc & 0xff) == SQLITE_CONSTRAINT
+			      ? idreg_diag_set(diag, IDREG_EEXIST, "%s is a variant of another domain",
+					       v->ldh_name)
+			      : fail(s, rc, "adding a variant", diag);
+		sqlite3_reset(st);
+	}
+	return err;
+}
+
+static struct idreg_domain_row prov_row(const struct idreg_prov_domain *d)
+{
+	return (struct idreg_domain_row){ &d->domain, d->host_ids, d->entity_ids, d->index_key,
+					  d->skeleton_key };
+}
+
+static idreg_err sq_prov_domain_insert(struct idreg_store *base, const struct idreg_prov_domain *d,
+				       int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct idreg_domain_row row = prov_row(d);
+	idreg_err err = sq_domain_insert(base, &row, 1, id, diag);
+	if (err == IDREG_ESTORE && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		return idreg_diag_set(diag, IDREG_EEXIST, "domain %s exists", d->domain.ldh_name);
+	}
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_prov_domain with_id = *d;
+	with_id.id = *id;
+	return prov_domain_write(s, &with_id, diag);
+}
+
+static idreg_err sq_prov_domain_update(struct idreg_store *base, const struct idreg_prov_domain *d,
+				       struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct idreg_domain_row row = prov_row(d);
+	idreg_err err = sq_domain_update(base, d->id, &row, diag);
+	return err == IDREG_OK ? prov_domain_write(s, d, diag) : err;
+}
+
+static idreg_err sq_prov_variant_get(struct idreg_store *base, const char *ldh_name,
+				     struct idreg_arena *arena, struct idreg_variant_of *out,
+				     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_PROV_VARIANT_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		bool oom = false;
+		out->domain_id = sqlite3_column_int64(st, 0);
+		out->domain_ldh_name = arena_column(arena, st, 1, &oom);
+		out->domain_unicode_name = arena_column(arena, st, 2, &oom);
+		out->domain_sponsor = arena_column(arena, st, 3, &oom);
+		const char *state = column_text(st, 4);
+		out->registrant = arena_column(arena, st, 5, &oom);
+		err = oom ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading a variant")
+		      : !idreg_variant_state_parse(state, strlen(state), &out->state) ||
+				out->domain_ldh_name == NULL
+			      ? idreg_diag_set(diag, IDREG_ESTORE, "%s: variant %s is corrupted",
+					       s->path, ldh_name)
+			      : IDREG_OK;
+	} else {
+		err = rc == SQLITE_DONE
+			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "%s is no variant", ldh_name)
+			      : fail(s, rc, "reading a variant", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+/* The id of the one row statement @id finds by @key. */
+static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *what,
+			 const char *key, int64_t *out, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, id, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		err = IDREG_OK;
+	} else {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no %s %s", what, key)
+					: fail(s, rc, "reading an id", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_prov_host_id(struct idreg_store *base, const char *ldh_name, int64_t *id,
+				 struct idreg_diag *diag)
+{
+	return prov_id((struct sqlite_store *)base, ST_PROV_HOST_ID, "host", ldh_name, id, diag);
+}
+
+static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle, int64_t *id,
+				   struct idreg_diag *diag)
+{
+	return prov_id((struct sqlite_store *)base, ST_PROV_ENTITY_ID, "contact", handle, id, diag);
+}
+
+static idreg_err sq_prov_subordinate_each(struct idreg_store *base, const char *ldh_name,
+					  idreg_name_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_PROV_SUBORDINATES, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb(ctx, column_text(st, 0));
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading subordinate hosts", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+/* ---- provisioning: TLDs ---- */
+
+static idreg_err read_tld(sqlite3_stmt *st, struct idreg_arena *arena, struct idreg_tld *out)
+{
+	bool oom = false;
+	out->id = sqlite3_column_int64(st, 0);
+	out->name = arena_column(arena, st, 1, &oom);
+	out->unicode_name = arena_column(arena, st, 2, &oom);
+	out->min_years = sqlite3_column_int(st, 3);
+	out->max_years = sqlite3_column_int(st, 4);
+	out->default_years = sqlite3_column_int(st, 5);
+	for (int p = 0; p < IDREG_TLD_PERIOD_COUNT; p++) {
+		out->periods[p] = sqlite3_column_int64(st, 6 + p);
+	}
+	out->idn_tables = arena_column(arena, st, 13, &oom);
+	out->created_at = arena_column(arena, st, 14, &oom);
+	out->changed_at = arena_column(arena, st, 15, &oom);
+	return oom ? IDREG_ENOMEM : IDREG_OK;
+}
+
+static idreg_err sq_tld_put(struct idreg_store *base, struct idreg_tld *tld, bool create,
+			    struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, create ? ST_TLD_INSERT : ST_TLD_UPDATE, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	const char *now = change_time(s);
+	sqlite3_bind_text(st, 1, tld->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, tld->unicode_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, tld->min_years);
+	sqlite3_bind_int(st, 4, tld->max_years);
+	sqlite3_bind_int(st, 5, tld->default_years);
+	for (int p = 0; p < IDREG_TLD_PERIOD_COUNT; p++) {
+		sqlite3_bind_int64(st, 6 + p, tld->periods[p]);
+	}
+	sqlite3_bind_text(st, 13, tld->idn_tables, -1, SQLITE_STATIC);
+	if (create) {
+		sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 15, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	err = rc == SQLITE_DONE ? IDREG_OK
+	      : rc == SQLITE_CONSTRAINT_UNIQUE
+		      ? idreg_diag_set(diag, IDREG_EEXIST, "TLD %s is served already", tld->name)
+		      : fail(s, rc, "writing a TLD", diag);
+	sqlite3_reset(st);
+	if (err == IDREG_OK && !create && sqlite3_changes(s->db) == 0) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "TLD %s is not served here", tld->name);
+	}
+	if (err == IDREG_OK && create) {
+		tld->id = sqlite3_last_insert_rowid(s->db);
+	}
+	return err;
+}
+
+static idreg_err sq_tld_get(struct idreg_store *base, const char *name, struct idreg_arena *arena,
+			    struct idreg_tld *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		err = read_tld(st, arena, out) == IDREG_OK
+			      ? IDREG_OK
+			      : idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading a TLD");
+	} else {
+		err = rc == SQLITE_DONE
+			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "TLD %s is not served here", name)
+			      : fail(s, rc, "reading a TLD", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_tld_each(struct idreg_store *base, idreg_tld_cb cb, void *ctx,
+			     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_ALL, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 1024, 0);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_tld tld;
+		idreg_arena_reset(&arena);
+		err = read_tld(st, &arena, &tld) == IDREG_OK
+			      ? cb(ctx, &tld)
+			      : idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading TLDs");
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading TLDs", diag);
+	}
+	sqlite3_reset(st);
+	idreg_arena_free(&arena);
+	return err;
+}
+
+static idreg_err sq_tld_reserve(struct idreg_store *base, const struct idreg_tld_reserved *r,
+				struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_RESERVE, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, r->tld, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->reason, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	err = rc == SQLITE_DONE ? IDREG_OK
+	      : rc == SQLITE_CONSTRAINT_PRIMARYKEY
+		      ? idreg_diag_set(diag, IDREG_EEXIST, "%s.%s is reserved already", r->label,
+				       r->tld)
+		      : fail(s, rc, "reserving a label", diag);
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_tld_unreserve(struct idreg_store *base, const char *tld, const char *label,
+				  struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_UNRESERVE, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, tld, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	err = stmt_done(s, st, "unreserving a label", diag);
+	if (err == IDREG_OK && sqlite3_changes(s->db) == 0) {
+		return idreg_diag_set(diag, IDREG_ENOTFOUND, "%s.%s is not reserved", label, tld);
+	}
+	return err;
+}
+
+static idreg_err sq_tld_reserved_get(struct idreg_store *base, const char *tld, const char *label,
+				     struct idreg_arena *arena, const char **reason,
+				     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_RESERVED_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, tld, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		bool oom = false;
+		*reason = arena_column(arena, st, 0, &oom);
+		err = oom ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory") : IDREG_OK;
+	} else {
+		err = rc == SQLITE_DONE
+			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "%s.%s is not reserved", label, tld)
+			      : fail(s, rc, "reading a reserved label", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_tld_reserved_each(struct idreg_store *base, const char *tld,
+				      idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TLD_RESERVED_ALL, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, tld, -1, SQLITE_STATIC);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct idreg_tld_reserved r = { column_text(st, 0), column_text(st, 1),
+						column_text(st, 2) };
+		err = cb(ctx, &r);
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading reserved labels", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
 /* ---- provisioning: poll messages, transfers, the registry's clock ---- */
 
 static idreg_err sq_poll_add(struct idreg_store *base, const char *registrar, const char *message,
@@ -3370,27 +4058,16 @@ static idreg_err sq_poll_ack(struct idreg_store *base, const char *registrar, in
 
 static const char *const transfer_object_table[] = { "domain", "entity" };
 
-static int64_t int_or(sqlite3_stmt *st, int col, int64_t fallback)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? fallback : sqlite3_column_int64(st, col);
-}
-
-static idreg_err sq_subject_get(struct idreg_store *base, enum idreg_transfer_object object,
-				const char *name, struct idreg_transfer_subject *out,
-				struct idreg_diag *diag)
+static idreg_err sq_contact_subject_get(struct idreg_store *base, const char *handle,
+					struct idreg_transfer_subject *out, struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, object == IDREG_TRANSFER_DOMAIN ? ST_SUBJECT_DOMAIN_GET
-								  : ST_SUBJECT_CONTACT_GET, &st, diag);
+	idreg_err err = stmt_get(s, ST_SUBJECT_CONTACT_GET, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
-	const char *dot = strrchr(name, '.');
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (object == IDREG_TRANSFER_DOMAIN) {
-		sqlite3_bind_text(st, 2, dot != NULL ? dot + 1 : name, -1, SQLITE_STATIC);
-	}
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
@@ -3398,21 +4075,15 @@ static idreg_err sq_subject_get(struct idreg_store *base, enum idreg_transfer_ob
 		snprintf(out->sponsor, sizeof(out->sponsor), "%s", column_text(st, 1));
 		snprintf(out->auth_info, sizeof(out->auth_info), "%s", column_text(st, 2));
 		snprintf(out->status, sizeof(out->status), "%s", column_text(st, 3));
-		out->transfer_wait_s = int_or(st, 7, IDREG_TRANSFER_WAIT_DEFAULT_S);
-		out->transfer_grace_s = int_or(st, 8, IDREG_TRANSFER_GRACE_DEFAULT_S);
-		out->autorenew_grace_s = int_or(st, 9, IDREG_AUTORENEW_GRACE_DEFAULT_S);
-		out->pending_delete_s = int_or(st, 10, IDREG_PENDING_DELETE_DEFAULT_S);
-		out->max_years = (int)int_or(st, 11, 10);
-		if (!column_time(st, 4, &out->created) || !column_time(st, 5, &out->expires) ||
-		    !column_time(st, 6, &out->transferred)) {
-			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: %s %s has a corrupted date",
-					     s->path, transfer_object_table[object], name);
+		out->expires = IDREG_TIME_NONE;
+		if (!column_time(st, 4, &out->created) || !column_time(st, 5, &out->transferred)) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: contact %s has a corrupted date",
+					     s->path, handle);
 		}
 	} else if (rc == SQLITE_DONE) {
-		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no %s %s",
-				     object == IDREG_TRANSFER_DOMAIN ? "domain" : "contact", name);
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle);
 	} else {
-		err = fail(s, rc, "reading an object to transfer", diag);
+		err = fail(s, rc, "reading a contact to transfer", diag);
 	}
 	sqlite3_reset(st);
 	return err;
@@ -3428,25 +4099,24 @@ static void bind_time_or_null(sqlite3_stmt *st, int col, int64_t t, char text[ID
 	}
 }
 
-static idreg_err sq_subject_put(struct idreg_store *base, enum idreg_transfer_object object,
-				const struct idreg_transfer_subject *subject, struct idreg_diag *diag)
+static idreg_err sq_contact_subject_put(struct idreg_store *base,
+					const struct idreg_transfer_subject *subject,
+					struct idreg_diag *diag)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, object == IDREG_TRANSFER_DOMAIN ? ST_SUBJECT_DOMAIN_PUT
-								  : ST_SUBJECT_CONTACT_PUT, &st, diag);
+	idreg_err err = stmt_get(s, ST_SUBJECT_CONTACT_PUT, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
-	char expires[IDREG_TIME_TEXT_MAX], transferred[IDREG_TIME_TEXT_MAX];
+	char transferred[IDREG_TIME_TEXT_MAX];
 	sqlite3_bind_int64(st, 1, subject->id);
 	bind_text_or_null(st, 2, subject->sponsor[0] != '\0' ? subject->sponsor : NULL);
 	bind_text_or_null(st, 3, subject->auth_info[0] != '\0' ? subject->auth_info : NULL);
 	sqlite3_bind_text(st, 4, subject->status, -1, SQLITE_STATIC);
-	bind_time_or_null(st, 5, subject->expires, expires);
-	bind_time_or_null(st, 6, subject->transferred, transferred);
-	sqlite3_bind_text(st, 7, change_time(s), -1, SQLITE_STATIC);
-	return stmt_done(s, st, "changing an object's sponsor and statuses", diag);
+	bind_time_or_null(st, 5, subject->transferred, transferred);
+	sqlite3_bind_text(st, 6, change_time(s), -1, SQLITE_STATIC);
+	return stmt_done(s, st, "changing a contact's sponsor and statuses", diag);
 }
 
 static idreg_err sq_transfer_get(struct idreg_store *base, enum idreg_transfer_object object,
@@ -3504,63 +4174,6 @@ static idreg_err sq_transfer_put(struct idreg_store *base, enum idreg_transfer_o
 	}
 	bind_time_or_null(st, 9, t->expires_after, after);
 	return stmt_done(s, st, "recording a transfer", diag);
-}
-
-static idreg_err sq_grace_put(struct idreg_store *base, int64_t domain_id, const char *period,
-			      int64_t ends, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_GRACE_PUT, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	char text[IDREG_TIME_TEXT_MAX];
-	sqlite3_bind_int64(st, 1, domain_id);
-	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	bind_time_or_null(st, 3, ends, text);
-	return stmt_done(s, st, "recording a grace period", diag);
-}
-
-static idreg_err sq_grace_delete(struct idreg_store *base, int64_t domain_id, const char *period,
-				 struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_GRACE_DELETE, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_int64(st, 1, domain_id);
-	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	return stmt_done(s, st, "ending a grace period", diag);
-}
-
-static idreg_err sq_grace_ends(struct idreg_store *base, int64_t domain_id, const char *period,
-			       int64_t *ends, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_GRACE_ENDS, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_int64(st, 1, domain_id);
-	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (!column_time(st, 0, ends) || *ends == IDREG_TIME_NONE) {
-			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: the %s of domain %lld is corrupted",
-					     s->path, period, (long long)domain_id);
-		}
-	} else if (rc == SQLITE_DONE) {
-		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "domain %lld is not in %s",
-				     (long long)domain_id, period);
-	} else {
-		err = fail(s, rc, "reading a grace period", diag);
-	}
-	sqlite3_reset(st);
-	return err;
 }
 
 static idreg_err sq_domain_purge(struct idreg_store *base, int64_t id, struct idreg_diag *diag)
@@ -3684,16 +4297,27 @@ static const struct idreg_store_ops sqlite_ops = {
 	.registrar_put = sq_registrar_put,
 	.registrar_get = sq_registrar_get,
 	.registrar_each = sq_registrar_each,
+	.prov_domain_get = sq_prov_domain_get,
+	.prov_domain_insert = sq_prov_domain_insert,
+	.prov_domain_update = sq_prov_domain_update,
+	.prov_variant_get = sq_prov_variant_get,
+	.prov_host_id = sq_prov_host_id,
+	.prov_entity_id = sq_prov_entity_id,
+	.prov_subordinate_each = sq_prov_subordinate_each,
+	.tld_put = sq_tld_put,
+	.tld_get = sq_tld_get,
+	.tld_each = sq_tld_each,
+	.tld_reserve = sq_tld_reserve,
+	.tld_unreserve = sq_tld_unreserve,
+	.tld_reserved_get = sq_tld_reserved_get,
+	.tld_reserved_each = sq_tld_reserved_each,
 	.poll_add = sq_poll_add,
 	.poll_front = sq_poll_front,
 	.poll_ack = sq_poll_ack,
-	.subject_get = sq_subject_get,
-	.subject_put = sq_subject_put,
+	.contact_subject_get = sq_contact_subject_get,
+	.contact_subject_put = sq_contact_subject_put,
 	.transfer_get = sq_transfer_get,
 	.transfer_put = sq_transfer_put,
-	.grace_put = sq_grace_put,
-	.grace_delete = sq_grace_delete,
-	.grace_ends = sq_grace_ends,
 	.domain_purge = sq_domain_purge,
 	.clock_due = sq_clock_due,
 };

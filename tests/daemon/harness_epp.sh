@@ -110,7 +110,7 @@ epp_expect_answers() {
 epp_validate_frames() {
   local min=${1:-1} f imports="" frames out dups
   step "schemas"
-  for f in eppcom-1.0 epp-1.0 domain-1.0 host-1.0 contact-1.0 rgp-1.0 secDNS-1.1 idn-1.0; do
+  for f in eppcom-1.0 epp-1.0 domain-1.0 host-1.0 contact-1.0 rgp-1.0 secDNS-1.1 idn-1.0 cdn-1.0; do
     f="$EPP_XSD/$f.xsd"
     imports+="<import namespace=\"$(xmllint --xpath 'string(/*/@targetNamespace)' "$f")\" schemaLocation=\"$f\"/>"
   done

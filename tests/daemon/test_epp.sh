@@ -7,7 +7,8 @@
 # session 2501 and closed); login (1000) and a second
 # login (2002); an object command (2101, not implemented yet); an unknown
 # command (2000); XML that is not well-formed (2001); logout (1500, then
-# the server closes); <domain:check> answered from the domains held and the
+# the server closes); <domain:check> answered from the domains held (under
+# the TLD example, served) and the
 # IDN policy (held names, in any case or as A-labels, "In use"; a name
 # IDNA2008 refuses; free names available), other object commands 2101;
 # frames over the size limit and shorter than 5 bytes
@@ -33,6 +34,7 @@ cat >"$WORK/held.jsonl" <<'JSONL'
 {"name":"bücher.example","entities":[{"handle":"R-ONE","roles":["registrant"]}]}
 JSONL
 idreg_ok --db "$DB" import domains "$WORK/held.jsonl"
+idreg_ok --db "$DB" tld add example
 add() { epp_registrar "$DB" "$@"; }
 add clientA pass-A-123
 add clientB pass-B-123

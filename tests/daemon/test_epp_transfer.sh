@@ -50,7 +50,7 @@ step "sponsors"
 sqlite3 "$DB" "UPDATE domain SET sponsor = 'clientA', auth_info = 'pw-' || ldh_name;
   INSERT INTO domain_grace (domain_id, period, ends)
     SELECT id, 'redemptionPeriod', '$redemption_end' FROM domain WHERE ldh_name = 'doomed.example';
-  UPDATE domain SET status = 'redemptionPeriod' WHERE ldh_name = 'doomed.example';" ||
+  UPDATE domain SET status = 'pendingDelete' WHERE ldh_name = 'doomed.example';" ||
   fail "setting sponsors"
 pass
 sql() { sqlite3 "$DB" "$1"; }
