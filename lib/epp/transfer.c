@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "epp/contact.h"
 #include "epp/response.h"
 #include "provision/tld.h"
 
@@ -96,7 +97,7 @@ static enum idreg_epp_code parse_auth_info(const xmlNode *n, const char *ns,
 		return parse_fail(res, IDREG_EPP_SYNTAX, "<authInfo> without <pw>%s", "");
 	}
 	out->has_auth_info = true;
-	return idreg_epp_token(pw, out->auth_info, sizeof(out->auth_info), 0, IDREG_EPP_AUTHINFO_MAX,
+	return idreg_epp_token(pw, out->auth_info, sizeof(out->auth_info), 0, IDREG_EPP_DOMAIN_PW_MAX,
 			       res);
 }
 
@@ -228,49 +229,6 @@ int64_t idreg_epp_add_years(int64_t t, int years)
 
 /* ---- the objects: domains on lib/provision, contacts on their entity row ---- */
 
-static idreg_err put_time(struct idreg_buf *out, const char *key, int64_t t)
-{
-	if (t == IDREG_TIME_NONE) {
-		return idreg_buf_printf(out, ",\"%s\":null", key);
-	}
-	char text[IDREG_TIME_TEXT_MAX];
-	idreg_time_format(t, text);
-	return idreg_buf_printf(out, ",\"%s\":\"%s\"", key, text);
-}
-
-/* A contact's history text as transfers change it: handle, sponsor,
- * statuses, transfer date, and its authInfo only as "set", "none" or
- * "changed" (never the password). */
-static idreg_err contact_text(const char *handle, const struct idreg_transfer_subject *c,
-			      bool auth_changed, struct idreg_buf *out)
-{
-	idreg_err err = idreg_buf_puts(out, "{\"handle\":");
-	if (err == IDREG_OK) {
-		err = idreg_json_string(out, handle);
-	}
-	if (err == IDREG_OK) {
-		err = idreg_buf_puts(out, ",\"sponsor\":");
-	}
-	if (err == IDREG_OK) {
-		err = c->sponsor[0] != '\0' ? idreg_json_string(out, c->sponsor)
-					    : idreg_buf_puts(out, "null");
-	}
-	if (err == IDREG_OK) {
-		err = idreg_buf_puts(out, ",\"status\":");
-	}
-	if (err == IDREG_OK) {
-		err = idreg_json_string(out, c->status);
-	}
-	if (err == IDREG_OK) {
-		err = put_time(out, "transferred", c->transferred);
-	}
-	if (err == IDREG_OK) {
-		err = idreg_buf_printf(out, ",\"authInfo\":\"%s\"}",
-				       auth_changed ? "changed" : c->auth_info[0] != '\0' ? "set" : "none");
-	}
-	return err;
-}
-
 /* The provisioned domain @name with its TLD's settings. */
 static idreg_err load_domain(struct idreg_store *s, const char *name, struct idreg_arena *arena,
 			     struct idreg_epp_transferable *out, struct idreg_diag *diag)
@@ -330,38 +288,8 @@ idreg_err idreg_epp_transferable_load(struct idreg_store *s, enum idreg_transfer
 		return load_domain(s, name, arena, out, diag);
 	}
 	/* A contact has no TLD: it waits the default time for its transfer. */
-	idreg_err err = s->ops->contact_subject_get(s, name, &out->subject, diag);
+	idreg_err err = idreg_epp_contact_transfer_get(s, name, &out->subject, diag);
 	out->subject.transfer_wait_s = idreg_tld_period_default(IDREG_TLD_TRANSFER_WAIT);
-	return err;
-}
-
-static idreg_err save_contact(struct idreg_store *s, int64_t change_set,
-			      const struct idreg_epp_transferable *before,
-			      const struct idreg_epp_transferable *after, struct idreg_diag *diag)
-{
-	struct idreg_buf b, a;
-	idreg_buf_init(&b, 4096);
-	idreg_buf_init(&a, 4096);
-	bool auth_changed = strcmp(before->subject.auth_info, after->subject.auth_info) != 0;
-	idreg_err err = contact_text(before->name, &before->subject, false, &b);
-	if (err == IDREG_OK) {
-		err = contact_text(after->name, &after->subject, auth_changed, &a);
-	}
-	if (err == IDREG_OK) {
-		const struct idreg_history_entry e = {
-			.change_set = change_set, .object_type = "entity",
-			.first_id = after->subject.id, .last_id = after->subject.id,
-			.change = IDREG_CHANGE_UPDATE, .before = b.data, .after = a.data,
-		};
-		err = s->ops->history_add(s, &e, diag);
-	} else {
-		err = idreg_diag_set(diag, err, "the history of %s does not fit", after->name);
-	}
-	if (err == IDREG_OK) {
-		err = s->ops->contact_subject_put(s, &after->subject, diag);
-	}
-	idreg_buf_free(&b);
-	idreg_buf_free(&a);
 	return err;
 }
 
@@ -419,7 +347,8 @@ idreg_err idreg_epp_transferable_save(struct idreg_store *s, int64_t change_set,
 				      struct idreg_diag *diag)
 {
 	return after->object == IDREG_TRANSFER_DOMAIN ? save_domain(s, change_set, before, after, diag)
-						      : save_contact(s, change_set, before, after, diag);
+						      : idreg_epp_contact_transfer_put(s, change_set, after->name,
+										       &after->subject, diag);
 }
 
 int64_t idreg_epp_grace_end(const struct idreg_epp_transferable *t, enum idreg_grace_period period)

@@ -21,8 +21,6 @@
 #include "provision/domain.h"
 #include "store/store.h"
 
-/* Characters of an authInfo password idreg accepts (the schema sets none). */
-#define IDREG_EPP_AUTHINFO_MAX IDREG_EPP_DOMAIN_PW_MAX
 /* Years a transfer may add: RFC 5731 periods are 1 to 99, idreg allows 1 to 10. */
 #define IDREG_EPP_YEARS_MAX 10
 
@@ -41,7 +39,7 @@ struct idreg_epp_transfer_cmd {
 	char name[IDREG_EPP_TOKEN_BYTES(IDREG_EPP_NAME_MAX)]; /* domain (lower-cased ASCII) or contact id */
 	int years;                  /* <domain:period> in years, 0 when absent */
 	bool has_auth_info;
-	char auth_info[IDREG_EPP_TOKEN_BYTES(IDREG_EPP_AUTHINFO_MAX)];
+	char auth_info[IDREG_EPP_TOKEN_BYTES(IDREG_EPP_DOMAIN_PW_MAX)]; /* the bounds of domain.h */
 };
 
 /**

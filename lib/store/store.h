@@ -194,6 +194,27 @@ struct idreg_stored_entity {
 	struct idreg_entity entity;
 };
 
+/**
+ * A contact (RFC 5733, schema version 9): an entity and what provisioning
+ * keeps of it.  Times are ISO 8601 UTC; a NULL string is "none".
+ */
+struct idreg_contact {
+	struct idreg_entity entity;
+	const char *sponsor;       /* the sponsoring registrar; NULL: the registry's (imported) */
+	const char *creator, *created, *updater, *updated, *transferred;
+	const char *auth_info;     /* the authInfo password */
+	const char *status;        /* the EPP statuses set (not ok or linked), separated by spaces */
+	const char *postal_int;    /* the internationalized postal form as JSON; NULL: none */
+	uint32_t withheld;         /* bits (1u << field): the fields not to disclose */
+};
+
+struct idreg_stored_contact {
+	int64_t id;
+	const char *changed_at;
+	struct idreg_contact contact;
+	uint64_t linked_domains;   /* domains linked to the contact */
+};
+
 /** How many domains, hosts and entities the store holds. */
 struct idreg_domain_counts {
 	uint64_t domains, hosts, entities;
@@ -261,7 +282,7 @@ enum idreg_transfer_object { IDREG_TRANSFER_DOMAIN, IDREG_TRANSFER_CONTACT };
 struct idreg_transfer_subject {
 	int64_t id;
 	char sponsor[IDREG_CLID_BYTES]; /* "" when the registry holds it (imported) */
-	char auth_info[72];             /* "" when none */
+	char auth_info[257];            /* "" when none; 64 characters of UTF-8 at most */
 	char status[512];               /* EPP status names separated by spaces */
 	int64_t created, expires, transferred;
 	int64_t transfer_wait_s, transfer_grace_s, autorenew_grace_s, pending_delete_s;
@@ -300,6 +321,7 @@ typedef idreg_err (*idreg_alloc_assignment_cb)(void *ctx, const struct idreg_all
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
+typedef idreg_err (*idreg_contact_cb)(void *ctx, const struct idreg_stored_contact *row);
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
 typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar *r);
@@ -485,6 +507,20 @@ struct idreg_store_ops {
 	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
 				    struct idreg_diag *diag);
 
+	/* Contacts (lib/epp/contact.c): entities with their provisioning
+	 * columns.  get: the contact of @handle and the domains linked to it,
+	 * to @cb (the strings live during the callback); ENOTFOUND when none.
+	 * An entity imported has no sponsor, and withholds its personal fields.
+	 * insert: a new entity, its id in *@id.  update: the entity of @id
+	 * replaced, provisioning columns included.  A contact is deleted with
+	 * entity_delete. */
+	idreg_err (*contact_get)(struct idreg_store *s, const char *handle, idreg_contact_cb cb,
+				 void *ctx, struct idreg_diag *diag);
+	idreg_err (*contact_insert)(struct idreg_store *s, const struct idreg_contact *c,
+				    int64_t *id, struct idreg_diag *diag);
+	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
+				    struct idreg_diag *diag);
+
 	/* ---- provisioning: domains (lib/provision/domain.h), inside a
 	 * transaction (begin .. commit) for a consistent view.
 	 * prov_domain_get: the domain @ldh_name (A-label) with its hosts'
@@ -555,20 +591,11 @@ struct idreg_store_ops {
 				void *ctx, struct idreg_diag *diag);
 	idreg_err (*poll_ack)(struct idreg_store *s, const char *registrar, int64_t id,
 			      struct idreg_diag *diag);
-	/* contact_subject_get: the contact (entity) @handle as a transfer
-	 * sees it (ENOTFOUND when none); contact_subject_put: its sponsor,
-	 * authInfo, statuses and transfer date written, changed at the change
-	 * set's time.  (Domains go through prov_domain_get/update.)
-	 * transfer_get: the object's last transfer (ENOTFOUND when none);
+	/* transfer_get: the object's last transfer (ENOTFOUND when none);
 	 * transfer_put: it replaced.  domain_purge: a domain and everything of
 	 * it (links, DS, variants, grace periods, transfer) deleted.
 	 * clock_due: the work due at @now, at most @max items of each kind,
 	 * oldest first. */
-	idreg_err (*contact_subject_get)(struct idreg_store *s, const char *handle,
-					 struct idreg_transfer_subject *out, struct idreg_diag *diag);
-	idreg_err (*contact_subject_put)(struct idreg_store *s,
-					 const struct idreg_transfer_subject *subject,
-					 struct idreg_diag *diag);
 	idreg_err (*transfer_get)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
 				  struct idreg_transfer *out, struct idreg_diag *diag);
 	idreg_err (*transfer_put)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,

@@ -323,7 +323,8 @@ static const char *const migrations[] = {
 	 * EPP statuses like domains (names separated by spaces).  A contact
 	 * keeps its internationalized postal form (int, JSON) beside the
 	 * fields (the localized form when it has one) and its disclosure
-	 * preferences.  A domain's grace periods (RFC 3915) end at set times;
+	 * preferences (the names of the fields it withholds); contacts are
+	 * found by handle ignoring ASCII case, as RDAP finds entities.  A domain's grace periods (RFC 3915) end at set times;
 	 * its variants (RFC 7940) are rows of their own, so that a reservation
 	 * outlives a change of policy.  A transfer is one row per object, the
 	 * last requested.  Poll messages wait per registrar until acknowledged.
@@ -355,6 +356,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE entity ADD COLUMN status TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE entity ADD COLUMN postal_int TEXT;"
 	"ALTER TABLE entity ADD COLUMN disclose TEXT;"
+	"CREATE INDEX entity_handle_nocase ON entity(handle COLLATE NOCASE);"
 	"CREATE INDEX domain_host_host ON domain_host(host_id);"
 	"CREATE INDEX domain_entity_entity ON domain_entity(entity_id);"
 	"CREATE TABLE domain_grace ("
@@ -515,6 +517,8 @@ enum stmt_id {
 	ST_REGISTRAR_UPDATE,
 	ST_REGISTRAR_GET,
 	ST_REGISTRAR_ALL,
+	ST_CONTACT_GET,
+	ST_CONTACT_SET,
 	/* provisioning: domains */
 	ST_PROV_DOMAIN_GET,
 	ST_PROV_DOMAIN_DS,
@@ -544,8 +548,6 @@ enum stmt_id {
 	ST_POLL_ADD,
 	ST_POLL_FRONT,
 	ST_POLL_ACK,
-	ST_SUBJECT_CONTACT_GET,
-	ST_SUBJECT_CONTACT_PUT,
 	ST_TRANSFER_GET,
 	ST_TRANSFER_PUT,
 	ST_PURGE_VARIANTS,
@@ -788,6 +790,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_REGISTRAR_UPDATE] = "UPDATE registrar SET name = ?2, password_hash = ?3, enabled = ?4, "
 				"cert_sha256 = ?5, allow = ?6, changed_at = ?8 WHERE id = ?1",
+	[ST_CONTACT_GET] = "SELECT " ENTITY_COLUMNS ", sponsor, creator, created, updater, updated, "
+			   "transferred, auth_info, status, postal_int, disclose, "
+			   "(SELECT count(DISTINCT domain_id) FROM domain_entity WHERE entity_id = entity.id) "
+			   "FROM entity WHERE handle = ?1 COLLATE NOCASE",
+	[ST_CONTACT_SET] = "UPDATE entity SET sponsor = ?2, creator = ?3, created = ?4, updater = ?5, "
+			   "updated = ?6, transferred = ?7, auth_info = ?8, status = ?9, "
+			   "postal_int = ?10, disclose = ?11 WHERE id = ?1",
 	[ST_REGISTRAR_GET] = "SELECT " REGISTRAR_COLUMNS " FROM registrar WHERE id = ?1",
 	[ST_REGISTRAR_ALL] = "SELECT " REGISTRAR_COLUMNS " FROM registrar ORDER BY id",
 	/* provisioning: domains */
@@ -847,10 +856,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "WHERE registrar = ?1 AND acked_at IS NULL ORDER BY id LIMIT 1",
 	[ST_POLL_ACK] = "UPDATE poll_message SET acked_at = ?3 "
 			"WHERE registrar = ?1 AND id = ?2 AND acked_at IS NULL",
-	[ST_SUBJECT_CONTACT_GET] = "SELECT id, sponsor, auth_info, status, created, transferred "
-				   "FROM entity WHERE handle = ?1",
-	[ST_SUBJECT_CONTACT_PUT] = "UPDATE entity SET sponsor = ?2, auth_info = ?3, status = ?4, "
-				   "transferred = ?5, changed_at = ?6 WHERE id = ?1",
 	[ST_TRANSFER_GET] = "SELECT status, gaining, losing, requested, action_due, years, "
 			    "expires_after FROM object_transfer WHERE object_type = ?1 AND object_id = ?2",
 	[ST_TRANSFER_PUT] = "INSERT INTO object_transfer (object_type, object_id, status, gaining, "
@@ -2228,8 +2233,8 @@ static const char *rw_time(struct row_writer *w, int64_t t)
 }
 
 /* Names of the set bits of @bits, separated by spaces; "" when none. */
-static const char *rw_names(struct row_writer *w, uint32_t bits, unsigned count,
-			    const char *(*name)(unsigned))
+static const char *names_text(struct idreg_arena *arena, uint32_t bits, unsigned count,
+			      const char *(*name)(unsigned))
 {
 	size_t size = 1;
 	for (unsigned b = 0; b < count; b++) {
@@ -2237,7 +2242,7 @@ static const char *rw_names(struct row_writer *w, uint32_t bits, unsigned count,
 			size += strlen(name(b)) + 1;
 		}
 	}
-	char *text = idreg_arena_alloc(&w->text, size);
+	char *text = idreg_arena_alloc(arena, size);
 	if (text == NULL) {
 		return NULL;
 	}
@@ -2303,7 +2308,7 @@ static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t
 	v_text(&v[1], d->ldh_name);
 	v_text(&v[2], d->unicode_name);
 	v_text(&v[3], d->handle);
-	v_text(&v[4], rw_names(w, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
+	v_text(&v[4], names_text(&w->text, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
 	v_text(&v[5], rw_time(w, d->registered));
 	v_text(&v[6], rw_time(w, d->expires));
 	v_text(&v[7], rw_time(w, d->last_changed));
@@ -2820,7 +2825,7 @@ static idreg_err entity_values(struct row_writer *w, struct sq_value *v, int64_t
 	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
 		v_text(&v[3 + f], e->fields[f]);
 	}
-	v_text(&v[13], rw_names(w, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
+	v_text(&v[13], names_text(&w->text, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
 	v_text(&v[14], change_time(w->s));
 	return v[13].type == V_NULL || e->fields[IDREG_EF_FN] == NULL ? IDREG_ENOMEM : IDREG_OK;
 }
@@ -2874,6 +2879,22 @@ static idreg_err sq_entity_delete(struct idreg_store *base, int64_t id, struct i
 			    diag);
 }
 
+/* An entity from the columns ENTITY_COLUMNS selects; false when corrupted. */
+static bool read_entity(sqlite3_stmt *st, struct idreg_stored_entity *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(st, 0);
+	row->entity.handle = column_text(st, 1);
+	const char *kind = column_text(st, 2);
+	bool ok = idreg_entity_kind_parse(kind, strlen(kind), &row->entity.kind);
+	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
+		row->entity.fields[f] = column_text_or_null(st, 3 + (int)f);
+	}
+	ok = ok && parse_names(column_text(st, 13), field_parse, &row->entity.personal);
+	row->changed_at = column_text(st, 14);
+	return ok;
+}
+
 static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, void *ctx,
 				struct idreg_diag *diag)
 {
@@ -2886,17 +2907,7 @@ static idreg_err sq_entity_each(struct idreg_store *base, idreg_entity_cb cb, vo
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct idreg_stored_entity row;
-		memset(&row, 0, sizeof(row));
-		row.id = sqlite3_column_int64(st, 0);
-		row.entity.handle = column_text(st, 1);
-		const char *kind = column_text(st, 2);
-		bool ok = idreg_entity_kind_parse(kind, strlen(kind), &row.entity.kind);
-		for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
-			row.entity.fields[f] = column_text_or_null(st, 3 + (int)f);
-		}
-		ok = ok && parse_names(column_text(st, 13), field_parse, &row.entity.personal);
-		row.changed_at = column_text(st, 14);
-		if (!ok) {
+		if (!read_entity(st, &row)) {
 			sqlite3_reset(st);
 			return idreg_diag_set(diag, IDREG_ESTORE, "%s: entity %lld is corrupted", s->path,
 					      (long long)row.id);
@@ -4058,37 +4069,6 @@ static idreg_err sq_poll_ack(struct idreg_store *base, const char *registrar, in
 
 static const char *const transfer_object_table[] = { "domain", "entity" };
 
-static idreg_err sq_contact_subject_get(struct idreg_store *base, const char *handle,
-					struct idreg_transfer_subject *out, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_SUBJECT_CONTACT_GET, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = sqlite3_column_int64(st, 0);
-		snprintf(out->sponsor, sizeof(out->sponsor), "%s", column_text(st, 1));
-		snprintf(out->auth_info, sizeof(out->auth_info), "%s", column_text(st, 2));
-		snprintf(out->status, sizeof(out->status), "%s", column_text(st, 3));
-		out->expires = IDREG_TIME_NONE;
-		if (!column_time(st, 4, &out->created) || !column_time(st, 5, &out->transferred)) {
-			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: contact %s has a corrupted date",
-					     s->path, handle);
-		}
-	} else if (rc == SQLITE_DONE) {
-		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle);
-	} else {
-		err = fail(s, rc, "reading a contact to transfer", diag);
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
 static void bind_time_or_null(sqlite3_stmt *st, int col, int64_t t, char text[IDREG_TIME_TEXT_MAX])
 {
 	if (t == IDREG_TIME_NONE) {
@@ -4097,26 +4077,6 @@ static void bind_time_or_null(sqlite3_stmt *st, int col, int64_t t, char text[ID
 		idreg_time_format(t, text);
 		sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
 	}
-}
-
-static idreg_err sq_contact_subject_put(struct idreg_store *base,
-					const struct idreg_transfer_subject *subject,
-					struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_SUBJECT_CONTACT_PUT, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	char transferred[IDREG_TIME_TEXT_MAX];
-	sqlite3_bind_int64(st, 1, subject->id);
-	bind_text_or_null(st, 2, subject->sponsor[0] != '\0' ? subject->sponsor : NULL);
-	bind_text_or_null(st, 3, subject->auth_info[0] != '\0' ? subject->auth_info : NULL);
-	sqlite3_bind_text(st, 4, subject->status, -1, SQLITE_STATIC);
-	bind_time_or_null(st, 5, subject->transferred, transferred);
-	sqlite3_bind_text(st, 6, change_time(s), -1, SQLITE_STATIC);
-	return stmt_done(s, st, "changing a contact's sponsor and statuses", diag);
 }
 
 static idreg_err sq_transfer_get(struct idreg_store *base, enum idreg_transfer_object object,
@@ -4239,6 +4199,88 @@ static idreg_err sq_clock_due(struct idreg_store *base, int64_t now, size_t max,
 	return err;
 }
 
+/* ---- provisioning: contacts ---- */
+
+static idreg_err sq_contact_get(struct idreg_store *base, const char *handle, idreg_contact_cb cb,
+				void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_CONTACT_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle)
+					: fail(s, rc, "reading a contact", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	struct idreg_stored_entity e;
+	struct idreg_stored_contact row = { 0 };
+	bool ok = read_entity(st, &e);
+	row.id = e.id;
+	row.changed_at = e.changed_at;
+	row.contact.entity = e.entity;
+	const char **texts[] = { &row.contact.sponsor, &row.contact.creator, &row.contact.created,
+				 &row.contact.updater, &row.contact.updated,
+				 &row.contact.transferred, &row.contact.auth_info };
+	for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
+		*texts[i] = column_text_or_null(st, ENTITY_NCOL + i);
+	}
+	row.contact.status = column_text(st, ENTITY_NCOL + 7);
+	row.contact.postal_int = column_text_or_null(st, ENTITY_NCOL + 8);
+	const char *withheld = column_text_or_null(st, ENTITY_NCOL + 9);
+	row.contact.withheld = e.entity.personal;
+	ok = ok && (withheld == NULL || parse_names(withheld, field_parse, &row.contact.withheld));
+	row.linked_domains = (uint64_t)sqlite3_column_int64(st, ENTITY_NCOL + 10);
+	err = ok ? cb(ctx, &row)
+		 : idreg_diag_set(diag, IDREG_ESTORE, "%s: contact %s is corrupted", s->path, handle);
+	sqlite3_reset(st);
+	return err;
+}
+
+/* The provisioning columns of entity @id. */
+static idreg_err contact_set(struct sqlite_store *s, int64_t id, const struct idreg_contact *c,
+			     struct idreg_diag *diag)
+{
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 512, 0);
+	const char *withheld = names_text(&arena, c->withheld, IDREG_ENTITY_FIELD_COUNT, field_name);
+	sqlite3_stmt *st = NULL;
+	idreg_err err = withheld == NULL ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory")
+					 : stmt_get(s, ST_CONTACT_SET, &st, diag);
+	if (err == IDREG_OK) {
+		const char *texts[] = { c->sponsor, c->creator, c->created, c->updater, c->updated,
+					c->transferred, c->auth_info, c->status, c->postal_int,
+					withheld };
+		sqlite3_bind_int64(st, 1, id);
+		for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
+			bind_text_or_null(st, 2 + i, texts[i]);
+		}
+		err = stmt_done(s, st, "writing a contact", diag);
+	}
+	idreg_arena_free(&arena);
+	return err;
+}
+
+static idreg_err sq_contact_insert(struct idreg_store *base, const struct idreg_contact *c,
+				   int64_t *id, struct idreg_diag *diag)
+{
+	const struct idreg_entity *one = &c->entity;
+	idreg_err err = sq_entity_insert(base, &one, 1, id, diag);
+	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, *id, c, diag);
+}
+
+static idreg_err sq_contact_update(struct idreg_store *base, int64_t id,
+				   const struct idreg_contact *c, struct idreg_diag *diag)
+{
+	idreg_err err = sq_entity_update(base, id, &c->entity, diag);
+	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, id, c, diag);
+}
+
 static const struct idreg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -4297,6 +4339,9 @@ static const struct idreg_store_ops sqlite_ops = {
 	.registrar_put = sq_registrar_put,
 	.registrar_get = sq_registrar_get,
 	.registrar_each = sq_registrar_each,
+	.contact_get = sq_contact_get,
+	.contact_insert = sq_contact_insert,
+	.contact_update = sq_contact_update,
 	.prov_domain_get = sq_prov_domain_get,
 	.prov_domain_insert = sq_prov_domain_insert,
 	.prov_domain_update = sq_prov_domain_update,
@@ -4314,8 +4359,6 @@ static const struct idreg_store_ops sqlite_ops = {
 	.poll_add = sq_poll_add,
 	.poll_front = sq_poll_front,
 	.poll_ack = sq_poll_ack,
-	.contact_subject_get = sq_contact_subject_get,
-	.contact_subject_put = sq_contact_subject_put,
 	.transfer_get = sq_transfer_get,
 	.transfer_put = sq_transfer_put,
 	.domain_purge = sq_domain_purge,

@@ -385,7 +385,7 @@ static void test_contact_transfer(void **state)
 	assert_int_equal(g_store->ops->begin(g_store, &diag), IDREG_OK);
 	assert_int_equal(g_store->ops->entity_insert(g_store, &ep, 1, &id, &diag), IDREG_OK);
 	assert_int_equal(g_store->ops->commit(g_store, &diag), IDREG_OK);
-	sql_exec("UPDATE entity SET sponsor = 'regA', auth_info = 'contact1', status = 'ok'");
+	sql_exec("UPDATE entity SET sponsor = 'regA', auth_info = 'contact1', status = ''");
 	const char *req = EPP "<transfer op=\"request\"><contact:transfer "
 			  "xmlns:contact=\"urn:ietf:params:xml:ns:contact-1.0\"><contact:id>C-1</contact:id>"
 			  "<contact:authInfo><contact:pw>contact1</contact:pw></contact:authInfo>"
@@ -401,8 +401,12 @@ static void test_contact_transfer(void **state)
 	assert_int_equal(idreg_epp_clock_tick(&g_access, T0 + 5 * DAY, &r, &diag), IDREG_OK);
 	assert_int_equal(r.transfers_approved, 1);
 	char text[128];
-	sql_text("SELECT sponsor || ' ' || status FROM entity WHERE handle = 'C-1'", text, sizeof(text));
-	assert_string_equal(text, "regB ok");
+	sql_text("SELECT sponsor || '/' || status FROM entity WHERE handle = 'C-1'", text, sizeof(text));
+	assert_string_equal(text, "regB/");
+	sql_text("SELECT auth_info FROM entity WHERE handle = 'C-1'", text, sizeof(text));
+	assert_string_not_equal(text, "contact1");
+	assert_int_equal(sql_int("SELECT COUNT(*) FROM history WHERE object_type = 'entity' AND "
+				 "after_text LIKE '%\"authInfo\":\"changed\"%'"), 1);
 	sql_text("SELECT actor FROM change_set ORDER BY id DESC LIMIT 1", text, sizeof(text));
 	assert_string_equal(text, "registry");
 	/* Both told: the losing registrar of the request and of the approval, the gaining of the approval. */
