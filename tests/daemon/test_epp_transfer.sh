@@ -10,9 +10,11 @@
 # expired domain into autoRenewPeriod, turns a redemptionPeriod into
 # pendingDelete and, later, purges the domain; RDAP after SIGHUP no longer
 # knows the purged name and gives the renewed expiry.  idregd runs with
-# epp.clock_interval_s=0, so that only the ticks asked for happen.  Every
-# frame is validated against the EPP schemas.  The domains come from
-# `idreg import domains` and are given a sponsor and an authInfo in SQL.
+# epp.clock_interval_s=0, so that only the ticks asked for happen.  A
+# contact changes hands too.  Every frame is validated against the EPP
+# schemas.  The domains to transfer and the contact are created over EPP;
+# the two the clock renews and purges come from `idreg import domains` and
+# are put in their state (sponsor, expiry, deletion) with SQL.
 set -euo pipefail
 source "$(dirname "$0")/harness_daemon.sh"
 source "$HERE/harness_epp.sh"
@@ -30,23 +32,22 @@ day() {
 }
 year_after() { date -u -d "${1%T*} + 1 year" +%Y-%m-%dT00:00:00Z; }
 
-far=$(day +200)
 expired=$(day -30)
 redemption_end=$(day +1)
+# A time plus one year, as Python's calendar computes it.
+year_after_time() { "$PY" -c 'import sys, datetime as d; t = d.datetime.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ"); print(t.replace(year=t.year + 1).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$1"; }
 
 DB="$WORK/reg.db"
 idreg_ok --db "$DB" init
+idreg_ok --db "$DB" tld add example
 {
-  for name in moving second third; do
-    printf '{"name":"%s.example","registered":"2024-01-01T00:00:00Z","expires":"%s"}\n' "$name" "$far"
-  done
   printf '{"name":"expired.example","registered":"2020-01-01T00:00:00Z","expires":"%s"}\n' "$expired"
-  printf '{"name":"doomed.example","registered":"2020-01-01T00:00:00Z","expires":"%s"}\n' "$far"
+  printf '{"name":"doomed.example","registered":"2020-01-01T00:00:00Z","expires":"%s"}\n' "$(day +200)"
 } >"$WORK/domains.jsonl"
 idreg_ok --db "$DB" import domains "$WORK/domains.jsonl"
 epp_registrar "$DB" clientA pass-A-123
 epp_registrar "$DB" clientB pass-B-123
-step "sponsors"
+step "imported domains sponsored, one deleted"
 sqlite3 "$DB" "UPDATE domain SET sponsor = 'clientA', auth_info = 'pw-' || ldh_name;
   INSERT INTO domain_grace (domain_id, period, ends)
     SELECT id, 'redemptionPeriod', '$redemption_end' FROM domain WHERE ldh_name = 'doomed.example';
@@ -78,6 +79,26 @@ session() { # NAME LOGIN FILE...
 field() { epp_xpath "$(epp_answer "$1" "$2")" "string(//*[local-name()='$3'])"; }
 msgq() { epp_xpath "$(epp_answer "$1" "$2")" "string(//*[local-name()='msgQ']/@$3)"; }
 
+# ---- clientA creates a contact and the domains to transfer ----
+C="xmlns:contact=\"$EPP_CONTACT_NS\""
+contact_create() { # FILE TRID ID PW
+  epp_xml "$1" "<command><create><contact:create $C><contact:id>$3</contact:id><contact:postalInfo type=\"int\"><contact:name>Alpha Ltd</contact:name><contact:addr><contact:city>Nairobi</contact:city><contact:cc>KE</contact:cc></contact:addr></contact:postalInfo><contact:email>ops@alpha.example</contact:email><contact:authInfo><contact:pw>$4</contact:pw></contact:authInfo></contact:create></create><clTRID>$2</clTRID></command>"
+}
+domain_create() { # FILE TRID NAME
+  epp_xml "$1" "<command><create><domain:create $D><domain:name>$3</domain:name><domain:registrant>A-REG</domain:registrant><domain:authInfo><domain:pw>pw-$3</domain:pw></domain:authInfo></domain:create></create><clTRID>$2</clTRID></command>"
+}
+contact_create c-reg C-01 A-REG pw-contact-1
+contact_create c-move C-02 C-MOVE pw-contact-2
+domain_create d-moving C-03 moving.example
+domain_create d-second C-04 second.example
+domain_create d-third C-05 third.example
+session a0 login-A c-reg c-move d-moving d-second d-third
+epp_expect_answers a0 "1000 A-LOGIN" "1000 C-01" "1000 C-02" "1000 C-03" "1000 C-04" "1000 C-05" \
+  "1500 LOGOUT"
+moving_expires=$(field a0 4 exDate)
+expect_eq "$(sql "SELECT expires FROM domain WHERE ldh_name = 'moving.example'")" "$moving_expires" \
+  "created: the exDate answered"
+
 # ---- request: wrong, then right authInfo; queried by both ----
 transfer b-wrong request moving.example wrong-pw B-01
 transfer b-right request moving.example pw-moving.example B-02 "$one_year"
@@ -86,9 +107,10 @@ session b1 login-B b-wrong b-right b-query
 epp_expect_answers b1 "1000 B-LOGIN" "2202 B-01" "1001 B-02" "1000 B-03" "1500 LOGOUT"
 expect_eq "$(field b1 3 trStatus)/$(field b1 3 reID)/$(field b1 3 acID)" "pending/clientB/clientA" \
   "request: trnData"
-expect_eq "$(field b1 3 exDate)" "$(year_after "$far")" "request: exDate a year later"
-expect_eq "$(sql "SELECT status FROM domain WHERE ldh_name = 'moving.example'")" pendingTransfer \
-  "request: pendingTransfer"
+expect_eq "$(field b1 3 exDate)" "$(year_after_time "$moving_expires")" "request: exDate a year later"
+# Created without nameservers: inactive (RFC 5731), and now pendingTransfer.
+expect_eq "$(sql "SELECT status FROM domain WHERE ldh_name = 'moving.example'")" \
+  "inactive pendingTransfer" "request: pendingTransfer"
 
 transfer a-query query moving.example "" A-01
 poll_req a-poll A-02
@@ -106,7 +128,8 @@ poll_req a-poll2 A-05
 session a2 login-A a-ack a-reject a-poll2
 epp_expect_answers a2 "1000 A-LOGIN" "1000 A-03" "1000 A-04" "1300 A-05" "1500 LOGOUT"
 expect_eq "$(msgq a2 2 count)" 0 "ack: none left"
-expect_eq "$(sql "SELECT status FROM domain WHERE ldh_name = 'moving.example'")" ok "rejected: ok again"
+expect_eq "$(sql "SELECT status FROM domain WHERE ldh_name = 'moving.example'")" inactive \
+  "rejected: no longer pendingTransfer"
 
 poll_req b-poll B-04
 session b2 login-B b-poll
@@ -136,7 +159,7 @@ epp_expect_answers a3 "1000 A-LOGIN" "1000 A-06" "2301 A-07" "2201 A-08" "1301 A
 # cancellation of second, the request of third.
 expect_eq "$(msgq a3 5 count)/$(field a3 5 name)" "4/moving.example" "the sponsor's poll: 4 waiting"
 expect_eq "$(sql "SELECT sponsor || ' ' || status || ' ' || expires FROM domain WHERE ldh_name = 'moving.example'")" \
-  "clientB ok $(year_after "$far")" "approved: new sponsor, a year more"
+  "clientB inactive $(year_after_time "$moving_expires")" "approved: new sponsor, a year more"
 expect_no_match "$(sql "SELECT auth_info FROM domain WHERE ldh_name = 'moving.example'")" \
   '^pw-moving\.example$' "approved: a new authInfo"
 expect_eq "$(sql "SELECT COUNT(*) FROM domain_grace g JOIN domain d ON d.id = g.domain_id
@@ -163,7 +186,7 @@ pass
 expect_eq "$(grep -E '^(transfers approved|domains renewed|redemptions ended|domains purged)' "$WORK/tick1")" \
   "$(printf 'transfers approved\t1\nredemptions ended\t1\ndomains purged\t0\ndomains renewed\t1')" "tick +6 days: counts"
 expect_eq "$(sql "SELECT sponsor || ' ' || status FROM domain WHERE ldh_name = 'third.example'")" \
-  "clientB ok" "server approved: new sponsor"
+  "clientB inactive" "server approved: new sponsor"
 expect_eq "$(sql "SELECT t.status FROM object_transfer t JOIN domain d ON d.id = t.object_id
   WHERE d.ldh_name = 'third.example'")" serverApproved "server approved: trStatus"
 expect_eq "$(sql "SELECT expires FROM domain WHERE ldh_name = 'expired.example'")" \
@@ -199,6 +222,19 @@ expect_eq "$(sql "SELECT COUNT(*) FROM domain WHERE ldh_name = 'doomed.example'"
 session a6 login-A a-poll4
 epp_expect_answers a6 "1000 A-LOGIN" "1301 A-11" "1500 LOGOUT"
 expect_eq "$(msgq a6 2 count)" 7 "the purge's message"
+
+# ---- a contact changes hands ----
+epp_xml b-contact "<command><transfer op=\"request\"><contact:transfer $C><contact:id>C-MOVE</contact:id><contact:authInfo><contact:pw>pw-contact-2</contact:pw></contact:authInfo></contact:transfer></transfer><clTRID>B-14</clTRID></command>"
+epp_xml a-contact "<command><transfer op=\"approve\"><contact:transfer $C><contact:id>C-MOVE</contact:id></contact:transfer></transfer><clTRID>A-12</clTRID></command>"
+session b6 login-B b-contact
+session a7 login-A a-contact
+session b7 login-B b-poll4
+epp_expect_answers b6 "1000 B-LOGIN" "1001 B-14" "1500 LOGOUT"
+epp_expect_answers a7 "1000 A-LOGIN" "1000 A-12" "1500 LOGOUT"
+epp_expect_answers b7 "1000 B-LOGIN" "1301 B-13" "1500 LOGOUT"
+expect_eq "$(field b6 2 trStatus)/$(field a7 2 trStatus)" "pending/clientApproved" "contact: trnData"
+expect_eq "$(sql "SELECT sponsor FROM entity WHERE handle = 'C-MOVE'")" clientB "contact: new sponsor"
+expect_eq "$(msgq b7 2 count)" 3 "contact: the requester told"
 
 # ---- RDAP after SIGHUP ----
 kill -HUP "$DPID"
