@@ -236,8 +236,9 @@ static int period_months(const struct idreg_epp_period *p, const struct idreg_tl
 static idreg_err check_period(int months, const struct idreg_tld *tld, struct refusal *r)
 {
 	if (months % 12 != 0 || months < tld->min_years * 12 || months > tld->max_years * 12) {
-		return refuse(r, IDREG_EPP_PARAM_RANGE,
-			      "a period of %d months is outside %d to %d years under %s", months,
+		bool years = months % 12 == 0;
+		return refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
+			      "under %s", years ? months / 12 : months, years ? "years" : "months",
 			      tld->min_years, tld->max_years, tld->unicode_name);
 	}
 	return IDREG_OK;
@@ -384,6 +385,12 @@ struct create_work {
 	int64_t created, expires;
 };
 
+static idreg_err host_id_of(void *ctx, const struct idreg_host_record *r)
+{
+	*(int64_t *)ctx = r->id;
+	return IDREG_OK;
+}
+
 /* The ids of the hosts and contacts @in names: 2303 for one that does not exist. */
 static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			      struct idreg_prov_domain *d, struct idreg_diag *diag)
@@ -404,7 +411,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			return refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
 				      why.text);
 		}
-		idreg_err err = s->ops->prov_host_id(s, h.ldh, &host_ids[i], diag);
+		idreg_err err = s->ops->host_get(s, h.ldh, host_id_of, &host_ids[i], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
 				      in->ns[i]);

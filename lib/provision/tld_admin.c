@@ -30,19 +30,22 @@ static int years_value(const char *s, size_t len)
 	return v >= 1 && v <= IDREG_TLD_YEARS_MAX ? v : 0;
 }
 
-/* Tags separated by commas, each 1 to 64 of [A-Za-z0-9-]. */
+/* Tags separated by commas, each 1 to 64 of [A-Za-z0-9-]; "" lists none. */
 static bool tags_valid(const char *s)
 {
+	if (*s == '\0') {
+		return true;
+	}
 	size_t run = 0;
 	for (const char *p = s;; p++) {
 		if (*p == ',' || *p == '\0') {
 			if (run == 0 || run > 64) {
-				return *s == '\0' && *p == '\0';
+				return false;
 			}
-			run = 0;
 			if (*p == '\0') {
 				return true;
 			}
+			run = 0;
 		} else if (isalnum((unsigned char)*p) || *p == '-') {
 			run++;
 		} else {

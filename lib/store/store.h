@@ -188,6 +188,28 @@ struct idreg_stored_host {
 	struct idreg_host host;
 };
 
+/** A host with what provisioning keeps of it (schema version 9). */
+struct idreg_host_record {
+	int64_t id;                    /* 0: a host not stored yet */
+	struct idreg_host host;
+	const char *sponsor;           /* NULL: the registry's (imported) */
+	const char *creator, *updater; /* NULL: none */
+	int64_t created, updated, transferred; /* IDREG_TIME_NONE: never */
+	uint32_t status;               /* bits (1u << enum idreg_domain_status) set on it */
+	uint64_t links;                /* read: domains naming it as a nameserver */
+	const char *changed_at;        /* read: ISO 8601 UTC of its last change set */
+};
+
+/** Where a name stands among the names a registry holds and serves. */
+struct idreg_name_zone {
+	int64_t domain_id;             /* the longest domain held that is the name or an
+					* ancestor of it; 0: none */
+	char domain[256];              /* its name, "" when none */
+	char domain_sponsor[72];       /* its sponsor, "" when the registry's (imported) */
+	char tld[256];                 /* the longest TLD served (table tld) that is the name
+					* or an ancestor of it; "" when none */
+};
+
 struct idreg_stored_entity {
 	int64_t id;
 	const char *changed_at;
@@ -321,6 +343,7 @@ typedef idreg_err (*idreg_alloc_assignment_cb)(void *ctx, const struct idreg_all
 typedef idreg_err (*idreg_domain_cb)(void *ctx, const struct idreg_stored_domain *row);
 typedef idreg_err (*idreg_host_cb)(void *ctx, const struct idreg_stored_host *row);
 typedef idreg_err (*idreg_entity_cb)(void *ctx, const struct idreg_stored_entity *row);
+typedef idreg_err (*idreg_host_record_cb)(void *ctx, const struct idreg_host_record *row);
 typedef idreg_err (*idreg_contact_cb)(void *ctx, const struct idreg_stored_contact *row);
 typedef idreg_err (*idreg_keyed_domain_cb)(void *ctx, const struct idreg_keyed_domain *row);
 
@@ -534,8 +557,8 @@ struct idreg_store_ops {
 	 * writes it (idreg_prov_domain_format).
 	 * prov_variant_get: the variant row of the name @ldh_name, the strings
 	 * in @arena; IDREG_ENOTFOUND when it is no variant.
-	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
-	 * of the entity @handle; IDREG_ENOTFOUND when none.
+	 * prov_entity_id: the id of the entity @handle; IDREG_ENOTFOUND when
+	 * none (hosts: host_get).
 	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
 	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
 				     struct idreg_arena *arena, struct idreg_prov_domain *out,
@@ -547,8 +570,6 @@ struct idreg_store_ops {
 	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
 				      struct idreg_arena *arena, struct idreg_variant_of *out,
 				      struct idreg_diag *diag);
-	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
-				  struct idreg_diag *diag);
 	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
 				    struct idreg_diag *diag);
 	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
@@ -578,6 +599,21 @@ struct idreg_store_ops {
 				      struct idreg_diag *diag);
 	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
 				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
+
+	/* Provisioning: hosts (lib/epp/host.c).  host_get: the host named
+	 * @ldh_name with its addresses, provisioning columns and links, to @cb
+	 * (the strings live during the callback); ENOTFOUND when there is
+	 * none.  host_put: with @r->id 0 a new host, its id in *@id; else host
+	 * @r->id replaced (names, handle, addresses, sponsor, creator, updater,
+	 * times, statuses); EEXIST when another host has the name.  Delete with
+	 * host_delete.  name_zone: where @ldh_name stands (struct
+	 * idreg_name_zone). */
+	idreg_err (*host_get)(struct idreg_store *s, const char *ldh_name, idreg_host_record_cb cb,
+			      void *ctx, struct idreg_diag *diag);
+	idreg_err (*host_put)(struct idreg_store *s, const struct idreg_host_record *r, int64_t *id,
+			      struct idreg_diag *diag);
+	idreg_err (*name_zone)(struct idreg_store *s, const char *ldh_name,
+			       struct idreg_name_zone *out, struct idreg_diag *diag);
 	/* ---- provisioning: poll messages, transfers, the registry's clock ----
 	 * poll_add: a message for @registrar queued at the change set's time
 	 * (@resdata NULL: none), its id in *@id.  poll_front: the oldest message of @registrar not yet

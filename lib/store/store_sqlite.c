@@ -532,7 +532,6 @@ enum stmt_id {
 	ST_PROV_VARIANT_INSERT,
 	ST_PROV_VARIANT_DELETE,
 	ST_PROV_VARIANT_GET,
-	ST_PROV_HOST_ID,
 	ST_PROV_ENTITY_ID,
 	ST_PROV_SUBORDINATES,
 	/* provisioning: TLDs */
@@ -544,6 +543,13 @@ enum stmt_id {
 	ST_TLD_UNRESERVE,
 	ST_TLD_RESERVED_GET,
 	ST_TLD_RESERVED_ALL,
+	/* provisioning: hosts */
+	ST_HOST_BY_NAME,
+	ST_HOST_ADDRESSES_OF,
+	ST_HOST_RECORD_INSERT,
+	ST_HOST_RECORD_UPDATE,
+	ST_DOMAIN_SPONSOR_BY_NAME,
+	ST_TLD_BY_NAME,
 	/* provisioning: poll messages, transfers, the registry's clock */
 	ST_POLL_ADD,
 	ST_POLL_FRONT,
@@ -827,7 +833,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"de.role = 'registrant' ORDER BY de.position LIMIT 1) "
 				"FROM domain_variant v JOIN domain d ON d.id = v.domain_id "
 				"WHERE v.ldh_name = ?1",
-	[ST_PROV_HOST_ID] = "SELECT id FROM host WHERE ldh_name = ?1",
 	[ST_PROV_ENTITY_ID] = "SELECT id FROM entity WHERE handle = ?1",
 	[ST_PROV_SUBORDINATES] = "SELECT ldh_name FROM host WHERE length(ldh_name) > length(?1) + 1 "
 				 "AND substr(ldh_name, -length(?1) - 1) = '.' || ?1 ORDER BY ldh_name",
@@ -849,6 +854,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TLD_RESERVED_GET] = "SELECT reason FROM tld_reserved WHERE tld = ?1 AND label = ?2",
 	[ST_TLD_RESERVED_ALL] = "SELECT tld, label, reason FROM tld_reserved WHERE tld = ?1 "
 				"ORDER BY label",
+#define HOST_RECORD_COLUMNS HOST_COLUMNS ", sponsor, creator, created, updater, updated, " \
+	"transferred, status"
+	[ST_HOST_BY_NAME] = "SELECT " HOST_RECORD_COLUMNS ", (SELECT count(DISTINCT domain_id) "
+			    "FROM domain_host WHERE host_id = host.id) FROM host WHERE ldh_name = ?1",
+	[ST_HOST_ADDRESSES_OF] = "SELECT family, address FROM host_address WHERE host_id = ?1 "
+				 "ORDER BY position",
+	[ST_HOST_RECORD_INSERT] = "INSERT INTO host (" HOST_RECORD_COLUMNS ") VALUES "
+				  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_HOST_RECORD_UPDATE] = "UPDATE host SET ldh_name = ?2, unicode_name = ?3, handle = ?4, "
+				  "changed_at = ?5, sponsor = ?6, creator = ?7, created = ?8, "
+				  "updater = ?9, updated = ?10, transferred = ?11, status = ?12 "
+				  "WHERE id = ?1",
+	[ST_DOMAIN_SPONSOR_BY_NAME] = "SELECT id, sponsor FROM domain WHERE ldh_name = ?1",
+	[ST_TLD_BY_NAME] = "SELECT name FROM tld WHERE name = ?1",
 	[ST_POLL_ADD] = "INSERT INTO poll_message (registrar, queued_at, message, resdata) "
 			"VALUES (?1, ?2, ?3, ?4)",
 	[ST_POLL_FRONT] = "SELECT id, queued_at, message, resdata, (SELECT COUNT(*) FROM poll_message "
@@ -2254,6 +2273,12 @@ static const char *names_text(struct idreg_arena *arena, uint32_t bits, unsigned
 		}
 	}
 	return text;
+}
+
+static const char *rw_names(struct row_writer *w, uint32_t bits, unsigned count,
+			    const char *(*name)(unsigned))
+{
+	return names_text(&w->text, bits, count, name);
 }
 
 static const char *status_name(unsigned b)
@@ -3747,38 +3772,26 @@ static idreg_err sq_prov_variant_get(struct idreg_store *base, const char *ldh_n
 	return err;
 }
 
-/* The id of the one row statement @id finds by @key. */
-static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *what,
-			 const char *key, int64_t *out, struct idreg_diag *diag)
-{
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, id, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		err = IDREG_OK;
-	} else {
-		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no %s %s", what, key)
-					: fail(s, rc, "reading an id", diag);
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
-static idreg_err sq_prov_host_id(struct idreg_store *base, const char *ldh_name, int64_t *id,
-				 struct idreg_diag *diag)
-{
-	return prov_id((struct sqlite_store *)base, ST_PROV_HOST_ID, "host", ldh_name, id, diag);
-}
-
 static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle, int64_t *id,
 				   struct idreg_diag *diag)
 {
-	return prov_id((struct sqlite_store *)base, ST_PROV_ENTITY_ID, "contact", handle, id, diag);
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_PROV_ENTITY_ID, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+	} else {
+		err = rc == SQLITE_DONE
+			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle)
+			      : fail(s, rc, "reading a contact's id", diag);
+	}
+	sqlite3_reset(st);
+	return err;
 }
 
 static idreg_err sq_prov_subordinate_each(struct idreg_store *base, const char *ldh_name,
@@ -4281,6 +4294,189 @@ static idreg_err sq_contact_update(struct idreg_store *base, int64_t id,
 	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, id, c, diag);
 }
 
+/* ---- provisioning: hosts ---- */
+
+/* The addresses of host @id, in order, into *@addrs (grown as needed). */
+static idreg_err host_addresses_of(struct sqlite_store *s, int64_t id, struct idreg_ip **addrs,
+				   size_t *cap, size_t *n, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_ADDRESSES_OF, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	*n = 0;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (idreg_array_reserve(addrs, cap, *n, sizeof(**addrs), 4) != IDREG_OK) {
+			err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory while reading a host");
+			break;
+		}
+		const char *family = column_text(st, 0), *text = column_text(st, 1);
+		enum idreg_restype type;
+		struct idreg_ip *ip = &(*addrs)[*n];
+		if (!idreg_restype_parse(family, strlen(family), &type) ||
+		    idreg_ip_parse(text, strlen(text), ip) != IDREG_OK || ip->type != type) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+					     (long long)id);
+		}
+		++*n;
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading addresses of a host", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_get(struct idreg_store *base, const char *ldh_name,
+			     idreg_host_record_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_BY_NAME, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no host %s", ldh_name)
+					: fail(s, rc, "reading a host", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	struct idreg_host_record r = {
+		.id = sqlite3_column_int64(st, 0),
+		.host = { .ldh_name = column_text(st, 1), .unicode_name = column_text(st, 2),
+			  .handle = column_text_or_null(st, 3) },
+		.changed_at = column_text(st, 4),
+		.sponsor = column_text_or_null(st, 5),
+		.creator = column_text_or_null(st, 6),
+		.updater = column_text_or_null(st, 8),
+		.links = (uint64_t)sqlite3_column_int64(st, 12),
+	};
+	if (!column_time(st, 7, &r.created) || !column_time(st, 9, &r.updated) ||
+	    !column_time(st, 10, &r.transferred) ||
+	    !parse_names(column_text(st, 11), status_parse, &r.status)) {
+		err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+				     (long long)r.id);
+	}
+	/* The row stays current while its addresses are read by another statement. */
+	struct idreg_ip *addrs = NULL;
+	size_t cap = 0;
+	if (err == IDREG_OK) {
+		err = host_addresses_of(s, r.id, &addrs, &cap, &r.host.n_addrs, diag);
+	}
+	r.host.addrs = addrs;
+	if (err == IDREG_OK) {
+		err = cb(ctx, &r);
+	}
+	free(addrs);
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_put(struct idreg_store *base, const struct idreg_host_record *r,
+			     int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	bool create = r->id == 0;
+	idreg_err err = IDREG_OK;
+	*id = r->id;
+	if (create && (err = reserve_ids(s, "host", 1, id, diag)) != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
+		"adding addresses of a host");
+	sqlite3_stmt *st = NULL;
+	err = stmt_get(s, create ? ST_HOST_RECORD_INSERT : ST_HOST_RECORD_UPDATE, &st, diag);
+	if (err == IDREG_OK) {
+		const char *texts[] = {
+			r->host.ldh_name, r->host.unicode_name, r->host.handle, change_time(s),
+			r->sponsor, r->creator, rw_time(w, r->created), r->updater,
+			rw_time(w, r->updated), rw_time(w, r->transferred),
+			rw_names(w, r->status, IDREG_DOMAIN_STATUS_COUNT, status_name),
+		};
+		sqlite3_bind_int64(st, 1, *id);
+		for (size_t c = 0; c < sizeof(texts) / sizeof(texts[0]); c++) {
+			bind_text_or_null(st, (int)c + 2, texts[c]);
+		}
+		int rc = sqlite3_step(st);
+		err = rc == SQLITE_DONE ? IDREG_OK
+		      : (rc & 0xff) == SQLITE_CONSTRAINT
+			      ? idreg_diag_set(diag, IDREG_EEXIST, "host %s exists", r->host.ldh_name)
+			      : fail(s, rc, "writing a host", diag);
+		sqlite3_reset(st);
+	}
+	if (err == IDREG_OK && !create) {
+		err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, *id, "removing addresses of a host", diag);
+	}
+	if (err == IDREG_OK) {
+		err = host_addresses_add(w, *id, &r->host, diag);
+	}
+	err = rw_finish(w, err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+/* Step @which for @name: *@found says whether it gave a row, which stays
+ * current in *@row until the caller resets it (done here on an error). */
+static idreg_err name_row(struct sqlite_store *s, enum stmt_id which, const char *name,
+			  bool *found, sqlite3_stmt **row, struct idreg_diag *diag)
+{
+	idreg_err err = stmt_get(s, which, row, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(*row, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(*row);
+	*found = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = fail(s, rc, "looking a name up", diag);
+		sqlite3_reset(*row);
+	}
+	return err;
+}
+
+static idreg_err sq_name_zone(struct idreg_store *base, const char *ldh_name,
+			      struct idreg_name_zone *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	memset(out, 0, sizeof(*out));
+	idreg_err err = IDREG_OK;
+	/* The name, then each ancestor: the first found is the longest. */
+	for (const char *at = ldh_name; err == IDREG_OK && at != NULL && *at != '\0';) {
+		sqlite3_stmt *st = NULL;
+		bool found = false;
+		if (out->domain_id == 0 &&
+		    (err = name_row(s, ST_DOMAIN_SPONSOR_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				out->domain_id = sqlite3_column_int64(st, 0);
+				snprintf(out->domain, sizeof(out->domain), "%s", at);
+				snprintf(out->domain_sponsor, sizeof(out->domain_sponsor), "%s",
+					 column_text(st, 1));
+			}
+			sqlite3_reset(st);
+		}
+		if (err == IDREG_OK && out->tld[0] == '\0' &&
+		    (err = name_row(s, ST_TLD_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				snprintf(out->tld, sizeof(out->tld), "%s", at);
+			}
+			sqlite3_reset(st);
+		}
+		at = strchr(at, '.');
+		at = at != NULL ? at + 1 : NULL;
+	}
+	return err;
+}
+
 static const struct idreg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -4346,7 +4542,6 @@ static const struct idreg_store_ops sqlite_ops = {
 	.prov_domain_insert = sq_prov_domain_insert,
 	.prov_domain_update = sq_prov_domain_update,
 	.prov_variant_get = sq_prov_variant_get,
-	.prov_host_id = sq_prov_host_id,
 	.prov_entity_id = sq_prov_entity_id,
 	.prov_subordinate_each = sq_prov_subordinate_each,
 	.tld_put = sq_tld_put,
@@ -4356,6 +4551,9 @@ static const struct idreg_store_ops sqlite_ops = {
 	.tld_unreserve = sq_tld_unreserve,
 	.tld_reserved_get = sq_tld_reserved_get,
 	.tld_reserved_each = sq_tld_reserved_each,
+	.host_get = sq_host_get,
+	.host_put = sq_host_put,
+	.name_zone = sq_name_zone,
 	.poll_add = sq_poll_add,
 	.poll_front = sq_poll_front,
 	.poll_ack = sq_poll_ack,

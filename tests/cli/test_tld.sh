@@ -80,6 +80,13 @@ expect_match "$set_line" '"periods":"1-10".*"redemption":"30d".* => .*"periods":
 unres=$(sqlite3 "$DB" "SELECT before_text || ' => ' || after_text FROM history ORDER BY id DESC LIMIT 1")
 expect_eq "$unres" '{"label":"nic","reserved":true,"reason":"registry operations"} => {"label":"nic","reserved":false}' "unreserve's before and after"
 
+# --periods alone moves a default outside the range to its first year;
+# --idn-tables "" lists none.
+run_ok --db "$DB" tld add shifted --periods 2-5
+expect_eq "$(sqlite3 "$DB" "SELECT min_years, max_years, default_years FROM tld WHERE name = 'shifted'")" "2|5|2" "default moved into the range"
+run_ok --db "$DB" tld set 中国 --idn-tables ''
+expect_eq "$(sqlite3 "$DB" "SELECT idn_tables FROM tld WHERE unicode_name = '中国'")" "" "IDN tables cleared"
+
 # Refusals: the store as it was.
 before=$(sqlite3 "$DB" .dump)
 run_fails 1 --db "$DB" tld add example
@@ -100,6 +107,8 @@ run_fails 2 --db "$DB" tld add other --redemption 4000d
 expect_match "$ERR" "longer than 10 years" "a duration too long"
 run_fails 2 --db "$DB" tld add other --idn-tables 'zh Hans'
 expect_match "$ERR" "table tags" "a bad IDN table tag"
+run_fails 2 --db "$DB" tld add other --idn-tables 'zh,,en'
+expect_match "$ERR" "table tags" "an empty IDN table tag"
 run_fails 1 --db "$DB" tld add a.b
 expect_match "$ERR" "is not one label" "a name of two labels"
 run_fails 1 --db "$DB" tld add 'a_b!'

@@ -5,7 +5,7 @@
 # wrong password, a disabled registrar, an address off the allow-list and a
 # missing or wrong pinned certificate (2200 each; the third failure in a
 # session 2501 and closed); login (1000) and a second
-# login (2002); an object command (2101, not implemented yet); an unknown
+# login (2002); <host:check> (1000: hosts are docs/epp.md's "Hosts" and test_epp_host); an unknown
 # command (2000); XML that is not well-formed (2001); logout (1500, then
 # the server closes); <domain:check> answered from the domains held (under
 # the TLD example, served) and the
@@ -106,7 +106,7 @@ printf '%s\n' "send $x/check-early" "send $x/hello" "send $x/login-wrong" "send 
   "send $x/login-A2" "send $x/check" "send $x/check-host" "send $x/unknown" "send $x/garbage" \
   "send $x/logout" "eof" | session main
 expect_answers main "2002 T-01" greeting "2200 T-02" "1000 T-03" "2002 T-04" "1000 T-05" \
-  "2101 T-09" "2000 T-06" 2001 "1500 T-08" eof
+  "1000 T-09" "2000 T-06" 2001 "1500 T-08" eof
 # The check's answers: held names (the same in upper case or as the
 # A-label) in use, the name with '_' refused by IDNA2008, the other free.
 answer=$(sed -n 7p "$WORK/main.log")

@@ -4,7 +4,9 @@
 # a sponsor set, since contact and host create are EPP commands of their
 # own), under the TLD example (periods 1-10, the label nic reserved) and the
 # TLD 中国 (IDN table zh-cn; the second-level Chinese reference LGR in its
-# [idn.ZONE] policy, variants reserved for the registrant).
+# [idn.ZONE] policy, variants reserved for the registrant) and the TLD 台湾
+# (the same LGR, allocatable variants activated, one at most); a name that
+# looks like another's (UTS #39 skeleton) is flagged, not refused.
 #
 #  - check before and after: available, "Reserved", "Not served here", "In
 #    use", "Variant of a held name";
@@ -18,13 +20,18 @@
 #    中国.中国 reserves 中國.中国 for its registrant; registrar B's create of
 #    中國.中国 fails 2302 naming 中国.中国; the blocked 中囯.中国 is refused
 #    for everyone, A included; A's create of 中國.中国 for the same
-#    registrant takes the reserved variant as a domain of its own;
+#    registrant takes the reserved variant as a domain of its own; under
+#    台湾, whose policy activates variants, 中国.台湾's 中國.台湾 is activated;
+#  - B's scope.example, then A's Cyrillic ѕсоре.example (its skeleton is
+#    "scope"): accepted and logged as flagged;
 #  - info by the sponsor (authInfo, hosts all/del/sub/none), by another
 #    registrar (no authInfo; a wrong authInfo 2202, the right one shows
 #    it), of a name not held (2303); the variants in cdn-1.0, the IDN table
 #    in idn-1.0, the add grace period in rgp-1.0;
 #  - renew: a wrong curExpDate (2004), more than 10 years ahead (2004), by
 #    another registrar (2201), then the right one (exDate a year later);
+#    clientRenewProhibited, serverRenewProhibited, pendingTransfer,
+#    pendingDelete and a redemption period running (set with sqlite3): 2304;
 #  - the store after all this, read with sqlite3: sponsors, grace periods,
 #    variant rows, history lines (create, the renew's before and after) with
 #    the change set's svTRID and clTRID, and no authInfo password anywhere
@@ -38,13 +45,17 @@ epp_certs
 chinese="$SHARED/data/lgr/second-level-reference-lgr/lgr-second-level-chinese-language-31may22-en.xml"
 [ -f "$chinese" ] || fail "no Chinese LGR at $chinese"
 zh_tld=$(python3 -c 'print("中国".encode("idna").decode())')
+cyr=$(python3 -c 'print("ѕсоре.example".encode("idna").decode())')
+tw_tld=$(python3 -c 'print("台湾".encode("idna").decode())')
 conf="$WORK/idreg.conf"
-printf '[idn.%s]\nlgr = %s\n' "$zh_tld" "$chinese" >"$conf"
+printf '[idn]\nconfusables = flag\n[idn.%s]\nlgr = %s\n[idn.%s]\nlgr = %s\nvariants = activate\nmax_activated = 1\n' \
+  "$zh_tld" "$chinese" "$tw_tld" "$chinese" >"$conf"
 
 DB="$WORK/reg.db"
 idreg_ok --db "$DB" init
 idreg_ok --db "$DB" tld add example
 idreg_ok --db "$DB" tld add 中国 --idn-tables zh-cn
+idreg_ok --db "$DB" tld add 台湾
 idreg_ok --db "$DB" tld reserve example nic --reason "registry operations"
 epp_registrar "$DB" clientA pass-A-123
 epp_registrar "$DB" clientB pass-B-123
@@ -189,11 +200,12 @@ create b-trad B-04 中國.中国 "<domain:registrant>B-REG</domain:registrant>$a
 create b-blocked B-05 中囯.中国 "<domain:registrant>B-REG</domain:registrant>$auth"
 renew b-renew B-06 alpha.example "$exdate"
 info b-none B-07 nosuch.example
+create b-scope B-08 scope.example "<domain:registrant>B-REG</domain:registrant>$auth"
 printf '%s\n' "send $EPP_XML/login-B" "send $EPP_XML/b-info" "send $EPP_XML/b-info-wrong" \
   "send $EPP_XML/b-info-right" "send $EPP_XML/b-trad" "send $EPP_XML/b-blocked" "send $EPP_XML/b-renew" \
-  "send $EPP_XML/b-none" "send $EPP_XML/logout" | epp_session B
+  "send $EPP_XML/b-none" "send $EPP_XML/b-scope" "send $EPP_XML/logout" | epp_session B
 epp_expect_answers B "1000 B-00" "1000 B-01" "2202 B-02" "1000 B-03" "2302 B-04" "2302 B-05" \
-  "2201 B-06" "2303 B-07" "1500 Z-99"
+  "2201 B-06" "2303 B-07" "1000 B-08" "1500 Z-99"
 f=$(epp_answer B 2)
 expect_eq "$(xp "$f" 'count(//*[local-name()="authInfo"])')" 0 "another registrar sees no authInfo"
 expect_eq "$(xp "$f" 'string(//*[local-name()="clID"])')" clientA "another registrar sees the sponsor"
@@ -210,16 +222,39 @@ renew renew-ok A-22 alpha.example "$exdate" 1
 create a-blocked A-23 中囯.中国 "$a_reg$auth"
 create a-trad A-24 中國.中国 "$a_reg$auth"
 info a-zh-after A-25 中国.中国
+create a-tw A-26 中国.台湾 "$a_reg$auth"
+info a-tw-info A-27 中国.台湾
+create a-cyr A-28 ѕсоре.example "$a_reg$auth"
 printf '%s\n' "send $EPP_XML/login-A" "send $EPP_XML/renew-wrong" "send $EPP_XML/renew-far" \
   "send $EPP_XML/renew-ok" "send $EPP_XML/a-blocked" "send $EPP_XML/a-trad" "send $EPP_XML/a-zh-after" \
-  "send $EPP_XML/logout" | epp_session A2
+  "send $EPP_XML/a-tw" "send $EPP_XML/a-tw-info" "send $EPP_XML/a-cyr" "send $EPP_XML/logout" |
+  epp_session A2
 epp_expect_answers A2 "1000 A-00" "2004 A-20" "2004 A-21" "1000 A-22" "2302 A-23" "1000 A-24" \
-  "1000 A-25" "1500 Z-99"
+  "1000 A-25" "1000 A-26" "1000 A-27" "1000 A-28" "1500 Z-99"
+expect_match "$(cat "$DERR")" "EPP domain:create ѕсоре.example by clientA flagged: .*scope.example" "the confusable create is logged as flagged"
 expect_match "$(msg "$(epp_answer A2 2)")" "not alpha.example's expiry date \\($exdate\\)" "wrong curExpDate"
 expect_match "$(msg "$(epp_answer A2 3)")" "more than 10 years from now" "renew too far ahead"
 expect_eq "$(xp "$(epp_answer A2 4)" 'string(//*[local-name()="exDate"])')" "$next_ex" "renData exDate a year later"
 expect_match "$(msg "$(epp_answer A2 5)")" "中囯.中国 is a blocked variant of 中国.中国" "the blocked variant, for A too"
 expect_eq "$(xp "$(epp_answer A2 7)" 'count(//*[local-name()="VCDN"])')" 0 "中國 is no longer 中国's variant"
+expect_eq "$(xp "$(epp_answer A2 9)" 'string(//*[local-name()="VCDN"])')" "中國.台湾" "the activated variant in cdn-1.0"
+
+# ---- statuses that forbid a renew (set in the store, as a lock or a pending action would) ----
+exdate=${next_ex:0:10}
+renew renew-locked A-30 alpha.example "$exdate"
+printf '%s\n' "send $EPP_XML/login-A" "send $EPP_XML/renew-locked" "send $EPP_XML/logout" >"$WORK/steps-locked"
+for status in clientRenewProhibited serverRenewProhibited pendingTransfer pendingDelete; do
+  sqlite3 "$DB" "UPDATE domain SET status = '$status' WHERE ldh_name = 'alpha.example'"
+  epp_session "locked-$status" <"$WORK/steps-locked"
+  epp_expect_answers "locked-$status" "1000 A-00" "2304 A-30" "1500 Z-99"
+  expect_match "$(msg "$(epp_answer "locked-$status" 2)")" "alpha.example has status $status" "renew refused for $status"
+done
+sqlite3 "$DB" "UPDATE domain SET status = 'ok' WHERE ldh_name = 'alpha.example';
+  INSERT INTO domain_grace (domain_id, period, ends) VALUES ($id_alpha, 'redemptionPeriod', '2999-01-01T00:00:00Z')"
+epp_session locked-redemption <"$WORK/steps-locked"
+epp_expect_answers locked-redemption "1000 A-00" "2304 A-30" "1500 Z-99"
+expect_match "$(msg "$(epp_answer locked-redemption 2)")" "has status pendingDelete" "renew refused in the redemption period"
+sqlite3 "$DB" "DELETE FROM domain_grace WHERE period = 'redemptionPeriod'"
 
 # ---- the store ----
 step "store"
@@ -227,7 +262,15 @@ q() { sqlite3 -separator '|' "$DB" "$1"; }
 expect_eq "$(q "SELECT ldh_name, sponsor, creator, auth_info, coalesce(idn_table, '-') FROM domain ORDER BY id")" \
 "alpha.example|clientA|clientA|alpha-secret-1|-
 $zh_tld.$zh_tld|clientA|clientA|alpha-secret-1|zh-cn
-$zh_trad|clientA|clientA|alpha-secret-1|-" "domains"
+scope.example|clientB|clientB|alpha-secret-1|-
+$zh_trad|clientA|clientA|alpha-secret-1|-
+$zh_tld.$tw_tld|clientA|clientA|alpha-secret-1|-
+$cyr|clientA|clientA|alpha-secret-1|-" "domains"
+tw_id=$(q "SELECT id FROM domain WHERE ldh_name = '$zh_tld.$tw_tld'")
+expect_eq "$(q "SELECT unicode_name, state FROM domain_variant WHERE domain_id = $tw_id ORDER BY state, unicode_name")" \
+"中國.台湾|activated
+中囯.台湾|blocked
+中圀.台湾|blocked" "under 台湾 the allocatable variant is activated"
 expect_eq "$(q "SELECT expires FROM domain WHERE ldh_name = 'alpha.example'")" "$next_ex" "expiry after the renew"
 zh_id=$(q "SELECT id FROM domain WHERE ldh_name = '$zh_tld.$zh_tld'")
 want=$(python3 - "$zh_tld" <<'PY'
@@ -239,18 +282,24 @@ PY
 )
 expect_eq "$(q "SELECT ldh_name, unicode_name, state FROM domain_variant WHERE domain_id = $zh_id ORDER BY ldh_name")" \
   "$(sort <<<"$want")" "中国's variant rows: the blocked ones"
-expect_eq "$(q "SELECT count(*) FROM domain_variant WHERE domain_id <> $zh_id")" 0 "中國 took no variant rows of its own"
+expect_eq "$(q "SELECT count(*) FROM domain_variant WHERE domain_id NOT IN ($zh_id, $tw_id)")" 0 "中國 took no variant rows of its own"
 grace=$(q "SELECT d.ldh_name, g.period, (strftime('%s', g.ends) - strftime('%s', d.registered)) / 86400 FROM domain_grace g JOIN domain d ON d.id = g.domain_id WHERE g.period = 'addPeriod' ORDER BY d.id")
 expect_eq "$grace" "alpha.example|addPeriod|5
 $zh_tld.$zh_tld|addPeriod|5
-$zh_trad|addPeriod|5" "add grace periods of 5 days"
+scope.example|addPeriod|5
+$zh_trad|addPeriod|5
+$zh_tld.$tw_tld|addPeriod|5
+$cyr|addPeriod|5" "add grace periods of 5 days"
 expect_eq "$(q "SELECT count(*) FROM domain_grace WHERE period = 'renewPeriod' AND domain_id = $id_alpha")" 1 "renew grace period"
 hist=$(q "SELECT h.object_type, h.action, c.actor, c.sv_trid IS NOT NULL, c.cl_trid FROM history h JOIN change_set c ON c.id = h.change_set WHERE h.object_type = 'domain' ORDER BY h.id")
 expect_eq "$hist" "domain|create|clientA|1|A-02
 domain|create|clientA|1|A-10
+domain|create|clientB|1|B-08
 domain|update|clientA|1|A-22
 domain|update|clientA|1|A-24
-domain|create|clientA|1|A-24" "history lines: the creates, the renew, the variant taken"
+domain|create|clientA|1|A-24
+domain|create|clientA|1|A-26
+domain|create|clientA|1|A-28" "history lines: the creates, the renew, the variant taken"
 renew_line=$(q "SELECT before_text || ' => ' || after_text FROM history h JOIN change_set c ON c.id = h.change_set WHERE c.cl_trid = 'A-22'")
 expect_match "$renew_line" "\"expires\":\"$ex\".*=> .*\"expires\":\"$next_ex\"" "the renew's before and after"
 expect_match "$renew_line" '"auth_info_tag":"[0-9a-f]{8}"' "the authInfo as a tag"
