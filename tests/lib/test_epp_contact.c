@@ -3,7 +3,10 @@
  * create read into its parts (both postal forms, a number with its
  * extension, an internationalized email, authInfo, disclose), an update's
  * statuses and partial <chg>, check's bounds, and each refusal's code and
- * the element its message names; the status names both ways.
+ * the element its message names; the status names both ways; and the
+ * store's contact functions on a registry in a temporary directory (found
+ * ignoring case, provisioning columns written and read back, an imported
+ * entity's defaults, domains linked counted once each).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +17,13 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "domains/domain.h"
 #include "epp/command.h"
 #include "epp/contact.h"
+#include "store/store.h"
 
 #define EPP_OPEN "<?xml version=\"1.0\" encoding=\"UTF-8\"?><epp xmlns=\"urn:ietf:params:xml:ns:epp-1.0\"><command>"
 #define EPP_CLOSE "<clTRID>T-1</clTRID></command></epp>"
@@ -32,7 +38,7 @@ static struct idreg_epp_contact_body body;
 static struct idreg_epp_result res;
 
 /* Parse @xml as a command and read its contact body. */
-static enum idreg_epp_code read(const char *xml)
+static enum idreg_epp_code read_body(const char *xml)
 {
 	static const struct idreg_epp_parse_limits limits = { 32, 1024 };
 	struct idreg_epp_command cmd;
@@ -49,7 +55,7 @@ static enum idreg_epp_code read(const char *xml)
 
 static void refused(const char *xml, enum idreg_epp_code code, const char *in_msg)
 {
-	assert_int_equal(read(xml), code);
+	assert_int_equal(read_body(xml), code);
 	if (strstr(res.msg, in_msg) == NULL) {
 		fail_msg("message '%s' does not say '%s'", res.msg, in_msg);
 	}
@@ -58,7 +64,7 @@ static void refused(const char *xml, enum idreg_epp_code code, const char *in_ms
 static void test_create(void **state)
 {
 	(void)state;
-	assert_int_equal(read(CREATE(
+	assert_int_equal(read_body(CREATE(
 		"<contact:postalInfo type=\"int\"><contact:name> Zoe   Mueller </contact:name>"
 		"<contact:org>Example AG</contact:org><contact:addr>"
 		"<contact:street>Bahnhofstrasse 1</contact:street><contact:street/>"
@@ -157,7 +163,7 @@ static void test_create_refused(void **state)
 static void test_update(void **state)
 {
 	(void)state;
-	assert_int_equal(read(VERB("update", "<contact:id>C-1</contact:id>"
+	assert_int_equal(read_body(VERB("update", "<contact:id>C-1</contact:id>"
 		"<contact:add><contact:status s=\"clientDeleteProhibited\"/>"
 		"<contact:status s=\"serverUpdateProhibited\">by hand</contact:status></contact:add>"
 		"<contact:rem><contact:status s=\"clientUpdateProhibited\"/></contact:rem>"
@@ -193,7 +199,7 @@ static void test_update(void **state)
 static void test_check_info(void **state)
 {
 	(void)state;
-	assert_int_equal(read(VERB("check", "<contact:id>C-1</contact:id><contact:id>c-2</contact:id>")),
+	assert_int_equal(read_body(VERB("check", "<contact:id>C-1</contact:id><contact:id>c-2</contact:id>")),
 			 IDREG_EPP_OK);
 	assert_int_equal(body.n_ids, 2);
 	assert_string_equal(body.ids[1], "c-2");
@@ -206,10 +212,10 @@ static void test_check_info(void **state)
 	snprintf(frame, sizeof(frame), VERB("check", "%s"), xml);
 	refused(frame, IDREG_EPP_POLICY, "at most 32 ids");
 	refused(VERB("check", ""), IDREG_EPP_MISSING_PARAM, "<contact:check> without <contact:id>");
-	assert_int_equal(read(VERB("info", "<contact:id>C-1</contact:id>" PW("secret-1"))), IDREG_EPP_OK);
+	assert_int_equal(read_body(VERB("info", "<contact:id>C-1</contact:id>" PW("secret-1"))), IDREG_EPP_OK);
 	assert_true(body.has_pw);
 	assert_string_equal(body.pw, "secret-1");
-	assert_int_equal(read(VERB("info", "<contact:id>C-1</contact:id>")), IDREG_EPP_OK);
+	assert_int_equal(read_body(VERB("info", "<contact:id>C-1</contact:id>")), IDREG_EPP_OK);
 	assert_false(body.has_pw);
 }
 
@@ -232,6 +238,130 @@ static void test_status_names(void **state)
 	assert_false(idreg_epp_contact_status_parse("ok", 1, &s));
 }
 
+/* ---- the store's contact functions ---- */
+
+struct got_contact {
+	int calls;
+	char handle[32], sponsor[32], status[128], postal_int[128], fn[64], auth[32];
+	bool no_sponsor;
+	uint32_t withheld, personal;
+	uint64_t linked;
+};
+
+static idreg_err keep_contact(void *ctx, const struct idreg_stored_contact *row)
+{
+	struct got_contact *g = ctx;
+	const struct idreg_contact *c = &row->contact;
+	g->calls++;
+	snprintf(g->handle, sizeof(g->handle), "%s", c->entity.handle);
+	g->no_sponsor = c->sponsor == NULL;
+	snprintf(g->sponsor, sizeof(g->sponsor), "%s", c->sponsor ? c->sponsor : "");
+	snprintf(g->status, sizeof(g->status), "%s", c->status);
+	snprintf(g->postal_int, sizeof(g->postal_int), "%s", c->postal_int ? c->postal_int : "");
+	snprintf(g->fn, sizeof(g->fn), "%s", c->entity.fields[IDREG_EF_FN]);
+	snprintf(g->auth, sizeof(g->auth), "%s", c->auth_info ? c->auth_info : "");
+	g->withheld = c->withheld;
+	g->personal = c->entity.personal;
+	g->linked = row->linked_domains;
+	return IDREG_OK;
+}
+
+static void sql(const char *db_path, const char *statements)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, statements, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_store_contacts(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/idreg-test-contact-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[96];
+	snprintf(path, sizeof(path), "%s/registry.db", dir);
+	const struct idreg_store_options o = { .backend = "sqlite", .path = path,
+					       .busy_timeout_ms = 1000, .create = true };
+	struct idreg_store *s = NULL;
+	struct idreg_diag d = { "" };
+	assert_int_equal(idreg_store_open(&o, &s, &d), IDREG_OK);
+
+	const uint32_t personal = 1u << IDREG_EF_FN | 1u << IDREG_EF_EMAIL;
+	struct idreg_contact c = {
+		.entity = { .handle = "C-One", .kind = IDREG_KIND_INDIVIDUAL,
+			    .fields = { [IDREG_EF_FN] = "Ann One", [IDREG_EF_EMAIL] = "ann@one.example" },
+			    .personal = personal },
+		.sponsor = "regA", .creator = "regA", .created = "2026-01-02T03:04:05Z",
+		.auth_info = "secret-1", .status = "clientDeleteProhibited",
+		.postal_int = "{\"name\":\"Ann One\"}",
+		.withheld = personal | 1u << IDREG_EF_VOICE,
+	};
+	const struct idreg_entity imported = { .handle = "IMP-1", .kind = IDREG_KIND_ORG,
+					       .fields = { [IDREG_EF_FN] = "Imported" },
+					       .personal = 1u << IDREG_EF_FN };
+	const struct idreg_entity *one = &imported;
+	int64_t id = 0, imported_id = 0, cs = 0;
+	assert_int_equal(s->ops->begin(s, &d), IDREG_OK);
+	assert_int_equal(s->ops->change_set_add(s, "2026-01-02T03:04:05Z", "regA", "SV-1", NULL, &cs, &d),
+			 IDREG_OK);
+	assert_int_equal(s->ops->contact_insert(s, &c, &id, &d), IDREG_OK);
+	assert_int_equal(s->ops->entity_insert(s, &one, 1, &imported_id, &d), IDREG_OK);
+	assert_int_equal(s->ops->commit(s, &d), IDREG_OK);
+
+	struct got_contact g = { 0 };
+	assert_int_equal(s->ops->contact_get(s, "c-ONE", keep_contact, &g, &d), IDREG_OK);
+	assert_int_equal(g.calls, 1);
+	assert_string_equal(g.handle, "C-One");
+	assert_string_equal(g.sponsor, "regA");
+	assert_string_equal(g.status, "clientDeleteProhibited");
+	assert_string_equal(g.postal_int, "{\"name\":\"Ann One\"}");
+	assert_string_equal(g.fn, "Ann One");
+	assert_string_equal(g.auth, "secret-1");
+	assert_int_equal(g.withheld, personal | 1u << IDREG_EF_VOICE);
+	assert_int_equal(g.personal, personal);
+	assert_int_equal(g.linked, 0);
+
+	/* Imported: no sponsor, no status, and it withholds its personal fields. */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(s->ops->contact_get(s, "imp-1", keep_contact, &g, &d), IDREG_OK);
+	assert_true(g.no_sponsor);
+	assert_string_equal(g.status, "");
+	assert_int_equal(g.withheld, 1u << IDREG_EF_FN);
+	assert_int_equal(s->ops->contact_get(s, "C-TWO", keep_contact, &g, &d), IDREG_ENOTFOUND);
+
+	/* Linked: two domains (one in two roles), counted once each. */
+	char links[256];
+	snprintf(links, sizeof(links),
+		 "INSERT INTO domain_entity VALUES (7, 0, %lld, 'registrant'), (7, 1, %lld, 'technical'),"
+		 " (9, 0, %lld, 'billing')", (long long)id, (long long)id, (long long)id);
+	sql(path, links);
+	c.sponsor = "regB";
+	c.status = "";
+	c.auth_info = NULL;
+	c.withheld = 0;
+	c.entity.personal = 0;
+	assert_int_equal(s->ops->begin(s, &d), IDREG_OK);
+	assert_int_equal(s->ops->contact_update(s, id, &c, &d), IDREG_OK);
+	assert_int_equal(s->ops->commit(s, &d), IDREG_OK);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(s->ops->contact_get(s, "C-One", keep_contact, &g, &d), IDREG_OK);
+	assert_string_equal(g.sponsor, "regB");
+	assert_string_equal(g.status, "");
+	assert_string_equal(g.auth, "");
+	assert_int_equal(g.withheld, 0);
+	assert_int_equal(g.linked, 2);
+
+	idreg_store_close(s);
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char file[128];
+		snprintf(file, sizeof(file), "%s%s", path, suffixes[i]);
+		unlink(file);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_check_info),
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_store_contacts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
