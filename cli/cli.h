@@ -33,6 +33,10 @@ struct cli_command {
 /** Exit statuses. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
+/** The actor of a change set: "idreg @words" and the arguments after argv[0], as
+ * typed (call it before getopt reorders @argv), bounded by @size. */
+void cli_actor(int argc, char **argv, const char *words, char *out, size_t size);
+
 /** Print "idreg: message" for @err and return CLI_FAIL. */
 int cli_fail(const struct idreg_diag *diag, idreg_err err);
 
@@ -120,6 +124,11 @@ int cli_cmd_registrar_add(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_list(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_passwd(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_disable(struct cli *cli, int argc, char **argv);
+
+/* Commands, in cmd_domain.c. */
+int cli_cmd_domain_lock(struct cli *cli, int argc, char **argv);
+int cli_cmd_domain_unlock(struct cli *cli, int argc, char **argv);
+int cli_cmd_domain_show(struct cli *cli, int argc, char **argv);
 
 /* Commands, in cmd_tld.c. */
 int cli_cmd_tld_add(struct cli *cli, int argc, char **argv);

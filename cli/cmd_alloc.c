@@ -72,10 +72,7 @@ static idreg_err session_open(struct cli *cli, int argc, char **argv, const char
 {
 	s->store = NULL;
 	s->diag = (struct idreg_diag){ "" };
-	size_t used = (size_t)snprintf(s->actor, sizeof(s->actor), "idreg %s", words);
-	for (int i = 1; i < argc && used < sizeof(s->actor); i++) {
-		used += (size_t)snprintf(s->actor + used, sizeof(s->actor) - used, " %s", argv[i]);
-	}
+	cli_actor(argc, argv, words, s->actor, sizeof(s->actor));
 	idreg_alloc_policy_from_config(&cli->config, &s->policy);
 	return cli_open_store(cli, false, &s->store, &s->diag);
 }

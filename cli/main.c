@@ -409,6 +409,29 @@ static const struct cli_command commands[] = {
 	  "sponsored domains past their expiry renewed for a year (autoRenewPeriod).\n"
 	  "Registrars hear of it by poll messages. Prints how many of each it did;\n"
 	  "exits 1 if a change failed (it is tried again at the next tick).\n" },
+	{ "domain", "lock", cli_cmd_domain_lock, "NAME STATUS...",
+	  "set server locks on a domain",
+	  "Sets the server statuses STATUS on the domain NAME (A-label or U-label\n"
+	  "form), in one transaction with a history line: serverUpdateProhibited,\n"
+	  "serverDeleteProhibited, serverTransferProhibited, serverRenewProhibited\n"
+	  "(registrars' commands of that kind are refused, EPP 2304) and serverHold\n"
+	  "(RFC 5731: not to be published in the DNS; RDAP shows it). Only the\n"
+	  "registry sets or clears them. A status the domain has already is an\n"
+	  "error and nothing changes.\n" },
+	{ "domain", "unlock", cli_cmd_domain_unlock, "NAME STATUS...",
+	  "clear server locks on a domain",
+	  "Clears the server statuses STATUS (those of 'domain lock') on the domain\n"
+	  "NAME, in one transaction with a history line. A status the domain does\n"
+	  "not have is an error and nothing changes.\n" },
+	{ "domain", "show", cli_cmd_domain_show, "NAME",
+	  "everything the registry keeps about a domain",
+	  "Prints the domain NAME one tab-separated line per fact: name,\n"
+	  "unicode_name, roid, status (EPP names), sponsor (\"(registry)\" for an\n"
+	  "imported one), creator, updater, created, expires, updated, transferred,\n"
+	  "auth_info (\"set\" or \"-\"; never the password), idn_table, then\n"
+	  "\"contact<TAB>ROLE<TAB>HANDLE\", \"nameserver<TAB>NAME\", \"ds<TAB>KEYTAG ALG\n"
+	  "DIGESTTYPE DIGEST\", \"grace<TAB>PERIOD<TAB>ENDS\" and\n"
+	  "\"variant<TAB>STATE<TAB>A-LABEL<TAB>U-LABEL\" lines. \"-\": none.\n" },
 	{ "tld", "add", cli_cmd_tld_add, "NAME [SETTINGS]",
 	  "serve a TLD: names under it can be registered over EPP",
 	  "Adds the TLD NAME (A-label or U-label form) with the defaults of common\n"
@@ -507,6 +530,14 @@ bool cli_next_line(char *buf, size_t size, size_t *len)
 	}
 	*len = n;
 	return true;
+}
+
+void cli_actor(int argc, char **argv, const char *words, char *out, size_t size)
+{
+	size_t used = (size_t)snprintf(out, size, "idreg %s", words);
+	for (int i = 1; i < argc && used < size; i++) {
+		used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
+	}
 }
 
 int cli_fail(const struct idreg_diag *diag, idreg_err err)

@@ -69,6 +69,35 @@ domain=$(sqlite3 "$DB" "SELECT ldh_name FROM domain ORDER BY id LIMIT 1")
 blocked=$(sqlite3 "$DB" "SELECT imei FROM eir_class WHERE end_date = '' AND blocking = 1
   AND length(imei) = 14 ORDER BY imei LIMIT 1")
 
+# A TLD for EPP to register names in, and a session to try: log in as the
+# development registrar, create a contact and a domain, show it, log out.
+if ! "$IDREG" --db "$DB" tld show test >/dev/null 2>&1; then
+  echo "== serving the TLD 'test' over EPP"
+  "$IDREG" --db "$DB" tld add test
+fi
+examples="$var/epp-examples"
+mkdir -p "$examples"
+head='<?xml version="1.0" encoding="UTF-8"?><epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><command>'
+dom='xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"'
+con='xmlns:contact="urn:ietf:params:xml:ns:contact-1.0"'
+name="try-$(date +%s).test"
+cat >"$examples/1-login.xml" <<XML
+$head<login><clID>devreg</clID><pw>dev-pass-1</pw><options><version>1.0</version><lang>en</lang></options><svcs><objURI>urn:ietf:params:xml:ns:domain-1.0</objURI><objURI>urn:ietf:params:xml:ns:contact-1.0</objURI><objURI>urn:ietf:params:xml:ns:host-1.0</objURI></svcs></login><clTRID>try-1</clTRID></command></epp>
+XML
+cat >"$examples/2-contact-create.xml" <<XML
+$head<create><contact:create $con><contact:id>try-$$</contact:id><contact:postalInfo type="loc"><contact:name>张三</contact:name><contact:addr><contact:city>北京</contact:city><contact:cc>CN</contact:cc></contact:addr></contact:postalInfo><contact:email>zhang@example.test</contact:email><contact:authInfo><contact:pw>contact-pw-1</contact:pw></contact:authInfo></contact:create></create><clTRID>try-2</clTRID></command></epp>
+XML
+cat >"$examples/3-domain-create.xml" <<XML
+$head<create><domain:create $dom><domain:name>$name</domain:name><domain:period unit="y">2</domain:period><domain:registrant>try-$$</domain:registrant><domain:authInfo><domain:pw>domain-pw-1</domain:pw></domain:authInfo></domain:create></create><clTRID>try-3</clTRID></command></epp>
+XML
+cat >"$examples/4-domain-info.xml" <<XML
+$head<info><domain:info $dom><domain:name>$name</domain:name></domain:info></info><clTRID>try-4</clTRID></command></epp>
+XML
+cat >"$examples/5-logout.xml" <<XML
+$head<logout/><clTRID>try-5</clTRID></command></epp>
+XML
+for f in "$examples"/*.xml; do echo "send $f"; done >"$examples/steps"
+
 if [ -n "${IDREGD:-}" ]; then
   RDAP=${RDAP:-127.0.0.1:8080}
   WHOIS=${WHOIS:-127.0.0.1:4343}
@@ -103,6 +132,9 @@ if [ -n "${IDREGD:-}" ]; then
   perl -MNet::EPP::Client -e 'my \$c = Net::EPP::Client->new(host => "${EPP%:*}", port => ${EPP##*:}, ssl => 1);
     print \$c->connect(SSL_ca_file => "$var/epp-dev.pem", SSL_verifycn_name => "localhost")'
   sleep 1 | openssl s_client -connect $EPP -CAfile $var/epp-dev.pem -quiet -no_ign_eof | tail -c +5
+  # a session: login, contact and domain create, info, logout; answers in /tmp/epp-try-N.xml
+  perl tests/daemon/epp_client.pl ${EPP##*:} $var/epp-dev.pem /tmp/epp-try <$examples/steps
+  curl http://$RDAP/domain/$name       # the new domain, at once
 URLS
   exec "$IDREGD" --db "$DB" --rdap "$RDAP" --whois "$WHOIS" --epp "$EPP" \
     -o epp.cert="$var/epp-dev.pem" -o epp.key="$var/epp-dev.key" --log-level info

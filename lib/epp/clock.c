@@ -110,7 +110,7 @@ static idreg_err purge(struct idreg_store *s, int64_t change_set,
 		err = idreg_diag_set(diag, err, "the history of %s does not fit", d->name);
 	}
 	if (err == IDREG_OK) {
-		err = s->ops->domain_purge(s, d->subject.id, diag);
+		err = s->ops->prov_domain_delete(s, d->subject.id, diag);
 	}
 	if (err == IDREG_OK && d->subject.sponsor[0] != '\0') {
 		err = tell_sponsor(s, d->subject.sponsor, d->name,

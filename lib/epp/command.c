@@ -28,11 +28,13 @@ static const char *const object_uris[] = { IDREG_EPP_OBJECT_LIST(IDREG__EPP_OBJE
 #undef IDREG__EPP_OBJECT_URI
 
 /* idn-1.0: the IDN table of a create and an info (domain create and info);
- * cdn-1.0: a domain's variants in its info; rgp-1.0: its grace periods. */
+ * cdn-1.0: a domain's variants in its info; rgp-1.0: its grace periods and
+ * restore (domain_update.c); secDNS-1.1: DS records (domain_update.c). */
 const char *const idreg_epp_extension_uris[] = {
 	"urn:ietf:params:xml:ns:idn-1.0",
 	"urn:ietf:params:xml:ns:cdn-1.0",
 	"urn:ietf:params:xml:ns:rgp-1.0",
+	"urn:ietf:params:xml:ns:secDNS-1.1",
 };
 const size_t idreg_epp_extension_count =
 	sizeof(idreg_epp_extension_uris) / sizeof(idreg_epp_extension_uris[0]);
@@ -55,11 +57,8 @@ const char *idreg_epp_object_uri(enum idreg_epp_object object)
 	return object < IDREG_EPP_OBJ_COUNT ? object_uris[object] : "";
 }
 
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...)
+enum idreg_epp_code idreg_epp_fail(struct idreg_epp_result *res, enum idreg_epp_code code,
+				   const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -67,6 +66,17 @@ static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_cod
 	va_end(ap);
 	res->code = code;
 	return code;
+}
+
+idreg_err idreg_epp_refuse(struct idreg_epp_result *res, enum idreg_epp_code code,
+			   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	va_end(ap);
+	res->code = code;
+	return IDREG_EREFUSED;
 }
 
 static const char *ns_of(const xmlNode *node)
@@ -90,25 +100,23 @@ static bool blank(const xmlChar *text)
 	return true;
 }
 
-/* The element children of @parent, at most @max; text other than blanks is
- * a syntax error (RFC 5730's elements hold elements or text, never both). */
-static enum idreg_epp_code children(const xmlNode *parent, const xmlNode **out, size_t max,
-				    size_t *count, struct idreg_epp_result *res)
+enum idreg_epp_code idreg_epp_children(const xmlNode *parent, const xmlNode **out, size_t max,
+				       size_t *count, struct idreg_epp_result *res)
 {
 	*count = 0;
 	for (const xmlNode *n = parent->children; n != NULL; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE) {
 			if (*count == max) {
-				return fail(res, IDREG_EPP_SYNTAX, "too many elements in <%s>",
+				return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "too many elements in <%s>",
 					    (const char *)parent->name);
 			}
 			out[(*count)++] = n;
 		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
 			   !blank(n->content)) {
-			return fail(res, IDREG_EPP_SYNTAX, "unexpected text in <%s>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "unexpected text in <%s>",
 				    (const char *)parent->name);
 		} else if (n->type == XML_ENTITY_REF_NODE) {
-			return fail(res, IDREG_EPP_SYNTAX, "entity reference in <%s>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "entity reference in <%s>",
 				    (const char *)parent->name);
 		}
 	}
@@ -122,7 +130,7 @@ enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size,
 	bool space = false;
 	for (const xmlNode *n = node->children; n != NULL; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE || n->type == XML_ENTITY_REF_NODE) {
-			return fail(res, IDREG_EPP_SYNTAX, "<%s> holds an element",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> holds an element",
 				    (const char *)node->name);
 		}
 		if (n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE) {
@@ -135,7 +143,7 @@ enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size,
 				continue;
 			}
 			if (len + (space ? 1 : 0) + 1 >= size) {
-				return fail(res, IDREG_EPP_PARAM_SYNTAX,
+				return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 					    "<%s> is longer than %zu characters", 
 					    (const char *)node->name, max);
 			}
@@ -153,7 +161,7 @@ enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size,
 		chars += ((unsigned char)out[i] & 0xC0) != 0x80;
 	}
 	if (chars < min || chars > max) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<%s> has %zu characters, not %zu to %zu",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<%s> has %zu characters, not %zu to %zu",
 			    (const char *)node->name, chars, min, max);
 	}
 	return IDREG_EPP_OK;
@@ -182,7 +190,7 @@ static enum idreg_epp_code parse_svcs(const xmlNode *svcs, struct idreg_epp_logi
 {
 	const xmlNode *kids[MAX_CHILDREN];
 	size_t count, i = 0;
-	if (children(svcs, kids, MAX_CHILDREN, &count, res) != IDREG_EPP_OK) {
+	if (idreg_epp_children(svcs, kids, MAX_CHILDREN, &count, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	for (; i < count && is_epp(kids[i], "objURI"); i++) {
@@ -195,27 +203,27 @@ static enum idreg_epp_code parse_svcs(const xmlNode *svcs, struct idreg_epp_logi
 			o++;
 		}
 		if (o == IDREG_EPP_OBJ_COUNT) {
-			return fail(res, IDREG_EPP_UNIMPL_SERVICE, "object service %s is not offered",
+			return idreg_epp_fail(res, IDREG_EPP_UNIMPL_SERVICE, "object service %s is not offered",
 				    uri);
 		}
 		login->objects |= 1u << o;
 	}
 	if (i == 0) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<svcs> names no <objURI>");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<svcs> names no <objURI>");
 	}
 	if (i < count && is_epp(kids[i], "svcExtension")) {
 		const xmlNode *ext[MAX_CHILDREN];
 		size_t ext_count;
-		if (children(kids[i], ext, MAX_CHILDREN, &ext_count, res) != IDREG_EPP_OK) {
+		if (idreg_epp_children(kids[i], ext, MAX_CHILDREN, &ext_count, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		if (ext_count == 0) {
-			return fail(res, IDREG_EPP_MISSING_PARAM, "<svcExtension> names no <extURI>");
+			return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<svcExtension> names no <extURI>");
 		}
 		for (size_t e = 0; e < ext_count; e++) {
 			char uri[256];
 			if (!is_epp(ext[e], "extURI")) {
-				return fail(res, IDREG_EPP_SYNTAX, "<%s> in <svcExtension>",
+				return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> in <svcExtension>",
 					    (const char *)ext[e]->name);
 			}
 			if (idreg_epp_token(ext[e], uri, sizeof(uri), 1, sizeof(uri) - 1, res) != IDREG_EPP_OK) {
@@ -226,14 +234,14 @@ static enum idreg_epp_code parse_svcs(const xmlNode *svcs, struct idreg_epp_logi
 				k++;
 			}
 			if (k == idreg_epp_extension_count) {
-				return fail(res, IDREG_EPP_UNIMPL_EXTENSION, "extension %s is not offered",
+				return idreg_epp_fail(res, IDREG_EPP_UNIMPL_EXTENSION, "extension %s is not offered",
 					    uri);
 			}
 		}
 		i++;
 	}
 	if (i < count) {
-		return fail(res, IDREG_EPP_SYNTAX, "<%s> in <svcs>", (const char *)kids[i]->name);
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> in <svcs>", (const char *)kids[i]->name);
 	}
 	return IDREG_EPP_OK;
 }
@@ -243,7 +251,7 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 {
 	const xmlNode *kids[MAX_CHILDREN];
 	size_t count, i = 0;
-	if (children(login_node, kids, MAX_CHILDREN, &count, res) != IDREG_EPP_OK) {
+	if (idreg_epp_children(login_node, kids, MAX_CHILDREN, &count, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	static const char *const required[] = { "clID", "pw", "options", "svcs" };
@@ -253,7 +261,7 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 			found |= is_epp(kids[k], required[r]);
 		}
 		if (!found) {
-			return fail(res, IDREG_EPP_MISSING_PARAM, "<login> without <%s>", required[r]);
+			return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<login> without <%s>", required[r]);
 		}
 	}
 	if (!is_epp(kids[i], "clID") ||
@@ -261,7 +269,7 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 	    !is_epp(kids[i], "pw") ||
 	    idreg_epp_token(kids[i++], login->pw, sizeof(login->pw), IDREG_EPP_PW_MIN, IDREG_EPP_PW_MAX, res) != IDREG_EPP_OK) {
 		return res->code != IDREG_EPP_OK ? res->code
-						 : fail(res, IDREG_EPP_SYNTAX,
+						 : idreg_epp_fail(res, IDREG_EPP_SYNTAX,
 							"<login> must begin with <clID> and <pw>");
 	}
 	if (i < count && is_epp(kids[i], "newPW") &&
@@ -269,16 +277,16 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 		return res->code;
 	}
 	if (i + 2 != count || !is_epp(kids[i], "options") || !is_epp(kids[i + 1], "svcs")) {
-		return fail(res, IDREG_EPP_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX,
 			    "<login> holds <clID>, <pw>, <newPW>, <options>, <svcs> in that order");
 	}
 	const xmlNode *opts[MAX_CHILDREN];
 	size_t opt_count;
-	if (children(kids[i], opts, MAX_CHILDREN, &opt_count, res) != IDREG_EPP_OK) {
+	if (idreg_epp_children(kids[i], opts, MAX_CHILDREN, &opt_count, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (opt_count != 2 || !is_epp(opts[0], "version") || !is_epp(opts[1], "lang")) {
-		return fail(res, opt_count < 2 ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
+		return idreg_epp_fail(res, opt_count < 2 ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
 			    "<options> holds <version> and <lang>");
 	}
 	char version[16], lang[16];
@@ -286,14 +294,14 @@ static enum idreg_epp_code parse_login(const xmlNode *login_node, struct idreg_e
 		return res->code;
 	}
 	if (strcmp(version, "1.0") != 0) {
-		return fail(res, IDREG_EPP_UNIMPL_VERSION, "protocol version %s is not offered (1.0 is)",
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_VERSION, "protocol version %s is not offered (1.0 is)",
 			    version);
 	}
 	if (idreg_epp_token(opts[1], lang, sizeof(lang), 1, sizeof(lang) - 1, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
 	if (strcmp(lang, "en") != 0) {
-		return fail(res, IDREG_EPP_UNIMPL_OPTION, "language %s is not offered (en is)", lang);
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION, "language %s is not offered (en is)", lang);
 	}
 	return parse_svcs(kids[i + 1], login, res);
 }
@@ -304,11 +312,11 @@ static enum idreg_epp_code parse_object(const xmlNode *verb_node, const char *ve
 {
 	const xmlNode *kids[2];
 	size_t count;
-	if (children(verb_node, kids, 2, &count, res) != IDREG_EPP_OK) {
-		return fail(res, IDREG_EPP_SYNTAX, "<%s> holds one object element", verb);
+	if (idreg_epp_children(verb_node, kids, 2, &count, res) != IDREG_EPP_OK) {
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> holds one object element", verb);
 	}
 	if (count != 1) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<%s> without an object element", verb);
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<%s> without an object element", verb);
 	}
 	const char *ns = ns_of(kids[0]);
 	enum idreg_epp_object o = 0;
@@ -317,13 +325,13 @@ static enum idreg_epp_code parse_object(const xmlNode *verb_node, const char *ve
 	}
 	if (o == IDREG_EPP_OBJ_COUNT) {
 		if (strcmp(ns, IDREG_EPP_NS) == 0 || ns[0] == '\0') {
-			return fail(res, IDREG_EPP_SYNTAX, "<%s> holds <%s>, not an object's element",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> holds <%s>, not an object's element",
 				    verb, (const char *)kids[0]->name);
 		}
-		return fail(res, IDREG_EPP_UNIMPL_SERVICE, "object service %s is not offered", ns);
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_SERVICE, "object service %s is not offered", ns);
 	}
 	if (strcmp((const char *)kids[0]->name, verb) != 0) {
-		return fail(res, IDREG_EPP_SYNTAX, "<%s> holds <%s>", verb,
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> holds <%s>", verb,
 			    (const char *)kids[0]->name);
 	}
 	cmd->object = o;
@@ -338,7 +346,7 @@ static enum idreg_epp_code enum_attribute(const xmlNode *node, const char *name,
 {
 	const xmlAttr *attr = xmlHasProp(node, (const xmlChar *)name);
 	if (attr == NULL || attr->children == NULL) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<%s> without the %s attribute",
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<%s> without the %s attribute",
 			    (const char *)node->name, name);
 	}
 	const char *value = (const char *)attr->children->content;
@@ -348,7 +356,7 @@ static enum idreg_epp_code enum_attribute(const xmlNode *node, const char *name,
 			return IDREG_EPP_OK;
 		}
 	}
-	return fail(res, IDREG_EPP_PARAM_SYNTAX, "<%s %s=\"%.32s\">: not a known %s",
+	return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<%s %s=\"%.32s\">: not a known %s",
 		    (const char *)node->name, name, value != NULL ? value : "", name);
 }
 
@@ -364,13 +372,13 @@ static enum idreg_epp_code parse_verb(const xmlNode *verb_node, struct idreg_epp
 	case IDREG_EPP_LOGIN:
 		return parse_login(verb_node, &cmd->login, res);
 	case IDREG_EPP_LOGOUT:
-		if (children(verb_node, kids, 1, &count, res) != IDREG_EPP_OK || count != 0) {
-			return fail(res, IDREG_EPP_SYNTAX, "<logout> is empty");
+		if (idreg_epp_children(verb_node, kids, 1, &count, res) != IDREG_EPP_OK || count != 0) {
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<logout> is empty");
 		}
 		return IDREG_EPP_OK;
 	case IDREG_EPP_POLL:
-		if (children(verb_node, kids, 1, &count, res) != IDREG_EPP_OK || count != 0) {
-			return fail(res, IDREG_EPP_SYNTAX, "<poll> is empty");
+		if (idreg_epp_children(verb_node, kids, 1, &count, res) != IDREG_EPP_OK || count != 0) {
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<poll> is empty");
 		}
 		if (enum_attribute(verb_node, "op", poll_ops, &cmd->op, res) != IDREG_EPP_OK) {
 			return res->code;
@@ -378,7 +386,7 @@ static enum idreg_epp_code parse_verb(const xmlNode *verb_node, struct idreg_epp
 		if (strcmp(cmd->op, "ack") == 0) {
 			const xmlAttr *id = xmlHasProp(verb_node, (const xmlChar *)"msgID");
 			if (id == NULL || id->children == NULL || blank(id->children->content)) {
-				return fail(res, IDREG_EPP_MISSING_PARAM, "<poll op=\"ack\"> without msgID");
+				return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<poll op=\"ack\"> without msgID");
 			}
 			cmd->msg_id = (const char *)id->children->content;
 		}
@@ -398,8 +406,8 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 {
 	const xmlNode *kids[4];
 	size_t count;
-	if (children(command, kids, 4, &count, res) != IDREG_EPP_OK) {
-		return fail(res, IDREG_EPP_SYNTAX, "<command> holds a command, <extension> and <clTRID>");
+	if (idreg_epp_children(command, kids, 4, &count, res) != IDREG_EPP_OK) {
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<command> holds a command, <extension> and <clTRID>");
 	}
 	/* The clTRID first, so that any error can echo it. */
 	size_t end = count;
@@ -415,15 +423,15 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 		cmd->extension = kids[--end];
 	}
 	if (end == 0) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<command> without a command element");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<command> without a command element");
 	}
 	if (end > 1) {
-		return fail(res, IDREG_EPP_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX,
 			    "<command> holds one command, then <extension> and <clTRID>");
 	}
 	const xmlNode *verb_node = kids[0];
 	if (strcmp(ns_of(verb_node), IDREG_EPP_NS) != 0) {
-		return fail(res, IDREG_EPP_SYNTAX, "<%s> is not in the EPP namespace",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%s> is not in the EPP namespace",
 			    (const char *)verb_node->name);
 	}
 	enum idreg_epp_verb v = 0;
@@ -431,7 +439,7 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 		v++;
 	}
 	if (v == IDREG_EPP_VERB_COUNT) {
-		return fail(res, IDREG_EPP_UNKNOWN_COMMAND, "<%.64s> is not an EPP command",
+		return idreg_epp_fail(res, IDREG_EPP_UNKNOWN_COMMAND, "<%.64s> is not an EPP command",
 			    (const char *)verb_node->name);
 	}
 	cmd->verb = v;
@@ -441,11 +449,11 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 	if (cmd->extension != NULL) {
 		const xmlNode *ext[MAX_CHILDREN];
 		size_t ext_count;
-		if (children(cmd->extension, ext, MAX_CHILDREN, &ext_count, res) != IDREG_EPP_OK) {
+		if (idreg_epp_children(cmd->extension, ext, MAX_CHILDREN, &ext_count, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		if (ext_count == 0) {
-			return fail(res, IDREG_EPP_SYNTAX, "<extension> is empty");
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<extension> is empty");
 		}
 		for (size_t e = 0; e < ext_count; e++) {
 			size_t k = 0;
@@ -454,7 +462,7 @@ static enum idreg_epp_code parse_command(const xmlNode *command, struct idreg_ep
 				k++;
 			}
 			if (k == idreg_epp_extension_count) {
-				return fail(res, IDREG_EPP_UNIMPL_EXTENSION, "extension %.128s is not offered",
+				return idreg_epp_fail(res, IDREG_EPP_UNIMPL_EXTENSION, "extension %.128s is not offered",
 					    ns_of(ext[e])[0] ? ns_of(ext[e]) : "without a namespace");
 			}
 		}
@@ -471,11 +479,11 @@ enum idreg_epp_code idreg_epp_parse(const char *xml, size_t len,
 	res->code = IDREG_EPP_OK;
 	snprintf(res->msg, sizeof(res->msg), "%s", idreg_epp_code_message(IDREG_EPP_OK));
 	if (len > (size_t)INT32_MAX) {
-		return fail(res, IDREG_EPP_SYNTAX, "message too long");
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "message too long");
 	}
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
-		return fail(res, IDREG_EPP_FAILED, "out of memory");
+		return idreg_epp_fail(res, IDREG_EPP_FAILED, "out of memory");
 	}
 	/* No network, no entity substitution, no DTD loading; errors kept, not printed. */
 	cmd->doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
@@ -495,32 +503,32 @@ enum idreg_epp_code idreg_epp_parse(const char *xml, size_t len,
 			}
 		}
 		xmlFreeParserCtxt(ctxt);
-		return fail(res, IDREG_EPP_SYNTAX, "XML error at line %d: %s", line, why);
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "XML error at line %d: %s", line, why);
 	}
 	xmlFreeParserCtxt(ctxt);
 	if (cmd->doc->intSubset != NULL || cmd->doc->extSubset != NULL) {
-		return fail(res, IDREG_EPP_SYNTAX, "a document type declaration is not accepted");
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "a document type declaration is not accepted");
 	}
 	size_t elements = 0;
 	const xmlNode *root = xmlDocGetRootElement(cmd->doc);
 	if (!within_limits(root, 1, limits, &elements)) {
-		return fail(res, IDREG_EPP_SYNTAX, "more than %zu levels or %zu elements",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "more than %zu levels or %zu elements",
 			    limits->max_depth, limits->max_elements);
 	}
 	if (!is_epp(root, "epp")) {
-		return fail(res, IDREG_EPP_SYNTAX, "the root element is <%.64s> in %.128s, not <epp> in %s",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "the root element is <%.64s> in %.128s, not <epp> in %s",
 			    (const char *)root->name, ns_of(root)[0] ? ns_of(root) : "no namespace",
 			    IDREG_EPP_NS);
 	}
 	const xmlNode *kids[2];
 	size_t count;
-	if (children(root, kids, 2, &count, res) != IDREG_EPP_OK || count != 1) {
-		return fail(res, IDREG_EPP_SYNTAX, "<epp> holds exactly one element");
+	if (idreg_epp_children(root, kids, 2, &count, res) != IDREG_EPP_OK || count != 1) {
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<epp> holds exactly one element");
 	}
 	if (is_epp(kids[0], "hello")) {
 		const xmlNode *none[1];
-		if (children(kids[0], none, 1, &count, res) != IDREG_EPP_OK || count != 0) {
-			return fail(res, IDREG_EPP_SYNTAX, "<hello> is empty");
+		if (idreg_epp_children(kids[0], none, 1, &count, res) != IDREG_EPP_OK || count != 0) {
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<hello> is empty");
 		}
 		cmd->kind = IDREG_EPP_HELLO;
 		return IDREG_EPP_OK;
@@ -530,9 +538,9 @@ enum idreg_epp_code idreg_epp_parse(const char *xml, size_t len,
 		return parse_command(kids[0], cmd, res);
 	}
 	if (is_epp(kids[0], "extension")) {
-		return fail(res, IDREG_EPP_UNIMPL_EXTENSION, "no protocol extension is offered");
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_EXTENSION, "no protocol extension is offered");
 	}
-	return fail(res, IDREG_EPP_SYNTAX, "<epp> holds <%.64s>: a client sends <hello> or <command>",
+	return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<epp> holds <%.64s>: a client sends <hello> or <command>",
 		    (const char *)kids[0]->name);
 }
 

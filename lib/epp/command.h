@@ -25,6 +25,8 @@
 
 #include <libxml/tree.h>
 
+#include "core/error.h"
+
 /* X(NAME, code, message): RFC 5730 section 3, the result codes idreg uses. */
 #define IDREG_EPP_CODE_LIST(X)                                                        \
 	X(OK, 1000, "Command completed successfully")                                 \
@@ -169,5 +171,20 @@ void idreg_epp_command_free(struct idreg_epp_command *cmd);
  * (2005 otherwise; 2001 when it holds an element). */
 enum idreg_epp_code idreg_epp_token(const xmlNode *node, char *out, size_t size, size_t min,
 				    size_t max, struct idreg_epp_result *res);
+
+/** Set @res to @code and the message (printf-style); returns @code. */
+enum idreg_epp_code idreg_epp_fail(struct idreg_epp_result *res, enum idreg_epp_code code,
+				   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** The same for a refusal inside a store function: returns IDREG_EREFUSED,
+ * which rolls a write back, with the EPP code and message kept in @res. */
+idreg_err idreg_epp_refuse(struct idreg_epp_result *res, enum idreg_epp_code code,
+			   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/** The element children of @parent into @out, at most @max (2001 for more);
+ * text other than blanks is 2001 too (RFC 5730's elements hold elements or
+ * text, never both). */
+enum idreg_epp_code idreg_epp_children(const xmlNode *parent, const xmlNode **out, size_t max,
+				       size_t *count, struct idreg_epp_result *res);
 
 #endif

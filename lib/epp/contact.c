@@ -67,20 +67,6 @@ bool idreg_epp_contact_status_parse(const char *s, size_t len, enum idreg_epp_co
 
 /* ---- reading the body ---- */
 
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
-	va_end(ap);
-	res->code = code;
-	return code;
-}
-
 static const char *contact_ns(void)
 {
 	return idreg_epp_object_uri(IDREG_EPP_OBJ_CONTACT);
@@ -109,7 +95,7 @@ static enum idreg_epp_code seq_begin(struct seq *q, const xmlNode *parent,
 		bool text = n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
 		if (n->type == XML_ENTITY_REF_NODE ||
 		    (text && n->content[strspn((const char *)n->content, " \t\r\n")] != '\0')) {
-			return fail(res, IDREG_EPP_SYNTAX, "unexpected text in <contact:%s>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "unexpected text in <contact:%s>",
 				    (const char *)parent->name);
 		}
 	}
@@ -131,7 +117,7 @@ static const xmlNode *seq_take(struct seq *q, const char *name)
 static enum idreg_epp_code seq_end(const struct seq *q, struct idreg_epp_result *res)
 {
 	if (q->cur != NULL) {
-		return fail(res, IDREG_EPP_SYNTAX, "<%.64s> is not expected there in <contact:%s>",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%.64s> is not expected there in <contact:%s>",
 			    (const char *)q->cur->name, q->parent);
 	}
 	return IDREG_EPP_OK;
@@ -140,7 +126,7 @@ static enum idreg_epp_code seq_end(const struct seq *q, struct idreg_epp_result 
 static enum idreg_epp_code missing(const struct seq *q, const char *name,
 				   struct idreg_epp_result *res)
 {
-	return fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without <contact:%s>", q->parent,
+	return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without <contact:%s>", q->parent,
 		    name);
 }
 
@@ -157,7 +143,7 @@ static enum idreg_epp_code ascii_only(const char *text, const char *element,
 {
 	for (const char *p = text; *p; p++) {
 		if ((unsigned char)*p >= 0x80) {
-			return fail(res, IDREG_EPP_PARAM_SYNTAX,
+			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 				    "<contact:%s> of the int postal form holds a character outside "
 				    "ASCII (RFC 5733, 2.3: use the loc form)", element);
 		}
@@ -183,11 +169,11 @@ static enum idreg_epp_code postal_type(const xmlNode *node, enum idreg_epp_posta
 	char buf[8];
 	const char *type = attribute(node, "type", buf, sizeof(buf));
 	if (type == NULL) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without its type attribute",
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without its type attribute",
 			    (const char *)node->name);
 	}
 	if (strcmp(type, "int") != 0 && strcmp(type, "loc") != 0) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:%s type=\"%s\">: not int or loc",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:%s type=\"%s\">: not int or loc",
 			    (const char *)node->name, type);
 	}
 	*form = strcmp(type, "int") == 0 ? IDREG_EPP_POSTAL_INT : IDREG_EPP_POSTAL_LOC;
@@ -213,7 +199,7 @@ static enum idreg_epp_code read_addr(const xmlNode *node, struct idreg_epp_posta
 			continue;
 		}
 		if (p->n_street == IDREG_EPP_STREET_LINES) {
-			return fail(res, IDREG_EPP_SYNTAX, "more than %d <contact:street> lines",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "more than %d <contact:street> lines",
 				    IDREG_EPP_STREET_LINES);
 		}
 		memcpy(p->street[p->n_street++], line, sizeof(line));
@@ -233,12 +219,12 @@ static enum idreg_epp_code read_addr(const xmlNode *node, struct idreg_epp_posta
 	}
 	if (take_text(&q, "cc", p->cc, sizeof(p->cc), 2, 2, res) != IDREG_EPP_OK) {
 		return res->code == IDREG_EPP_PARAM_SYNTAX
-			       ? fail(res, IDREG_EPP_PARAM_SYNTAX,
+			       ? idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 				      "<contact:cc> is not two letters (ISO 3166 alpha-2)")
 			       : res->code;
 	}
 	if (p->cc[0] < 'A' || p->cc[0] > 'Z' || p->cc[1] < 'A' || p->cc[1] > 'Z') {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			    "<contact:cc> \"%s\" is not two upper-case letters (ISO 3166 alpha-2)",
 			    p->cc);
 	}
@@ -257,7 +243,7 @@ static enum idreg_epp_code read_postal(const xmlNode *node, bool chg,
 	}
 	struct idreg_epp_postal *p = &out->postal[form];
 	if (p->given) {
-		return fail(res, IDREG_EPP_SYNTAX, "two <contact:postalInfo type=\"%s\">",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "two <contact:postalInfo type=\"%s\">",
 			    form == IDREG_EPP_POSTAL_INT ? "int" : "loc");
 	}
 	p->given = true;
@@ -332,7 +318,7 @@ static enum idreg_epp_code read_phone(const xmlNode *node, struct idreg_epp_phon
 		return res->code;
 	}
 	if (!e164(phone->number)) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			    "<contact:%s> \"%s\" is not +CC.NUMBER (RFC 5733 e164StringType)",
 			    (const char *)node->name, phone->number);
 	}
@@ -341,7 +327,7 @@ static enum idreg_epp_code read_phone(const xmlNode *node, struct idreg_epp_phon
 		size_t digits = strspn(ext, "0123456789");
 		if (digits < 1 || digits > IDREG_EPP_EXT_MAX || ext[digits] != '\0' ||
 		    phone->number[0] == '\0') {
-			return fail(res, IDREG_EPP_PARAM_SYNTAX,
+			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 				    "<contact:%s x=\"%.16s\">: an extension is 1 to %d digits after a number",
 				    (const char *)node->name, ext, IDREG_EPP_EXT_MAX);
 		}
@@ -362,11 +348,11 @@ static enum idreg_epp_code read_email(const xmlNode *node, struct idreg_epp_cont
 	struct idreg_diag diag = { "" };
 	idreg_err err = idreg_email_check(out->email, strlen(out->email), &parts, NULL, &diag);
 	if (err == IDREG_EPARSE) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:email> is not an address: %s",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:email> is not an address: %s",
 			    diag.text);
 	}
 	return err == IDREG_OK ? IDREG_EPP_OK
-			       : fail(res, IDREG_EPP_FAILED, "<contact:email> could not be checked");
+			       : idreg_epp_fail(res, IDREG_EPP_FAILED, "<contact:email> could not be checked");
 }
 
 static enum idreg_epp_code read_auth_info(const xmlNode *node, struct idreg_epp_contact_body *out,
@@ -377,7 +363,7 @@ static enum idreg_epp_code read_auth_info(const xmlNode *node, struct idreg_epp_
 		return res->code;
 	}
 	if (seq_take(&q, "ext") != NULL) {
-		return fail(res, IDREG_EPP_UNIMPL_OPTION, "only <contact:pw> authInfo is offered");
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION, "only <contact:pw> authInfo is offered");
 	}
 	out->has_pw = true;
 	if (take_text(&q, "pw", out->pw, sizeof(out->pw), IDREG_EPP_AUTHINFO_MIN,
@@ -393,11 +379,11 @@ static enum idreg_epp_code read_disclose(const xmlNode *node, struct idreg_epp_c
 	char buf[8];
 	const char *flag = attribute(node, "flag", buf, sizeof(buf));
 	if (flag == NULL) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<contact:disclose> without its flag");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:disclose> without its flag");
 	}
 	if (strcmp(flag, "0") != 0 && strcmp(flag, "1") != 0 && strcmp(flag, "false") != 0 &&
 	    strcmp(flag, "true") != 0) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:disclose flag=\"%s\">: not a boolean",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:disclose flag=\"%s\">: not a boolean",
 			    flag);
 	}
 	out->has_disclose = true;
@@ -440,10 +426,10 @@ static enum idreg_epp_code read_statuses(const xmlNode *node, uint32_t *bits,
 		char s[40];
 		enum idreg_epp_contact_status st;
 		if (attribute(n, "s", s, sizeof(s)) == NULL) {
-			return fail(res, IDREG_EPP_MISSING_PARAM, "<contact:status> without s");
+			return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:status> without s");
 		}
 		if (!idreg_epp_contact_status_parse(s, strlen(s), &st)) {
-			return fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:status s=\"%.32s\">: not a "
+			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:status s=\"%.32s\">: not a "
 				    "contact status (RFC 5733, 2.2)", s);
 		}
 		*bits |= 1u << st;
@@ -503,7 +489,7 @@ static enum idreg_epp_code read_update(struct seq *q, struct idreg_epp_contact_b
 		return res->code;
 	}
 	if (add == NULL && rem == NULL && chg == NULL) {
-		return fail(res, IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
 			    "<contact:update> without <contact:add>, <contact:rem> or <contact:chg>");
 	}
 	if ((add != NULL && read_statuses(add, &out->add_status, res) != IDREG_EPP_OK) ||
@@ -527,14 +513,14 @@ enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 	res->msg[0] = '\0';
 	struct seq q;
 	if (cmd->body == NULL || seq_begin(&q, cmd->body, res) != IDREG_EPP_OK) {
-		return cmd->body == NULL ? fail(res, IDREG_EPP_MISSING_PARAM, "no contact element")
+		return cmd->body == NULL ? idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "no contact element")
 					 : res->code;
 	}
 	const xmlNode *n;
 	if (cmd->verb == IDREG_EPP_CHECK) {
 		while ((n = seq_take(&q, "id")) != NULL) {
 			if (out->n_ids == IDREG_EPP_CHECK_MAX) {
-				return fail(res, IDREG_EPP_POLICY, "at most %d ids a check",
+				return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d ids a check",
 					    IDREG_EPP_CHECK_MAX);
 			}
 			if (idreg_epp_token(n, out->ids[out->n_ids++], sizeof(out->ids[0]),
@@ -562,7 +548,7 @@ enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 	case IDREG_EPP_DELETE:
 		return seq_end(&q, res);
 	default:
-		return fail(res, IDREG_EPP_UNIMPL_COMMAND, "%s",
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_COMMAND, "%s",
 			    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));
 	}
 }
@@ -788,24 +774,10 @@ struct contact_work {
 	const struct idreg_epp_request *req;
 	const struct idreg_epp_contact_body *body;
 	struct contact_state st;
-	enum idreg_epp_code code;      /* a refusal's code, or 1000 */
-	char msg[256];
+	struct idreg_epp_result res;   /* a refusal, or 1000 */
 	bool found;                    /* check: the id is taken */
 	const char *id;                /* check: the id asked about */
 };
-
-static idreg_err refuse(struct contact_work *w, enum idreg_epp_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static idreg_err refuse(struct contact_work *w, enum idreg_epp_code code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
-	va_end(ap);
-	w->code = code;
-	return IDREG_EREFUSED;
-}
 
 static idreg_err keep_row(void *ctx, const struct idreg_stored_contact *row)
 {
@@ -830,7 +802,7 @@ static idreg_err load_existing(struct idreg_store *s, struct contact_work *w,
 {
 	idreg_err err = load(s, w, w->body->ids[0], diag);
 	return err == IDREG_ENOTFOUND
-		       ? refuse(w, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist", w->body->ids[0])
+		       ? idreg_epp_refuse(&w->res, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist", w->body->ids[0])
 		       : err;
 }
 
@@ -838,12 +810,12 @@ static idreg_err load_existing(struct idreg_store *s, struct contact_work *w,
 static idreg_err sponsor_only(struct contact_work *w)
 {
 	if (!w->st.sponsored) {
-		return refuse(w, IDREG_EPP_AUTHORIZATION,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION,
 			      "contact %s belongs to the registry: no registrar may change it",
 			      w->st.handle);
 	}
 	if (strcmp(w->st.sponsor, w->req->txn.clid) != 0) {
-		return refuse(w, IDREG_EPP_AUTHORIZATION, "contact %s is sponsored by another registrar",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION, "contact %s is sponsored by another registrar",
 			      w->st.handle);
 	}
 	return IDREG_OK;
@@ -970,7 +942,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 	const struct idreg_epp_contact_body *b = w->body;
 	idreg_err err = load(s, w, b->ids[0], diag);
 	if (err == IDREG_OK) {
-		return refuse(w, IDREG_EPP_EXISTS, "contact %s exists", b->ids[0]);
+		return idreg_epp_refuse(&w->res, IDREG_EPP_EXISTS, "contact %s exists", b->ids[0]);
 	}
 	if (err != IDREG_ENOTFOUND) {
 		return err;
@@ -1000,7 +972,7 @@ static idreg_err change_postal(struct contact_work *w, const struct idreg_epp_po
 		return IDREG_OK;
 	}
 	if (!to->given && (!from->has_name || !from->has_addr)) {
-		return refuse(w, IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_MISSING_PARAM,
 			      "contact %s has no %s postal form: give its name and addr", w->st.handle,
 			      type);
 	}
@@ -1029,34 +1001,34 @@ static idreg_err update_allowed(struct contact_work *w)
 	const struct contact_state *st = &w->st;
 	uint32_t asked = b->add_status | b->rem_status;
 	if (asked & SERVER_LOCKS) {
-		return refuse(w, IDREG_EPP_STATUS_PROHIBITS, "%s is set and removed by the registry alone",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "%s is set and removed by the registry alone",
 			      first_status(asked & SERVER_LOCKS));
 	}
 	if (asked & ~CLIENT_SETTABLE) {
-		return refuse(w, IDREG_EPP_POLICY, "%s is set by the server, not by a client",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "%s is set by the server, not by a client",
 			      first_status(asked & ~CLIENT_SETTABLE));
 	}
 	if (st->status & (BIT(SERVER_UPDATE_PROHIBITED) | BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER))) {
-		return refuse(w, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
 			      first_status(st->status & (BIT(SERVER_UPDATE_PROHIBITED) |
 							 BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER))));
 	}
 	if ((st->status & BIT(CLIENT_UPDATE_PROHIBITED)) &&
 	    !(b->rem_status & BIT(CLIENT_UPDATE_PROHIBITED))) {
-		return refuse(w, IDREG_EPP_STATUS_PROHIBITS,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS,
 			      "contact %s has status clientUpdateProhibited: remove it to update",
 			      st->handle);
 	}
 	if (b->add_status & st->status) {
-		return refuse(w, IDREG_EPP_POLICY, "contact %s already has status %s", st->handle,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "contact %s already has status %s", st->handle,
 			      first_status(b->add_status & st->status));
 	}
 	if (b->rem_status & ~st->status) {
-		return refuse(w, IDREG_EPP_POLICY, "contact %s does not have status %s", st->handle,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "contact %s does not have status %s", st->handle,
 			      first_status(b->rem_status & ~st->status));
 	}
 	if (b->add_status & b->rem_status) {
-		return refuse(w, IDREG_EPP_POLICY, "status %s both added and removed",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "status %s both added and removed",
 			      first_status(b->add_status & b->rem_status));
 	}
 	return IDREG_OK;
@@ -1123,11 +1095,11 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	const uint32_t prohibits = BIT(CLIENT_DELETE_PROHIBITED) | BIT(SERVER_DELETE_PROHIBITED) |
 				   BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER);
 	if (err == IDREG_OK && (st->status & prohibits)) {
-		err = refuse(w, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
+		err = idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
 			     first_status(st->status & prohibits));
 	}
 	if (err == IDREG_OK && st->linked_domains > 0) {
-		err = refuse(w, IDREG_EPP_ASSOCIATION_PROHIBITS, "contact %s is linked to %llu domain%s",
+		err = idreg_epp_refuse(&w->res, IDREG_EPP_ASSOCIATION_PROHIBITS, "contact %s is linked to %llu domain%s",
 			     st->handle, (unsigned long long)st->linked_domains,
 			     st->linked_domains == 1 ? "" : "s");
 	}
@@ -1311,7 +1283,7 @@ static void answer_failure(struct contact_work *w, idreg_err err, const struct i
 			   const char *what, struct idreg_epp_reply *rep)
 {
 	if (err == IDREG_EREFUSED) {
-		idreg_epp_reply_set(rep, w->code, "%s", w->msg);
+		idreg_epp_reply_set(rep, w->res.code, "%s", w->res.msg);
 		return;
 	}
 	const char *id = w->id != NULL ? w->id : w->body->ids[0];
@@ -1496,7 +1468,7 @@ void idreg_epp_contact_command(const struct idreg_epp_request *req, struct idreg
 	} else {
 		w->req = req;
 		w->body = body;
-		w->code = IDREG_EPP_OK;
+		w->res.code = IDREG_EPP_OK;
 		switch (verb) {
 		case IDREG_EPP_CHECK: check(w, rep); break;
 		case IDREG_EPP_INFO: info(w, rep); break;

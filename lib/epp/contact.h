@@ -50,9 +50,6 @@ enum idreg_epp_contact_status {
 const char *idreg_epp_contact_status_name(enum idreg_epp_contact_status status);
 bool idreg_epp_contact_status_parse(const char *s, size_t len, enum idreg_epp_contact_status *out);
 
-/* The clID and crID shown for contacts without a sponsor (imported). */
-#define IDREG_EPP_REGISTRY_CLID "registry"
-
 #define IDREG_EPP_POSTAL_LINE_MAX 255
 #define IDREG_EPP_PC_MAX 16
 #define IDREG_EPP_STREET_LINES 3

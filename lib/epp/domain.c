@@ -3,7 +3,7 @@
  * check of a transform (existence, sponsorship, statuses, the TLD's rules,
  * the IDN policy) runs inside the store's write, so that what it decides
  * on is what it changes; a refusal is an IDREG_EREFUSED that rolls the
- * transaction back, with its EPP code and message in struct refusal.
+ * transaction back, with its EPP code and message in struct idreg_epp_result.
  */
 #include "epp/domain.h"
 
@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "domains/held.h"
+#include "epp/domain_update.h"
 #include "epp/response.h"
 #include "epp/transfer.h"
 #include "idn/uts46.h"
@@ -26,7 +27,6 @@
 #define CDN_NS "urn:ietf:params:xml:ns:cdn-1.0"
 #define RGP_NS "urn:ietf:params:xml:ns:rgp-1.0"
 /* The clID info shows for a domain no registrar sponsors (an imported one). */
-#define REGISTRY_CLID "idreg-registry"
 /* A domain's history text is at most this long. */
 #define HISTORY_TEXT_MAX (256 * 1024)
 
@@ -167,27 +167,8 @@ static bool name_forms(const char *name, struct name_forms *out, struct idreg_di
 
 /* ---- outcomes ---- */
 
-/* A command's refusal: its EPP code and message. */
-struct refusal {
-	enum idreg_epp_code code;
-	char msg[256];
-};
-
-static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-	r->code = code;
-	return IDREG_EREFUSED;
-}
-
 /* Answer a command whose store work ended with @err: its refusal, or 2400 (logged). */
-static void answer_failure(struct idreg_epp_reply *rep, idreg_err err, const struct refusal *r,
+static void answer_failure(struct idreg_epp_reply *rep, idreg_err err, const struct idreg_epp_result *r,
 			   const char *verb, const char *name, const struct idreg_diag *diag)
 {
 	if (err == IDREG_EREFUSED) {
@@ -233,11 +214,11 @@ static int period_months(const struct idreg_epp_period *p, const struct idreg_tl
 }
 
 /* 2004 unless @months is whole years within the TLD's range. */
-static idreg_err check_period(int months, const struct idreg_tld *tld, struct refusal *r)
+static idreg_err check_period(int months, const struct idreg_tld *tld, struct idreg_epp_result *r)
 {
 	if (months % 12 != 0 || months < tld->min_years * 12 || months > tld->max_years * 12) {
 		bool years = months % 12 == 0;
-		return refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
+		return idreg_epp_refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
 			      "under %s", years ? months / 12 : months, years ? "years" : "months",
 			      tld->min_years, tld->max_years, tld->unicode_name);
 	}
@@ -379,17 +360,13 @@ static idreg_err avail_from_store(void *ctx, const char *name, struct idreg_epp_
 struct create_work {
 	const struct idreg_epp_request *req;
 	const struct idreg_epp_domain_create *in;
-	struct refusal refusal;
+	struct idreg_epp_result refusal;
 	struct idreg_arena arena;
 	struct name_forms f;
 	int64_t created, expires;
+	struct idreg_epp_ds_list ds;                /* secDNS-1.1 (domain_update.h) */
+	struct idreg_ds ds_rows[IDREG_EPP_DS_MAX];
 };
-
-static idreg_err host_id_of(void *ctx, const struct idreg_host_record *r)
-{
-	*(int64_t *)ctx = r->id;
-	return IDREG_OK;
-}
 
 /* The ids of the hosts and contacts @in names: 2303 for one that does not exist. */
 static idreg_err create_links(struct idreg_store *s, struct create_work *w,
@@ -408,12 +385,12 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 		struct name_forms h;
 		struct idreg_diag why = { "" };
 		if (!name_forms(in->ns[i], &h, &why)) {
-			return refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
 				      why.text);
 		}
-		idreg_err err = s->ops->host_get(s, h.ldh, host_id_of, &host_ids[i], diag);
+		idreg_err err = s->ops->prov_host_id(s, h.ldh, &host_ids[i], diag);
 		if (err == IDREG_ENOTFOUND) {
-			return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
 				      in->ns[i]);
 		}
 		if (err != IDREG_OK) {
@@ -435,7 +412,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 		if (k == n) {
 			idreg_err err = s->ops->prov_entity_id(s, handle, &entity_ids[n], diag);
 			if (err == IDREG_ENOTFOUND) {
-				return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST,
+				return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST,
 					      "contact %s does not exist", handle);
 			}
 			if (err != IDREG_OK) {
@@ -546,7 +523,7 @@ static idreg_err create_collisions(struct idreg_store *s, struct create_work *w,
 		return err;
 	}
 	if (exists) {
-		return refuse(&w->refusal, IDREG_EPP_EXISTS, "%s exists", w->f.unicode);
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_EXISTS, "%s exists", w->f.unicode);
 	}
 	err = found(s->ops->prov_variant_get(s, w->f.ldh, &w->arena, of, diag), &is_variant);
 	if (err != IDREG_OK || !is_variant) {
@@ -558,7 +535,7 @@ static idreg_err create_collisions(struct idreg_store *s, struct create_work *w,
 	if (*claim) {
 		return IDREG_OK;
 	}
-	return refuse(&w->refusal, IDREG_EPP_EXISTS, "%s is a %s variant of %s", w->f.unicode,
+	return idreg_epp_refuse(&w->refusal, IDREG_EPP_EXISTS, "%s is a %s variant of %s", w->f.unicode,
 		      idreg_variant_state_name(of->state), of->domain_unicode_name);
 }
 
@@ -582,7 +559,7 @@ static idreg_err create_policy(struct idreg_store *s, struct create_work *w,
 		return IDREG_OK;
 	}
 	bool taken = dec->outcome == IDREG_IDN_HELD || dec->outcome == IDREG_IDN_VARIANT_OF_OTHER;
-	return refuse(&w->refusal, taken ? IDREG_EPP_EXISTS : IDREG_EPP_POLICY, "%s: %.200s",
+	return idreg_epp_refuse(&w->refusal, taken ? IDREG_EPP_EXISTS : IDREG_EPP_POLICY, "%s: %.200s",
 		      w->f.unicode, dec->reason);
 }
 
@@ -591,7 +568,7 @@ static idreg_err create_idn_table(struct create_work *w, const struct idreg_tld 
 {
 	const struct idreg_epp_domain_create *in = w->in;
 	if (in->idn_table[0] != '\0' && !idreg_tld_has_idn_table(tld, in->idn_table)) {
-		return refuse(&w->refusal, IDREG_EPP_POLICY,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 			      "IDN table %s is not one of %s's (%s)", in->idn_table,
 			      tld->unicode_name, tld->idn_tables[0] ? tld->idn_tables : "none");
 	}
@@ -599,7 +576,7 @@ static idreg_err create_idn_table(struct create_work *w, const struct idreg_tld 
 		struct name_forms u;
 		struct idreg_diag why = { "" };
 		if (!name_forms(in->idn_uname, &u, &why) || strcmp(u.ldh, w->f.ldh) != 0) {
-			return refuse(&w->refusal, IDREG_EPP_POLICY,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
 				      "<idn:uname> %.200s is not the name %s", in->idn_uname,
 				      w->f.unicode);
 		}
@@ -615,7 +592,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 	const struct idreg_epp_txn *txn = &w->req->txn;
 	struct idreg_diag why = { "" };
 	if (!name_forms(in->name, &w->f, &why)) {
-		return refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "%.200s is no domain name: %s",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "%.200s is no domain name: %s",
 			      in->name, why.text);
 	}
 	struct idreg_tld tld;
@@ -628,7 +605,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 		return err;
 	}
 	if (!served) {
-		return refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
 			      w->f.unicode);
 	}
 	int months = period_months(&in->period, &tld);
@@ -638,7 +615,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 			    &reserved);
 	}
 	if (err == IDREG_OK && reserved) {
-		err = refuse(&w->refusal, IDREG_EPP_POLICY, "%s is reserved: %s", w->f.unicode, reason);
+		err = idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is reserved: %s", w->f.unicode, reason);
 	}
 	if (err == IDREG_OK) {
 		err = create_idn_table(w, &tld);
@@ -686,11 +663,13 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 	d.idn_table = in->idn_table[0] ? in->idn_table : NULL;
 	d.grace = &grace;
 	d.n_grace = tld.periods[IDREG_TLD_ADD_GRACE] > 0;
+	d.domain.n_ds = idreg_epp_ds_rows(&w->ds, w->ds_rows);
+	d.domain.ds = w->ds_rows;
 	d.index_key = index_key;
 	d.skeleton_key = skeleton_key;
 	err = s->ops->prov_domain_insert(s, &d, &d.id, diag);
 	if (err == IDREG_EEXIST) {
-		return refuse(&w->refusal, IDREG_EPP_EXISTS, "%s", diag->text);
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_EXISTS, "%s", diag->text);
 	}
 	if (err == IDREG_OK) {
 		struct idreg_history_entry h = { change_set, "domain", d.id, d.id,
@@ -710,6 +689,10 @@ static void domain_create(const struct idreg_epp_request *req, struct idreg_epp_
 	}
 	struct create_work w;
 	memset(&w, 0, sizeof(w));
+	if (idreg_epp_secdns_create_parse(req->cmd->extension, &w.ds, &res) != IDREG_EPP_OK) {
+		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
+		return;
+	}
 	w.req = req;
 	w.in = &in;
 	idreg_arena_init(&w.arena, 4096, 4 * 1024 * 1024);
@@ -746,7 +729,7 @@ static void domain_create(const struct idreg_epp_request *req, struct idreg_epp_
 struct info_work {
 	const struct idreg_epp_request *req;
 	const struct idreg_epp_domain_info *in;
-	struct refusal refusal;
+	struct idreg_epp_result refusal;
 	struct idreg_arena arena;
 	struct idreg_epp_reply *rep;
 };
@@ -825,7 +808,7 @@ static idreg_err put_info(struct idreg_store *s, struct info_work *w,
 		err = s->ops->prov_subordinate_each(s, d->domain.ldh_name, put_subordinate, out, diag);
 	}
 	if (err == IDREG_OK) {
-		err = put_el(out, "domain:clID", d->sponsor ? d->sponsor : REGISTRY_CLID);
+		err = put_el(out, "domain:clID", d->sponsor ? d->sponsor : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK && d->creator != NULL) {
 		err = put_el(out, "domain:crID", d->creator);
@@ -859,7 +842,8 @@ static idreg_err put_info(struct idreg_store *s, struct info_work *w,
 
 /* The extensions of an info: the IDN table (idn-1.0), the variants the
  * registrant may use (cdn-1.0 VCDNList: reserved and activated ones, U-label
- * forms then A-label forms) and the grace periods running (rgp-1.0). */
+ * forms then A-label forms), the DS records (secDNS-1.1) and the grace
+ * periods running (rgp-1.0). */
 static idreg_err put_info_extensions(struct info_work *w, const struct idreg_prov_domain *d)
 {
 	struct idreg_buf *out = &w->rep->extension;
@@ -895,16 +879,7 @@ static idreg_err put_info_extensions(struct info_work *w, const struct idreg_pro
 			err = idreg_buf_puts(out, "</cdn:VCDNList></cdn:infData>");
 		}
 	}
-	bool running = false;
-	for (size_t i = 0; err == IDREG_OK && i < d->n_grace; i++) {
-		if (d->grace[i].ends > w->req->txn.now) {
-			err = idreg_buf_printf(out, "%s<rgp:rgpStatus s=\"%s\"/>",
-					       running ? "" : "<rgp:infData xmlns:rgp=\"" RGP_NS "\">",
-					       idreg_grace_name(d->grace[i].period));
-			running = true;
-		}
-	}
-	return err == IDREG_OK && running ? idreg_buf_puts(out, "</rgp:infData>") : err;
+	return err == IDREG_OK ? idreg_epp_domain_info_extensions(d, w->req->txn.now, out) : err;
 }
 
 static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *ctx,
@@ -915,13 +890,13 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	struct name_forms f;
 	struct idreg_diag why = { "" };
 	if (!name_forms(w->in->name, &f, &why)) {
-		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
 			      w->in->name);
 	}
 	struct idreg_prov_domain d;
 	idreg_err err = s->ops->prov_domain_get(s, f.ldh, &w->arena, &d, diag);
 	if (err == IDREG_ENOTFOUND) {
-		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%s is not held here", f.unicode);
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%s is not held here", f.unicode);
 	}
 	if (err != IDREG_OK) {
 		return err;
@@ -929,7 +904,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	bool full = d.sponsor != NULL && strcmp(d.sponsor, w->req->txn.clid) == 0;
 	if (!full && w->in->has_pw) {
 		if (d.auth_info == NULL || strcmp(d.auth_info, w->in->pw) != 0) {
-			return refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
 				      "the authInfo given is not %s's", f.unicode);
 		}
 		full = true;
@@ -939,7 +914,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 		err = put_info_extensions(w, &d);
 	}
 	if (err == IDREG_ETOOBIG) {
-		return refuse(&w->refusal, IDREG_EPP_FAILED, "the answer for %s is too large",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_FAILED, "the answer for %s is too large",
 			      f.unicode);
 	}
 	return err;
@@ -976,7 +951,7 @@ static void domain_info(const struct idreg_epp_request *req, struct idreg_epp_re
 struct renew_work {
 	const struct idreg_epp_request *req;
 	const struct idreg_epp_domain_renew *in;
-	struct refusal refusal;
+	struct idreg_epp_result refusal;
 	struct idreg_arena arena;
 	char ldh[IDREG_UTS46_ASCII_MAX];
 	int64_t expires;
@@ -995,20 +970,20 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	struct name_forms f;
 	struct idreg_diag why = { "" };
 	if (!name_forms(w->in->name, &f, &why)) {
-		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
 			      w->in->name);
 	}
 	snprintf(w->ldh, sizeof(w->ldh), "%s", f.ldh);
 	struct idreg_prov_domain before;
 	idreg_err err = s->ops->prov_domain_get(s, f.ldh, &w->arena, &before, diag);
 	if (err == IDREG_ENOTFOUND) {
-		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%s is not held here", f.unicode);
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%s is not held here", f.unicode);
 	}
 	if (err != IDREG_OK) {
 		return err;
 	}
 	if (before.sponsor == NULL || strcmp(before.sponsor, txn->clid) != 0) {
-		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
 			      "%s is not sponsored by %s", f.unicode, txn->clid);
 	}
 	uint32_t prohibiting = before.domain.status & RENEW_PROHIBITING;
@@ -1017,12 +992,12 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 		while (!(prohibiting & (1u << b))) {
 			b++;
 		}
-		return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s", f.unicode,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s", f.unicode,
 			      idreg_domain_status_epp_name((enum idreg_domain_status)b));
 	}
 	if (idreg_prov_domain_grace_end(&before, IDREG_GRACE_REDEMPTION) > txn->now ||
 	    idreg_prov_domain_grace_end(&before, IDREG_GRACE_PENDING_DELETE) > txn->now) {
-		return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status pendingDelete",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status pendingDelete",
 			      f.unicode);
 	}
 	int64_t expires = before.domain.expires;
@@ -1032,7 +1007,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 			idreg_time_format(expires, text);
 			text[10] = '\0';
 		}
-		return refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
 			      "<domain:curExpDate> is not %s's expiry date (%s)", f.unicode, text);
 	}
 	struct idreg_tld tld;
@@ -1043,7 +1018,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 		return err;
 	}
 	if (!served) {
-		return refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
 			      f.unicode);
 	}
 	int months = period_months(&w->in->period, &tld);
@@ -1055,7 +1030,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	if (w->expires > add_months(txn->now, IDREG_TLD_YEARS_MAX * 12)) {
 		char text[IDREG_TIME_TEXT_MAX];
 		idreg_time_format(w->expires, text);
-		return refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
 			      "%s would expire %.10s, more than %d years from now", f.unicode, text,
 			      IDREG_TLD_YEARS_MAX);
 	}
@@ -1141,6 +1116,8 @@ void idreg_epp_domain_command(const struct idreg_epp_request *req, struct idreg_
 	case IDREG_EPP_RENEW:
 		domain_renew(req, rep);
 		return;
+	case IDREG_EPP_UPDATE: idreg_epp_domain_update_command(req, rep); return;
+	case IDREG_EPP_DELETE: idreg_epp_domain_delete_command(req, rep); return;
 	default:
 		idreg_epp_reply_set(rep, IDREG_EPP_UNIMPL_COMMAND, "%s",
 				    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));

@@ -8,22 +8,9 @@
 #include <string.h>
 
 #include "epp/domain.h"
+#include "epp/domain_update.h"
 
 #define IDN_NS "urn:ietf:params:xml:ns:idn-1.0"
-
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum idreg_epp_code fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
-	va_end(ap);
-	res->code = code;
-	return code;
-}
 
 static const char *ns_of(const xmlNode *n)
 {
@@ -60,16 +47,15 @@ static enum idreg_epp_code first_name(const struct idreg_epp_command *cmd, const
 {
 	const xmlNode *n = next_element(cmd->body->children);
 	if (!is_domain(n, "name")) {
-		return fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
 			    "<domain:%s> must begin with <domain:name>", verb);
 	}
 	*after = next_element(n->next);
 	return name_token(n, out, sizeof(idreg_epp_name), res);
 }
 
-/* <domain:period unit="y|m">N</domain:period>. */
-static enum idreg_epp_code read_period(const xmlNode *n, struct idreg_epp_period *out,
-				       struct idreg_epp_result *res)
+enum idreg_epp_code idreg_epp_domain_parse_period(const xmlNode *n, struct idreg_epp_period *out,
+						  struct idreg_epp_result *res)
 {
 	char text[8];
 	if (idreg_epp_token(n, text, sizeof(text), 1, 2, res) != IDREG_EPP_OK) {
@@ -78,13 +64,13 @@ static enum idreg_epp_code read_period(const xmlNode *n, struct idreg_epp_period
 	int count = 0;
 	for (const char *p = text; *p; p++) {
 		if (*p < '0' || *p > '9') {
-			return fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> \"%s\" is no number",
+			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> \"%s\" is no number",
 				    text);
 		}
 		count = count * 10 + (*p - '0');
 	}
 	if (count < 1 || count > IDREG_EPP_PERIOD_MAX) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> is %d, not 1 to %d", count,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> is %d, not 1 to %d", count,
 			    IDREG_EPP_PERIOD_MAX);
 	}
 	xmlChar *unit = xmlGetProp(n, (const xmlChar *)"unit");
@@ -93,7 +79,7 @@ static enum idreg_epp_code read_period(const xmlNode *n, struct idreg_epp_period
 	out->unit = ok ? (char)unit[0] : 0;
 	xmlFree(unit);
 	if (!ok) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period unit> must be \"y\" or \"m\"");
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period unit> must be \"y\" or \"m\"");
 	}
 	out->count = count;
 	return IDREG_EPP_OK;
@@ -105,16 +91,16 @@ static enum idreg_epp_code read_ns(const xmlNode *ns, struct idreg_epp_domain_cr
 {
 	for (const xmlNode *n = next_element(ns->children); n != NULL; n = next_element(n->next)) {
 		if (is_domain(n, "hostAttr")) {
-			return fail(res, IDREG_EPP_UNIMPL_OPTION,
+			return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION,
 				    "<domain:hostAttr> is not offered: create the host, then name "
 				    "it with <domain:hostObj>");
 		}
 		if (!is_domain(n, "hostObj")) {
-			return fail(res, IDREG_EPP_SYNTAX, "<domain:ns> holds <%.64s>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:ns> holds <%.64s>",
 				    (const char *)n->name);
 		}
 		if (out->n_ns == IDREG_EPP_DOMAIN_NS_MAX) {
-			return fail(res, IDREG_EPP_POLICY, "at most %d nameservers a domain",
+			return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d nameservers a domain",
 				    IDREG_EPP_DOMAIN_NS_MAX);
 		}
 		if (name_token(n, out->ns[out->n_ns], sizeof(out->ns[0]), res) != IDREG_EPP_OK) {
@@ -122,14 +108,14 @@ static enum idreg_epp_code read_ns(const xmlNode *ns, struct idreg_epp_domain_cr
 		}
 		for (size_t i = 0; i < out->n_ns; i++) {
 			if (strcmp(out->ns[i], out->ns[out->n_ns]) == 0) {
-				return fail(res, IDREG_EPP_PARAM_SYNTAX, "nameserver %.255s is given twice",
+				return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "nameserver %.255s is given twice",
 					    out->ns[i]);
 			}
 		}
 		out->n_ns++;
 	}
 	if (out->n_ns == 0) {
-		return fail(res, IDREG_EPP_SYNTAX, "<domain:ns> names no host");
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:ns> names no host");
 	}
 	return IDREG_EPP_OK;
 }
@@ -152,7 +138,7 @@ static enum idreg_epp_code read_contact(const xmlNode *n, struct idreg_epp_conta
 	}
 	xmlFree(type);
 	if (type == NULL || t == sizeof(types) / sizeof(types[0])) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			    "<domain:contact type> must be admin, billing or tech");
 	}
 	out->role = types[t].role;
@@ -166,11 +152,11 @@ static enum idreg_epp_code read_auth_info(const xmlNode *auth, char *pw, size_t 
 {
 	const xmlNode *n = next_element(auth->children);
 	if (is_domain(n, "ext")) {
-		return fail(res, IDREG_EPP_UNIMPL_OPTION,
+		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION,
 			    "<domain:ext> authorization is not offered: use <domain:pw>");
 	}
 	if (!is_domain(n, "pw") || next_element(n->next) != NULL) {
-		return fail(res, IDREG_EPP_SYNTAX, "<domain:authInfo> holds one <domain:pw>");
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:authInfo> holds one <domain:pw>");
 	}
 	return idreg_epp_token(n, pw, size, IDREG_EPP_DOMAIN_PW_MIN, IDREG_EPP_DOMAIN_PW_MAX, res);
 }
@@ -185,18 +171,21 @@ static enum idreg_epp_code read_idn(const struct idreg_epp_command *cmd,
 	}
 	for (const xmlNode *e = next_element(cmd->extension->children); e != NULL;
 	     e = next_element(e->next)) {
+		if (strcmp(ns_of(e), IDREG_EPP_SECDNS_NS) == 0) {
+			continue; /* secDNS-1.1: idreg_epp_secdns_create_parse */
+		}
 		if (strcmp(ns_of(e), IDN_NS) != 0 || strcmp((const char *)e->name, "data") != 0) {
-			return fail(res, IDREG_EPP_UNIMPL_EXTENSION,
+			return idreg_epp_fail(res, IDREG_EPP_UNIMPL_EXTENSION,
 				    "<domain:create> takes no <%.64s> extension (%.128s)",
 				    (const char *)e->name, ns_of(e));
 		}
 		if (out->idn_table[0] != '\0') {
-			return fail(res, IDREG_EPP_SYNTAX, "<idn:data> is given twice");
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<idn:data> is given twice");
 		}
 		const xmlNode *t = next_element(e->children);
 		if (t == NULL || strcmp(ns_of(t), IDN_NS) != 0 ||
 		    strcmp((const char *)t->name, "table") != 0) {
-			return fail(res, IDREG_EPP_MISSING_PARAM, "<idn:data> must begin with <idn:table>");
+			return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<idn:data> must begin with <idn:table>");
 		}
 		if (idreg_epp_token(t, out->idn_table, sizeof(out->idn_table), 1,
 				    IDREG_EPP_IDN_TABLE_MAX, res) != IDREG_EPP_OK) {
@@ -206,7 +195,7 @@ static enum idreg_epp_code read_idn(const struct idreg_epp_command *cmd,
 		if (u != NULL) {
 			if (strcmp(ns_of(u), IDN_NS) != 0 || strcmp((const char *)u->name, "uname") != 0 ||
 			    next_element(u->next) != NULL) {
-				return fail(res, IDREG_EPP_SYNTAX, "<idn:data> holds <idn:table> and "
+				return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<idn:data> holds <idn:table> and "
 								   "<idn:uname>");
 			}
 			if (name_token(u, out->idn_uname, sizeof(out->idn_uname), res) != IDREG_EPP_OK) {
@@ -236,13 +225,13 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 			k++;
 		}
 		if (k == 5 || k < at) {
-			return fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:create>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:create>",
 				    (const char *)n->name);
 		}
 		at = k == 3 ? 3 : k + 1; /* contacts repeat */
 		enum idreg_epp_code code = IDREG_EPP_OK;
 		switch (k) {
-		case 0: code = read_period(n, &out->period, res); break;
+		case 0: code = idreg_epp_domain_parse_period(n, &out->period, res); break;
 		case 1: code = read_ns(n, out, res); break;
 		case 2:
 			code = idreg_epp_token(n, out->registrant, sizeof(out->registrant),
@@ -250,7 +239,7 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 			break;
 		case 3:
 			if (out->n_contacts == IDREG_EPP_DOMAIN_CONTACTS_MAX) {
-				return fail(res, IDREG_EPP_POLICY, "at most %d contacts a domain",
+				return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d contacts a domain",
 					    IDREG_EPP_DOMAIN_CONTACTS_MAX);
 			}
 			code = read_contact(n, &out->contacts[out->n_contacts++], res);
@@ -265,10 +254,10 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 		}
 	}
 	if (out->registrant[0] == '\0') {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<domain:registrant> is required here");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<domain:registrant> is required here");
 	}
 	if (!has_auth) {
-		return fail(res, IDREG_EPP_MISSING_PARAM, "<domain:authInfo> is required");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<domain:authInfo> is required");
 	}
 	return read_idn(cmd, out, res);
 }
@@ -291,13 +280,13 @@ enum idreg_epp_code idreg_epp_domain_parse_info(const struct idreg_epp_command *
 	}
 	xmlFree(attr);
 	if (h == 4) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			    "<domain:name hosts> must be all, del, sub or none");
 	}
 	out->hosts = attr == NULL ? IDREG_EPP_HOSTS_ALL : (enum idreg_epp_hosts)h;
 	if (n != NULL) {
 		if (!is_domain(n, "authInfo") || next_element(n->next) != NULL) {
-			return fail(res, IDREG_EPP_SYNTAX, "<domain:info> holds <domain:name> and "
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:info> holds <domain:name> and "
 							   "<domain:authInfo>");
 		}
 		if (read_auth_info(n, out->pw, sizeof(out->pw), res) != IDREG_EPP_OK) {
@@ -318,7 +307,7 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 		return res->code;
 	}
 	if (!is_domain(n, "curExpDate")) {
-		return fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
 			    "<domain:renew> needs <domain:curExpDate> after <domain:name>");
 	}
 	char date[16], stamp[32];
@@ -328,18 +317,18 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 	snprintf(stamp, sizeof(stamp), "%sT00:00:00Z", date);
 	if (date[4] != '-' || date[7] != '-' ||
 	    !idreg_time_parse(stamp, strlen(stamp), &out->cur_exp_date)) {
-		return fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:curExpDate> \"%s\" is no date "
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:curExpDate> \"%s\" is no date "
 							 "YYYY-MM-DD", date);
 	}
 	n = next_element(n->next);
 	if (is_domain(n, "period")) {
-		if (read_period(n, &out->period, res) != IDREG_EPP_OK) {
+		if (idreg_epp_domain_parse_period(n, &out->period, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		n = next_element(n->next);
 	}
 	if (n != NULL) {
-		return fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:renew>",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:renew>",
 			    (const char *)n->name);
 	}
 	return IDREG_EPP_OK;

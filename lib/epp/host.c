@@ -19,7 +19,6 @@
 /* eppcom:labelType: a host name has 1 to 255 characters. */
 #define NAME_MAX_CHARS 255
 /* Who sponsors and created what was imported rather than made over EPP. */
-#define REGISTRY_CLID "registry"
 /* A host's history text at most (imported hosts may have many addresses). */
 #define HISTORY_TEXT_MAX (64 * 1024)
 /* The statuses RFC 5732 gives hosts, besides "linked" (which has no bit:
@@ -34,20 +33,6 @@
 #define PENDING_STATUSES                                                                   \
 	(1u << IDREG_DS_PENDING_CREATE | 1u << IDREG_DS_PENDING_DELETE |                      \
 	 1u << IDREG_DS_PENDING_TRANSFER | 1u << IDREG_DS_PENDING_UPDATE)
-
-static enum idreg_epp_code refuse(struct idreg_epp_result *res, enum idreg_epp_code code,
-				  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum idreg_epp_code refuse(struct idreg_epp_result *res, enum idreg_epp_code code,
-				  const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
-	va_end(ap);
-	res->code = code;
-	return code;
-}
 
 void idreg_epp_host_roid(int64_t id, char *out, size_t size)
 {
@@ -91,24 +76,24 @@ static enum idreg_epp_code host_name(const xmlNode *node, struct idreg_epp_host_
 	idreg_err err = idreg_idna2008_check_name(raw, len, &forms, NULL, &diag);
 	if (!ascii) {
 		return err == IDREG_OK
-			       ? refuse(res, IDREG_EPP_PARAM_SYNTAX,
+			       ? idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 					"%.100s is a U-label form; RFC 5732 asks for the A-label form %.120s",
 					raw, forms.ascii)
-			       : refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s",
+			       : idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s",
 					raw, diag.text);
 	}
 	if (!idreg_uts46_is_ldh(raw, len)) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			      "%.100s is not a host name: labels of letters, digits and hyphens, "
 			      "1 to 63 characters, not starting or ending with a hyphen",
 			      raw);
 	}
 	if (err != IDREG_OK) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s", raw,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s", raw,
 			      diag.text);
 	}
 	if (strchr(forms.ascii, '.') == NULL) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
 			      "%.100s is not a fully qualified host name (one label only)", raw);
 	}
 	snprintf(out->ascii, sizeof(out->ascii), "%s", forms.ascii);
@@ -177,27 +162,27 @@ static enum idreg_epp_code host_addr(const xmlNode *node, struct idreg_epp_host_
 		xmlFree(attr);
 	}
 	if (strcmp(kind, "v4") != 0 && strcmp(kind, "v6") != 0) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "<host:addr ip=\"%s\">: ip is v4 or v6", kind);
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<host:addr ip=\"%s\">: ip is v4 or v6", kind);
 	}
 	enum idreg_restype want = kind[1] == '6' ? IDREG_RES_IPV6 : IDREG_RES_IPV4;
 	struct idreg_ip ip;
 	if (idreg_ip_parse(text, strlen(text), &ip) != IDREG_OK) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IP address", text);
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IP address", text);
 	}
 	if (ip.type != want) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IPv%c address (ip=\"v%c\")",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IPv%c address (ip=\"v%c\")",
 			      text, want == IDREG_RES_IPV4 ? '4' : '6', want == IDREG_RES_IPV4 ? '4' : '6');
 	}
 	const char *why = address_refused(&ip);
 	if (why[0] != '\0') {
-		return refuse(res, IDREG_EPP_POLICY, "%.64s is %s, which no nameserver may have", text,
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%.64s is %s, which no nameserver may have", text,
 			      why);
 	}
 	if (has_address(list->ip, list->n, &ip)) {
-		return refuse(res, IDREG_EPP_POLICY, "%.64s is given twice", text);
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%.64s is given twice", text);
 	}
 	if (list->n == IDREG_EPP_HOST_ADDR_MAX) {
-		return refuse(res, IDREG_EPP_POLICY, "more than %d addresses", IDREG_EPP_HOST_ADDR_MAX);
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "more than %d addresses", IDREG_EPP_HOST_ADDR_MAX);
 	}
 	list->ip[list->n++] = ip;
 	return IDREG_EPP_OK;
@@ -209,7 +194,7 @@ static enum idreg_epp_code host_status(const xmlNode *node, uint32_t *bits,
 {
 	xmlChar *s = xmlGetNoNsProp(node, (const xmlChar *)"s");
 	if (s == NULL) {
-		return refuse(res, IDREG_EPP_MISSING_PARAM, "<host:status> without its s attribute");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<host:status> without its s attribute");
 	}
 	char name[40];
 	snprintf(name, sizeof(name), "%s", (const char *)s);
@@ -217,18 +202,18 @@ static enum idreg_epp_code host_status(const xmlNode *node, uint32_t *bits,
 	enum idreg_domain_status st;
 	bool known = idreg_domain_status_parse(name, strlen(name), &st) && (HOST_STATUSES >> st & 1);
 	if (strcmp(name, "linked") == 0 || strcmp(name, "ok") == 0) {
-		return refuse(res, IDREG_EPP_POLICY, "%s is set by the server, not by a client", name);
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%s is set by the server, not by a client", name);
 	}
 	if (!known) {
-		return refuse(res, IDREG_EPP_PARAM_SYNTAX, "%.32s is not a status of hosts (RFC 5732)",
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.32s is not a status of hosts (RFC 5732)",
 			      name);
 	}
 	if (!(CLIENT_STATUSES >> st & 1)) {
-		return refuse(res, IDREG_EPP_POLICY, "%s is set by the registry, not by a client",
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%s is set by the registry, not by a client",
 			      name);
 	}
 	if (*bits >> st & 1) {
-		return refuse(res, IDREG_EPP_POLICY, "%s is given twice", name);
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%s is given twice", name);
 	}
 	*bits |= 1u << st;
 	return IDREG_EPP_OK;
@@ -250,11 +235,11 @@ static enum idreg_epp_code add_or_rem(const xmlNode *node, struct idreg_epp_host
 		}
 	}
 	if (n != NULL) {
-		return refuse(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>: addresses, then statuses",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>: addresses, then statuses",
 			      (const char *)node->name, (const char *)n->name);
 	}
 	if (addrs->n == 0 && *status == 0) {
-		return refuse(res, IDREG_EPP_MISSING_PARAM, "<host:%s> is empty",
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<host:%s> is empty",
 			      (const char *)node->name);
 	}
 	return IDREG_EPP_OK;
@@ -265,11 +250,11 @@ static enum idreg_epp_code parse_check(const xmlNode *body, struct idreg_epp_hos
 {
 	for (const xmlNode *n = element(body->children); n != NULL; n = element(n->next)) {
 		if (!is_host(n, "name")) {
-			return refuse(res, IDREG_EPP_SYNTAX, "<host:check> holds <%.32s>",
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:check> holds <%.32s>",
 				      (const char *)n->name);
 		}
 		if (out->n_check == IDREG_EPP_CHECK_MAX) {
-			return refuse(res, IDREG_EPP_POLICY, "at most %d names a check",
+			return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d names a check",
 				      IDREG_EPP_CHECK_MAX);
 		}
 		struct idreg_epp_host_name name;
@@ -280,7 +265,7 @@ static enum idreg_epp_code parse_check(const xmlNode *body, struct idreg_epp_hos
 			 name.ascii);
 	}
 	if (out->n_check == 0) {
-		return refuse(res, IDREG_EPP_MISSING_PARAM, "<host:check> names no <host:name>");
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<host:check> names no <host:name>");
 	}
 	return IDREG_EPP_OK;
 }
@@ -303,10 +288,10 @@ static enum idreg_epp_code parse_update(const xmlNode *n, struct idreg_epp_host_
 	if (n != NULL && is_host(n, "chg")) {
 		const xmlNode *name = element(n->children);
 		if (name == NULL || !is_host(name, "name")) {
-			return refuse(res, IDREG_EPP_MISSING_PARAM, "<host:chg> without <host:name>");
+			return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<host:chg> without <host:name>");
 		}
 		if (element(name->next) != NULL) {
-			return refuse(res, IDREG_EPP_SYNTAX, "<host:chg> holds only <host:name>");
+			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:chg> holds only <host:name>");
 		}
 		if (host_name(name, &out->new_name, res) != IDREG_EPP_OK) {
 			return res->code;
@@ -315,23 +300,23 @@ static enum idreg_epp_code parse_update(const xmlNode *n, struct idreg_epp_host_
 		n = element(n->next);
 	}
 	if (n != NULL) {
-		return refuse(res, IDREG_EPP_SYNTAX,
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX,
 			      "<host:update> holds <%.32s>: <host:name>, then <host:add>, <host:rem>, "
 			      "<host:chg> in that order",
 			      (const char *)n->name);
 	}
 	if (out->add_addrs.n + out->rem_addrs.n == 0 && (out->add_status | out->rem_status) == 0 &&
 	    !out->rename) {
-		return refuse(res, IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
 			      "<host:update> names no change (<host:add>, <host:rem> or <host:chg>)");
 	}
 	for (size_t i = 0; i < out->add_addrs.n; i++) {
 		if (has_address(out->rem_addrs.ip, out->rem_addrs.n, &out->add_addrs.ip[i])) {
-			return refuse(res, IDREG_EPP_POLICY, "an address is both added and removed");
+			return idreg_epp_fail(res, IDREG_EPP_POLICY, "an address is both added and removed");
 		}
 	}
 	if (out->add_status & out->rem_status) {
-		return refuse(res, IDREG_EPP_POLICY, "a status is both added and removed");
+		return idreg_epp_fail(res, IDREG_EPP_POLICY, "a status is both added and removed");
 	}
 	return IDREG_EPP_OK;
 }
@@ -350,7 +335,7 @@ enum idreg_epp_code idreg_epp_host_parse(const struct idreg_epp_command *cmd,
 	}
 	const xmlNode *n = element(body->children);
 	if (n == NULL || !is_host(n, "name")) {
-		return refuse(res, n == NULL ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
+		return idreg_epp_fail(res, n == NULL ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
 			      "<host:%s> begins with <host:name>", (const char *)body->name);
 	}
 	if (host_name(n, &out->name, res) != IDREG_EPP_OK) {
@@ -371,7 +356,7 @@ enum idreg_epp_code idreg_epp_host_parse(const struct idreg_epp_command *cmd,
 		break;
 	}
 	if (n != NULL) {
-		return refuse(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>",
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>",
 			      (const char *)body->name, (const char *)n->name);
 	}
 	return IDREG_EPP_OK;
@@ -488,19 +473,6 @@ struct host_work {
 	int64_t id;
 };
 
-static idreg_err refused(struct host_work *w, enum idreg_epp_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static idreg_err refused(struct host_work *w, enum idreg_epp_code code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(w->res.msg, sizeof(w->res.msg), fmt, ap);
-	va_end(ap);
-	w->res.code = code;
-	return IDREG_EREFUSED;
-}
-
 static const char *sponsor_words(const char *sponsor)
 {
 	return sponsor[0] != '\0' ? "another registrar" : "the registry";
@@ -521,20 +493,20 @@ static idreg_err zone_rules(struct idreg_store *s, struct host_work *w, const ch
 		return err;
 	}
 	if (strcmp(z.tld, name) == 0) {
-		return refused(w, IDREG_EPP_POLICY, "%s is a TLD this registry serves, not a host name",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "%s is a TLD this registry serves, not a host name",
 			       name);
 	}
 	bool subordinate = z.domain_id != 0 || z.tld[0] != '\0';
 	if (!subordinate) {
 		return n_addrs == 0
 			       ? IDREG_OK
-			       : refused(w, IDREG_EPP_POLICY,
+			       : idreg_epp_refuse(&w->res, IDREG_EPP_POLICY,
 					 "%.100s is external (under no domain or TLD of this registry): "
 					 "it takes no addresses",
 					 name);
 	}
 	if (n_addrs == 0) {
-		return refused(w, IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_MISSING_PARAM,
 			       "%.100s is subordinate to %.100s: it needs at least one <host:addr>", name,
 			       z.domain_id != 0 ? z.domain : z.tld);
 	}
@@ -548,11 +520,11 @@ static idreg_err zone_rules(struct idreg_store *s, struct host_work *w, const ch
 		while (label > name && label[-1] != '.') {
 			label--;
 		}
-		return refused(w, IDREG_EPP_DOES_NOT_EXIST,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_DOES_NOT_EXIST,
 			       "the superordinate domain %.100s of %.100s does not exist", label, name);
 	}
 	if (strcmp(z.domain_sponsor, w->txn->clid) != 0) {
-		return refused(w, IDREG_EPP_AUTHORIZATION,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION,
 			       "the superordinate domain %.100s of %.100s is sponsored by %s", z.domain,
 			       name, sponsor_words(z.domain_sponsor));
 	}
@@ -643,10 +615,10 @@ static idreg_err write_info(void *ctx, const struct idreg_host_record *r)
 		return IDREG_ESTORE;
 	}
 	if (err == IDREG_OK) {
-		err = put_element(out, "clID", r->sponsor != NULL ? r->sponsor : REGISTRY_CLID);
+		err = put_element(out, "clID", r->sponsor != NULL ? r->sponsor : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK) {
-		err = put_element(out, "crID", r->creator != NULL ? r->creator : REGISTRY_CLID);
+		err = put_element(out, "crID", r->creator != NULL ? r->creator : IDREG_EPP_REGISTRY_CLID);
 	}
 	if (err == IDREG_OK) {
 		err = put_time(out, "crDate", created);
@@ -670,7 +642,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	struct host_work *w = ctx;
 	idreg_err err = s->ops->host_get(s, w->hc->name.ascii, write_info, w, diag);
 	if (err == IDREG_ENOTFOUND) {
-		return refused(w, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist", w->hc->name.ascii);
+		return idreg_epp_refuse(&w->res, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist", w->hc->name.ascii);
 	}
 	return err;
 }
@@ -700,7 +672,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 		return err;
 	}
 	if (w->host.found) {
-		return refused(w, IDREG_EPP_EXISTS, "host %s exists", hc->name.ascii);
+		return idreg_epp_refuse(&w->res, IDREG_EPP_EXISTS, "host %s exists", hc->name.ascii);
 	}
 	if ((err = zone_rules(s, w, hc->name.ascii, hc->addrs.n, true, diag)) != IDREG_OK) {
 		return err;
@@ -744,14 +716,14 @@ static idreg_err sponsored_host(struct idreg_store *s, struct host_work *w,
 		return err;
 	}
 	if (!w->host.found) {
-		return refused(w, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist", name);
+		return idreg_epp_refuse(&w->res, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist", name);
 	}
 	if (strcmp(w->host.sponsor, w->txn->clid) != 0) {
-		return refused(w, IDREG_EPP_AUTHORIZATION, "host %s is sponsored by %s", name,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION, "host %s is sponsored by %s", name,
 			       sponsor_words(w->host.sponsor));
 	}
 	if (w->host.status & PENDING_STATUSES) {
-		return refused(w, IDREG_EPP_STATUS_PROHIBITS, "host %s has a pending action", name);
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has a pending action", name);
 	}
 	return IDREG_OK;
 }
@@ -783,7 +755,7 @@ static idreg_err change_addresses(struct host_work *w, struct host_copy *c)
 		}
 		if (k == c->n_addrs) {
 			idreg_ip_format(ip, text, sizeof(text));
-			return refused(w, IDREG_EPP_POLICY, "host %s has no address %s", c->ldh, text);
+			return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s has no address %s", c->ldh, text);
 		}
 		c->addrs[k] = c->addrs[--c->n_addrs];
 	}
@@ -791,11 +763,11 @@ static idreg_err change_addresses(struct host_work *w, struct host_copy *c)
 		const struct idreg_ip *ip = &hc->add_addrs.ip[i];
 		idreg_ip_format(ip, text, sizeof(text));
 		if (has_address(c->addrs, c->n_addrs, ip)) {
-			return refused(w, IDREG_EPP_POLICY, "host %s already has the address %s", c->ldh,
+			return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s already has the address %s", c->ldh,
 				       text);
 		}
 		if (c->n_addrs == IDREG_EPP_HOST_ADDR_MAX) {
-			return refused(w, IDREG_EPP_POLICY, "a host has at most %d addresses",
+			return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "a host has at most %d addresses",
 				       IDREG_EPP_HOST_ADDR_MAX);
 		}
 		c->addrs[c->n_addrs++] = *ip;
@@ -821,19 +793,19 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 		update_locks |= 1u << IDREG_DS_CLIENT_UPDATE_PROHIBITED;
 	}
 	if (c->status & update_locks) {
-		return refused(w, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
 			       status_words(c->status & update_locks, words, sizeof(words)));
 	}
 	if (c->too_many_addrs) {
-		return refused(w, IDREG_EPP_POLICY, "host %s has more than %d addresses", c->ldh,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s has more than %d addresses", c->ldh,
 			       IDREG_EPP_HOST_ADDR_MAX);
 	}
 	if ((hc->rem_status & c->status) != hc->rem_status) {
-		return refused(w, IDREG_EPP_POLICY, "host %s does not have %s", c->ldh,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s does not have %s", c->ldh,
 			       status_words(hc->rem_status & ~c->status, words, sizeof(words)));
 	}
 	if (hc->add_status & c->status) {
-		return refused(w, IDREG_EPP_POLICY, "host %s already has %s", c->ldh,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s already has %s", c->ldh,
 			       status_words(hc->add_status & c->status, words, sizeof(words)));
 	}
 	c->status = (c->status & ~hc->rem_status) | hc->add_status;
@@ -855,7 +827,7 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 			return err;
 		}
 		if (taken) {
-			return refused(w, IDREG_EPP_EXISTS, "host %s exists", hc->new_name.ascii);
+			return idreg_epp_refuse(&w->res, IDREG_EPP_EXISTS, "host %s exists", hc->new_name.ascii);
 		}
 		snprintf(c->ldh, sizeof(c->ldh), "%s", hc->new_name.ascii);
 		snprintf(c->unicode, sizeof(c->unicode), "%s", hc->new_name.unicode);
@@ -890,11 +862,11 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 				      1u << IDREG_DS_SERVER_DELETE_PROHIBITED);
 	char words[128];
 	if (locks != 0) {
-		return refused(w, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
+		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
 			       status_words(locks, words, sizeof(words)));
 	}
 	if (c->links > 0) {
-		return refused(w, IDREG_EPP_ASSOCIATION_PROHIBITS, "host %s is linked to %llu domain%s",
+		return idreg_epp_refuse(&w->res, IDREG_EPP_ASSOCIATION_PROHIBITS, "host %s is linked to %llu domain%s",
 			       c->ldh, (unsigned long long)c->links, c->links == 1 ? "" : "s");
 	}
 	if ((err = s->ops->host_delete(s, c->id, diag)) != IDREG_OK) {

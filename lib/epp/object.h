@@ -25,6 +25,9 @@
 #include "idn/policy.h"
 #include "store/store.h"
 
+/* The clID and crID shown for objects the registry imported (no sponsor). */
+#define IDREG_EPP_REGISTRY_CLID "registry"
+
 /** The change set a write records: who, when and which transaction. */
 struct idreg_epp_txn {
 	const char *clid;          /* the registrar logged in */

@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,49 +29,27 @@ static const char *const op_names[] = { "request", "query", "approve", "reject",
 
 /* ---- reading the command ---- */
 
-static enum idreg_epp_code parse_fail(struct idreg_epp_result *res, enum idreg_epp_code code,
-				      const char *fmt, const char *arg)
-{
-	res->code = code;
-	snprintf(res->msg, sizeof(res->msg), fmt, arg);
-	return code;
-}
-
 static bool is_element(const xmlNode *n, const char *ns, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
 	       strcmp((const char *)n->ns->href, ns) == 0 && strcmp((const char *)n->name, name) == 0;
 }
 
-/* <domain:period unit="y|m">N</domain:period> as years. */
+/* <domain:period> as whole years, 1 to IDREG_EPP_YEARS_MAX. */
 static enum idreg_epp_code parse_period(const xmlNode *n, int *years, struct idreg_epp_result *res)
 {
-	char text[IDREG_EPP_TOKEN_BYTES(2)];
-	if (idreg_epp_token(n, text, sizeof(text), 1, 2, res) != IDREG_EPP_OK) {
+	struct idreg_epp_period p;
+	if (idreg_epp_domain_parse_period(n, &p, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
-	if (strspn(text, "0123456789") != strlen(text)) {
-		return parse_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> %s is no number", text);
+	if (p.unit == 'm' && p.count % 12 != 0) {
+		return idreg_epp_fail(res, IDREG_EPP_POLICY,
+				      "a period of %d months is no whole number of years", p.count);
 	}
-	int value = atoi(text);
-	xmlChar *unit = xmlGetProp(n, (const xmlChar *)"unit");
-	bool months = unit != NULL && strcmp((const char *)unit, "m") == 0;
-	bool known = unit != NULL && (months || strcmp((const char *)unit, "y") == 0);
-	xmlFree(unit);
-	if (!known) {
-		return parse_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> needs unit \"y\" or \"m\"%s",
-				  "");
-	}
-	if (months && value % 12 != 0) {
-		return parse_fail(res, IDREG_EPP_POLICY, "a period of %s months is no whole number of years",
-				  text);
-	}
-	*years = months ? value / 12 : value;
-	if (*years < 1 || *years > IDREG_EPP_YEARS_MAX) {
-		res->code = IDREG_EPP_PARAM_RANGE;
-		snprintf(res->msg, sizeof(res->msg), "a transfer adds 1 to %d years, not %d",
-			 IDREG_EPP_YEARS_MAX, *years);
-		return res->code;
+	*years = p.unit == 'm' ? p.count / 12 : p.count;
+	if (*years > IDREG_EPP_YEARS_MAX) {
+		return idreg_epp_fail(res, IDREG_EPP_PARAM_RANGE, "a transfer adds 1 to %d years, not %d",
+				      IDREG_EPP_YEARS_MAX, *years);
 	}
 	return IDREG_EPP_OK;
 }
@@ -88,13 +65,13 @@ static enum idreg_epp_code parse_auth_info(const xmlNode *n, const char *ns,
 			continue;
 		}
 		if (pw != NULL || !is_element(k, ns, "pw")) {
-			return parse_fail(res, IDREG_EPP_POLICY, "<authInfo> holds one <pw> (not <%.32s>)",
+			return idreg_epp_fail(res, IDREG_EPP_POLICY, "<authInfo> holds one <pw> (not <%.32s>)",
 					  (const char *)k->name);
 		}
 		pw = k;
 	}
 	if (pw == NULL) {
-		return parse_fail(res, IDREG_EPP_SYNTAX, "<authInfo> without <pw>%s", "");
+		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<authInfo> without <pw>");
 	}
 	out->has_auth_info = true;
 	return idreg_epp_token(pw, out->auth_info, sizeof(out->auth_info), 0, IDREG_EPP_DOMAIN_PW_MAX,
@@ -136,7 +113,7 @@ enum idreg_epp_code idreg_epp_transfer_parse(const struct idreg_epp_command *cmd
 		} else if (is_element(n, ns, "authInfo") && have_name && !out->has_auth_info) {
 			code = parse_auth_info(n, ns, out, res);
 		} else {
-			code = parse_fail(res, IDREG_EPP_SYNTAX, "<transfer> does not take <%.32s> here",
+			code = idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<transfer> does not take <%.32s> here",
 					  (const char *)n->name);
 		}
 		if (code != IDREG_EPP_OK) {
@@ -144,10 +121,8 @@ enum idreg_epp_code idreg_epp_transfer_parse(const struct idreg_epp_command *cmd
 		}
 	}
 	if (!have_name) {
-		res->code = IDREG_EPP_MISSING_PARAM;
-		snprintf(res->msg, sizeof(res->msg), "<%s:transfer> without <%s:%s>",
-			 object_service[out->object], object_service[out->object], key);
-		return res->code;
+		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<%s:transfer> without <%s:%s>",
+				      object_service[out->object], object_service[out->object], key);
 	}
 	if (domain) {
 		for (char *c = out->name; *c != '\0'; c++) {
@@ -378,24 +353,6 @@ void idreg_epp_grace_set(struct idreg_epp_transferable *t, enum idreg_grace_peri
 
 /* ---- the store work ---- */
 
-struct refusal {
-	enum idreg_epp_code code;
-	char msg[256];
-};
-
-static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static idreg_err refuse(struct refusal *r, enum idreg_epp_code code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-	r->code = code;
-	return IDREG_EREFUSED;
-}
-
 /* <domain:trnData> or <contact:trnData> of @t. */
 static idreg_err write_trn_data(struct idreg_buf *out, enum idreg_transfer_object object,
 				const char *name, const struct idreg_transfer *t)
@@ -522,7 +479,7 @@ struct transfer_work {
 	const struct idreg_epp_transfer_cmd *cmd;
 	const struct idreg_epp_txn *txn;
 	struct idreg_arena arena;
-	struct refusal refusal;
+	struct idreg_epp_result refusal;
 	struct idreg_transfer result;  /* what the answer's trnData shows */
 };
 
@@ -539,7 +496,7 @@ static idreg_err load(struct idreg_store *s, struct transfer_work *w,
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
 	idreg_err err = idreg_epp_transferable_load(s, c->object, c->name, &w->arena, obj, diag);
 	if (err == IDREG_ENOTFOUND) {
-		return refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "no %s %s", noun(c->object),
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "no %s %s", noun(c->object),
 			      c->name);
 	}
 	if (err != IDREG_OK) {
@@ -560,28 +517,28 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 	static const char *const blocking[] = { "clientTransferProhibited",
 						"serverTransferProhibited", "pendingDelete" };
 	if (subject->sponsor[0] == '\0') {
-		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
 			      "%s is held by the registry, not by a registrar", c->name);
 	}
 	if (strcmp(subject->sponsor, me) == 0) {
-		return refuse(&w->refusal, IDREG_EPP_NOT_TRANSFERABLE,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_NOT_TRANSFERABLE,
 			      "%s is sponsored by %s already", c->name, me);
 	}
 	if (!c->has_auth_info) {
-		return refuse(&w->refusal, IDREG_EPP_MISSING_PARAM,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_MISSING_PARAM,
 			      "a transfer request needs the authInfo of %s", c->name);
 	}
 	if (subject->auth_info[0] == '\0' || strcmp(subject->auth_info, c->auth_info) != 0) {
-		return refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
 			      "wrong authInfo for %s", c->name);
 	}
 	if (pending) {
-		return refuse(&w->refusal, IDREG_EPP_PENDING_TRANSFER,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PENDING_TRANSFER,
 			      "a transfer of %s is pending already", c->name);
 	}
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (idreg_epp_status_has(subject->status, blocking[i])) {
-			return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s",
 				      c->name, blocking[i]);
 		}
 	}
@@ -590,7 +547,7 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 							     IDREG_GRACE_PENDING_RESTORE };
 	for (size_t i = 0; i < sizeof(deleting) / sizeof(deleting[0]); i++) {
 		if (idreg_epp_grace_end(obj, deleting[i]) != IDREG_TIME_NONE) {
-			return refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is in its %s",
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is in its %s",
 				      c->name, idreg_grace_name(deleting[i]));
 		}
 	}
@@ -606,7 +563,7 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 		int max = subject->max_years < IDREG_EPP_YEARS_MAX ? subject->max_years
 								   : IDREG_EPP_YEARS_MAX;
 		if (t.expires_after > idreg_epp_add_years(w->txn->now, max)) {
-			return refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
+			return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
 				      "%d more years would take %s beyond %d years from now", t.years,
 				      c->name, max);
 		}
@@ -634,13 +591,13 @@ static idreg_err answer_pending(struct idreg_store *s, int64_t change_set, struc
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
 	const char *me = w->txn->clid;
 	if (!pending) {
-		return refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
 			      "no transfer of %s is pending", c->name);
 	}
 	bool cancel = c->op == IDREG_EPP_TRANSFER_CANCEL;
 	const char *party = cancel ? t->gaining : t->losing;
 	if (strcmp(party, me) != 0) {
-		return refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
 			      "only the %s registrar (%s) may %s the transfer of %s",
 			      cancel ? "requesting" : "sponsoring", party, op_names[c->op], c->name);
 	}
@@ -694,14 +651,14 @@ static idreg_err transfer_in_store(struct idreg_store *s, int64_t change_set, vo
 	bool knows = c->has_auth_info && obj.subject.auth_info[0] != '\0' &&
 		     strcmp(obj.subject.auth_info, c->auth_info) == 0;
 	if (!party && !knows && strcmp(obj.subject.sponsor, me) != 0) {
-		return c->has_auth_info ? refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
+		return c->has_auth_info ? idreg_epp_refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
 						 "wrong authInfo for %s", c->name)
-					: refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
+					: idreg_epp_refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
 						 "only the registrars of a transfer, the sponsor or "
 						 "who gives the authInfo may query %s", c->name);
 	}
 	if (!has_transfer) {
-		return refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
+		return idreg_epp_refuse(&w->refusal, IDREG_EPP_NOT_PENDING_TRANSFER,
 			      "no transfer of %s was ever requested", c->name);
 	}
 	w->result = t;

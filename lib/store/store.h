@@ -351,6 +351,7 @@ typedef idreg_err (*idreg_registrar_cb)(void *ctx, const struct idreg_registrar 
 typedef idreg_err (*idreg_tld_cb)(void *ctx, const struct idreg_tld *tld);
 typedef idreg_err (*idreg_tld_reserved_cb)(void *ctx, const struct idreg_tld_reserved *r);
 typedef idreg_err (*idreg_name_cb)(void *ctx, const char *name);
+typedef idreg_err (*idreg_host_links_cb)(void *ctx, const char *ldh_name, uint64_t other_domains);
 
 typedef idreg_err (*idreg_numres_cb)(void *ctx, const struct idreg_stored_numres *rec);
 typedef idreg_err (*idreg_source_cb)(void *ctx, const struct idreg_source *source);
@@ -530,20 +531,20 @@ struct idreg_store_ops {
 	idreg_err (*registrar_each)(struct idreg_store *s, idreg_registrar_cb cb, void *ctx,
 				    struct idreg_diag *diag);
 
-	/* Contacts (lib/epp/contact.c): entities with their provisioning
-	 * columns.  get: the contact of @handle and the domains linked to it,
-	 * to @cb (the strings live during the callback); ENOTFOUND when none.
-	 * An entity imported has no sponsor, and withholds its personal fields.
-	 * insert: a new entity, its id in *@id.  update: the entity of @id
-	 * replaced, provisioning columns included.  A contact is deleted with
-	 * entity_delete. */
-	idreg_err (*contact_get)(struct idreg_store *s, const char *handle, idreg_contact_cb cb,
-				 void *ctx, struct idreg_diag *diag);
-	idreg_err (*contact_insert)(struct idreg_store *s, const struct idreg_contact *c,
-				    int64_t *id, struct idreg_diag *diag);
-	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
-				    struct idreg_diag *diag);
-
+	/* Provisioning: hosts (lib/epp/host.c).  host_get: the host named
+	 * @ldh_name with its addresses, provisioning columns and links, to @cb
+	 * (the strings live during the callback); ENOTFOUND when there is
+	 * none.  host_put: with @r->id 0 a new host, its id in *@id; else host
+	 * @r->id replaced (names, handle, addresses, sponsor, creator, updater,
+	 * times, statuses); EEXIST when another host has the name.  Delete with
+	 * host_delete.  name_zone: where @ldh_name stands (struct
+	 * idreg_name_zone). */
+	idreg_err (*host_get)(struct idreg_store *s, const char *ldh_name, idreg_host_record_cb cb,
+			      void *ctx, struct idreg_diag *diag);
+	idreg_err (*host_put)(struct idreg_store *s, const struct idreg_host_record *r, int64_t *id,
+			      struct idreg_diag *diag);
+	idreg_err (*name_zone)(struct idreg_store *s, const char *ldh_name,
+			       struct idreg_name_zone *out, struct idreg_diag *diag);
 	/* ---- provisioning: domains (lib/provision/domain.h), inside a
 	 * transaction (begin .. commit) for a consistent view.
 	 * prov_domain_get: the domain @ldh_name (A-label) with its hosts'
@@ -557,8 +558,8 @@ struct idreg_store_ops {
 	 * writes it (idreg_prov_domain_format).
 	 * prov_variant_get: the variant row of the name @ldh_name, the strings
 	 * in @arena; IDREG_ENOTFOUND when it is no variant.
-	 * prov_entity_id: the id of the entity @handle; IDREG_ENOTFOUND when
-	 * none (hosts: host_get).
+	 * prov_host_id, prov_entity_id: the id of the host named @ldh_name and
+	 * of the entity @handle; IDREG_ENOTFOUND when none.
 	 * prov_subordinate_each: the names of the hosts under @ldh_name, by name. */
 	idreg_err (*prov_domain_get)(struct idreg_store *s, const char *ldh_name,
 				     struct idreg_arena *arena, struct idreg_prov_domain *out,
@@ -570,6 +571,8 @@ struct idreg_store_ops {
 	idreg_err (*prov_variant_get)(struct idreg_store *s, const char *ldh_name,
 				      struct idreg_arena *arena, struct idreg_variant_of *out,
 				      struct idreg_diag *diag);
+	idreg_err (*prov_host_id)(struct idreg_store *s, const char *ldh_name, int64_t *id,
+				  struct idreg_diag *diag);
 	idreg_err (*prov_entity_id)(struct idreg_store *s, const char *handle, int64_t *id,
 				    struct idreg_diag *diag);
 	idreg_err (*prov_subordinate_each)(struct idreg_store *s, const char *ldh_name,
@@ -600,20 +603,31 @@ struct idreg_store_ops {
 	idreg_err (*tld_reserved_each)(struct idreg_store *s, const char *tld,
 				       idreg_tld_reserved_cb cb, void *ctx, struct idreg_diag *diag);
 
-	/* Provisioning: hosts (lib/epp/host.c).  host_get: the host named
-	 * @ldh_name with its addresses, provisioning columns and links, to @cb
-	 * (the strings live during the callback); ENOTFOUND when there is
-	 * none.  host_put: with @r->id 0 a new host, its id in *@id; else host
-	 * @r->id replaced (names, handle, addresses, sponsor, creator, updater,
-	 * times, statuses); EEXIST when another host has the name.  Delete with
-	 * host_delete.  name_zone: where @ldh_name stands (struct
-	 * idreg_name_zone). */
-	idreg_err (*host_get)(struct idreg_store *s, const char *ldh_name, idreg_host_record_cb cb,
-			      void *ctx, struct idreg_diag *diag);
-	idreg_err (*host_put)(struct idreg_store *s, const struct idreg_host_record *r, int64_t *id,
-			      struct idreg_diag *diag);
-	idreg_err (*name_zone)(struct idreg_store *s, const char *ldh_name,
-			       struct idreg_name_zone *out, struct idreg_diag *diag);
+	/* ---- provisioning: domain update and delete (lib/epp/domain_update.c).
+	 * prov_domain_delete: the domain @id and every row of it (DS records,
+	 * links, grace periods, variants, transfer), so that its name and its
+	 * variants' are free again; ENOTFOUND when there is none.
+	 * prov_subordinate_links: the hosts under @ldh_name, by name, each with
+	 * the number of domains other than @domain_id that name it. */
+	idreg_err (*prov_domain_delete)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
+	idreg_err (*prov_subordinate_links)(struct idreg_store *s, const char *ldh_name,
+					    int64_t domain_id, idreg_host_links_cb cb, void *ctx,
+					    struct idreg_diag *diag);
+
+	/* Provisioning: contacts (lib/epp/contact.c), entities with their
+	 * provisioning columns.  contact_get: the contact of @handle (ASCII
+	 * case ignored) and the domains linked to it, to @cb (the strings live
+	 * during the callback); ENOTFOUND when none.  An entity imported has
+	 * no sponsor, and withholds its personal fields.  contact_insert: a new
+	 * entity, its id in *@id.  contact_update: the entity of @id replaced,
+	 * provisioning columns included.  A contact is deleted with
+	 * entity_delete. */
+	idreg_err (*contact_get)(struct idreg_store *s, const char *handle, idreg_contact_cb cb,
+				 void *ctx, struct idreg_diag *diag);
+	idreg_err (*contact_insert)(struct idreg_store *s, const struct idreg_contact *c,
+				    int64_t *id, struct idreg_diag *diag);
+	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
+				    struct idreg_diag *diag);
 	/* ---- provisioning: poll messages, transfers, the registry's clock ----
 	 * poll_add: a message for @registrar queued at the change set's time
 	 * (@resdata NULL: none), its id in *@id.  poll_front: the oldest message of @registrar not yet
@@ -628,15 +642,12 @@ struct idreg_store_ops {
 	idreg_err (*poll_ack)(struct idreg_store *s, const char *registrar, int64_t id,
 			      struct idreg_diag *diag);
 	/* transfer_get: the object's last transfer (ENOTFOUND when none);
-	 * transfer_put: it replaced.  domain_purge: a domain and everything of
-	 * it (links, DS, variants, grace periods, transfer) deleted.
-	 * clock_due: the work due at @now, at most @max items of each kind,
+	 * transfer_put: it replaced.  clock_due: the work due at @now, at most @max items of each kind,
 	 * oldest first. */
 	idreg_err (*transfer_get)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
 				  struct idreg_transfer *out, struct idreg_diag *diag);
 	idreg_err (*transfer_put)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
 				  const struct idreg_transfer *t, struct idreg_diag *diag);
-	idreg_err (*domain_purge)(struct idreg_store *s, int64_t id, struct idreg_diag *diag);
 	idreg_err (*clock_due)(struct idreg_store *s, int64_t now, size_t max, idreg_due_cb cb,
 			       void *ctx, struct idreg_diag *diag);
 };

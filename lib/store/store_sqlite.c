@@ -517,8 +517,6 @@ enum stmt_id {
 	ST_REGISTRAR_UPDATE,
 	ST_REGISTRAR_GET,
 	ST_REGISTRAR_ALL,
-	ST_CONTACT_GET,
-	ST_CONTACT_SET,
 	/* provisioning: domains */
 	ST_PROV_DOMAIN_GET,
 	ST_PROV_DOMAIN_DS,
@@ -532,6 +530,7 @@ enum stmt_id {
 	ST_PROV_VARIANT_INSERT,
 	ST_PROV_VARIANT_DELETE,
 	ST_PROV_VARIANT_GET,
+	ST_PROV_HOST_ID,
 	ST_PROV_ENTITY_ID,
 	ST_PROV_SUBORDINATES,
 	/* provisioning: TLDs */
@@ -543,6 +542,9 @@ enum stmt_id {
 	ST_TLD_UNRESERVE,
 	ST_TLD_RESERVED_GET,
 	ST_TLD_RESERVED_ALL,
+	/* provisioning: domain update and delete */
+	ST_UPD_TRANSFER_DELETE,
+	ST_UPD_SUBORDINATE_LINKS,
 	/* provisioning: hosts */
 	ST_HOST_BY_NAME,
 	ST_HOST_ADDRESSES_OF,
@@ -550,15 +552,15 @@ enum stmt_id {
 	ST_HOST_RECORD_UPDATE,
 	ST_DOMAIN_SPONSOR_BY_NAME,
 	ST_TLD_BY_NAME,
+	/* provisioning: contacts */
+	ST_CONTACT_GET,
+	ST_CONTACT_SET,
 	/* provisioning: poll messages, transfers, the registry's clock */
 	ST_POLL_ADD,
 	ST_POLL_FRONT,
 	ST_POLL_ACK,
 	ST_TRANSFER_GET,
 	ST_TRANSFER_PUT,
-	ST_PURGE_VARIANTS,
-	ST_PURGE_GRACE,
-	ST_PURGE_TRANSFER,
 	ST_DUE_TRANSFERS,
 	ST_DUE_GRACE,
 	ST_DUE_EXPIRED,
@@ -833,6 +835,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 				"de.role = 'registrant' ORDER BY de.position LIMIT 1) "
 				"FROM domain_variant v JOIN domain d ON d.id = v.domain_id "
 				"WHERE v.ldh_name = ?1",
+	[ST_PROV_HOST_ID] = "SELECT id FROM host WHERE ldh_name = ?1",
 	[ST_PROV_ENTITY_ID] = "SELECT id FROM entity WHERE handle = ?1",
 	[ST_PROV_SUBORDINATES] = "SELECT ldh_name FROM host WHERE length(ldh_name) > length(?1) + 1 "
 				 "AND substr(ldh_name, -length(?1) - 1) = '.' || ?1 ORDER BY ldh_name",
@@ -854,6 +857,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TLD_RESERVED_GET] = "SELECT reason FROM tld_reserved WHERE tld = ?1 AND label = ?2",
 	[ST_TLD_RESERVED_ALL] = "SELECT tld, label, reason FROM tld_reserved WHERE tld = ?1 "
 				"ORDER BY label",
+	/* provisioning: domain update and delete */
+	[ST_UPD_TRANSFER_DELETE] = "DELETE FROM object_transfer WHERE object_type = 'domain' "
+				   "AND object_id = ?1",
+	[ST_UPD_SUBORDINATE_LINKS] = "SELECT h.ldh_name, (SELECT COUNT(DISTINCT dh.domain_id) "
+				     "FROM domain_host dh WHERE dh.host_id = h.id AND "
+				     "dh.domain_id <> ?2) FROM host h "
+				     "WHERE length(h.ldh_name) > length(?1) + 1 AND "
+				     "substr(h.ldh_name, -length(?1) - 1) = '.' || ?1 "
+				     "ORDER BY h.ldh_name",
 #define HOST_RECORD_COLUMNS HOST_COLUMNS ", sponsor, creator, created, updater, updated, " \
 	"transferred, status"
 	[ST_HOST_BY_NAME] = "SELECT " HOST_RECORD_COLUMNS ", (SELECT count(DISTINCT domain_id) "
@@ -883,10 +895,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "ON CONFLICT (object_type, object_id) DO UPDATE SET status = ?3, "
 			    "gaining = ?4, losing = ?5, requested = ?6, action_due = ?7, years = ?8, "
 			    "expires_after = ?9",
-	[ST_PURGE_VARIANTS] = "DELETE FROM domain_variant WHERE domain_id = ?1",
-	[ST_PURGE_GRACE] = "DELETE FROM domain_grace WHERE domain_id = ?1",
-	[ST_PURGE_TRANSFER] = "DELETE FROM object_transfer WHERE object_type = 'domain' AND "
-			      "object_id = ?1",
 	[ST_DUE_TRANSFERS] = "SELECT t.object_type, COALESCE(d.ldh_name, e.handle) FROM object_transfer t "
 			     "LEFT JOIN domain d ON t.object_type = 'domain' AND d.id = t.object_id "
 			     "LEFT JOIN entity e ON t.object_type = 'entity' AND e.id = t.object_id "
@@ -2333,7 +2341,7 @@ static idreg_err domain_values(struct row_writer *w, struct sq_value *v, int64_t
 	v_text(&v[1], d->ldh_name);
 	v_text(&v[2], d->unicode_name);
 	v_text(&v[3], d->handle);
-	v_text(&v[4], names_text(&w->text, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
+	v_text(&v[4], rw_names(w, d->status, IDREG_DOMAIN_STATUS_COUNT, status_name));
 	v_text(&v[5], rw_time(w, d->registered));
 	v_text(&v[6], rw_time(w, d->expires));
 	v_text(&v[7], rw_time(w, d->last_changed));
@@ -2850,7 +2858,7 @@ static idreg_err entity_values(struct row_writer *w, struct sq_value *v, int64_t
 	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
 		v_text(&v[3 + f], e->fields[f]);
 	}
-	v_text(&v[13], names_text(&w->text, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
+	v_text(&v[13], rw_names(w, e->personal, IDREG_ENTITY_FIELD_COUNT, field_name));
 	v_text(&v[14], change_time(w->s));
 	return v[13].type == V_NULL || e->fields[IDREG_EF_FN] == NULL ? IDREG_ENOMEM : IDREG_OK;
 }
@@ -3398,6 +3406,190 @@ static idreg_err sq_registrar_each(struct idreg_store *base, idreg_registrar_cb 
 	return err;
 }
 
+/* ---- provisioning: hosts ---- */
+
+/* The addresses of host @id, in order, into *@addrs (grown as needed). */
+static idreg_err host_addresses_of(struct sqlite_store *s, int64_t id, struct idreg_ip **addrs,
+				   size_t *cap, size_t *n, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_ADDRESSES_OF, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	*n = 0;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (idreg_array_reserve(addrs, cap, *n, sizeof(**addrs), 4) != IDREG_OK) {
+			err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory while reading a host");
+			break;
+		}
+		const char *family = column_text(st, 0), *text = column_text(st, 1);
+		enum idreg_restype type;
+		struct idreg_ip *ip = &(*addrs)[*n];
+		if (!idreg_restype_parse(family, strlen(family), &type) ||
+		    idreg_ip_parse(text, strlen(text), ip) != IDREG_OK || ip->type != type) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+					     (long long)id);
+		}
+		++*n;
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading addresses of a host", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_get(struct idreg_store *base, const char *ldh_name,
+			     idreg_host_record_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_HOST_BY_NAME, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no host %s", ldh_name)
+					: fail(s, rc, "reading a host", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	struct idreg_host_record r = {
+		.id = sqlite3_column_int64(st, 0),
+		.host = { .ldh_name = column_text(st, 1), .unicode_name = column_text(st, 2),
+			  .handle = column_text_or_null(st, 3) },
+		.changed_at = column_text(st, 4),
+		.sponsor = column_text_or_null(st, 5),
+		.creator = column_text_or_null(st, 6),
+		.updater = column_text_or_null(st, 8),
+		.links = (uint64_t)sqlite3_column_int64(st, 12),
+	};
+	if (!column_time(st, 7, &r.created) || !column_time(st, 9, &r.updated) ||
+	    !column_time(st, 10, &r.transferred) ||
+	    !parse_names(column_text(st, 11), status_parse, &r.status)) {
+		err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
+				     (long long)r.id);
+	}
+	/* The row stays current while its addresses are read by another statement. */
+	struct idreg_ip *addrs = NULL;
+	size_t cap = 0;
+	if (err == IDREG_OK) {
+		err = host_addresses_of(s, r.id, &addrs, &cap, &r.host.n_addrs, diag);
+	}
+	r.host.addrs = addrs;
+	if (err == IDREG_OK) {
+		err = cb(ctx, &r);
+	}
+	free(addrs);
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_host_put(struct idreg_store *base, const struct idreg_host_record *r,
+			     int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	bool create = r->id == 0;
+	idreg_err err = IDREG_OK;
+	*id = r->id;
+	if (create && (err = reserve_ids(s, "host", 1, id, diag)) != IDREG_OK) {
+		return err;
+	}
+	struct row_writer *w = malloc(sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	rw_init(w, s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
+		"adding addresses of a host");
+	sqlite3_stmt *st = NULL;
+	err = stmt_get(s, create ? ST_HOST_RECORD_INSERT : ST_HOST_RECORD_UPDATE, &st, diag);
+	if (err == IDREG_OK) {
+		const char *texts[] = {
+			r->host.ldh_name, r->host.unicode_name, r->host.handle, change_time(s),
+			r->sponsor, r->creator, rw_time(w, r->created), r->updater,
+			rw_time(w, r->updated), rw_time(w, r->transferred),
+			rw_names(w, r->status, IDREG_DOMAIN_STATUS_COUNT, status_name),
+		};
+		sqlite3_bind_int64(st, 1, *id);
+		for (size_t c = 0; c < sizeof(texts) / sizeof(texts[0]); c++) {
+			bind_text_or_null(st, (int)c + 2, texts[c]);
+		}
+		int rc = sqlite3_step(st);
+		err = rc == SQLITE_DONE ? IDREG_OK
+		      : (rc & 0xff) == SQLITE_CONSTRAINT
+			      ? idreg_diag_set(diag, IDREG_EEXIST, "host %s exists", r->host.ldh_name)
+			      : fail(s, rc, "writing a host", diag);
+		sqlite3_reset(st);
+	}
+	if (err == IDREG_OK && !create) {
+		err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, *id, "removing addresses of a host", diag);
+	}
+	if (err == IDREG_OK) {
+		err = host_addresses_add(w, *id, &r->host, diag);
+	}
+	err = rw_finish(w, err, diag);
+	free(w);
+	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
+}
+
+/* Step @which for @name: *@found says whether it gave a row, which stays
+ * current in *@row until the caller resets it (done here on an error). */
+static idreg_err name_row(struct sqlite_store *s, enum stmt_id which, const char *name,
+			  bool *found, sqlite3_stmt **row, struct idreg_diag *diag)
+{
+	idreg_err err = stmt_get(s, which, row, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(*row, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(*row);
+	*found = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err = fail(s, rc, "looking a name up", diag);
+		sqlite3_reset(*row);
+	}
+	return err;
+}
+
+static idreg_err sq_name_zone(struct idreg_store *base, const char *ldh_name,
+			      struct idreg_name_zone *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	memset(out, 0, sizeof(*out));
+	idreg_err err = IDREG_OK;
+	/* The name, then each ancestor: the first found is the longest. */
+	for (const char *at = ldh_name; err == IDREG_OK && at != NULL && *at != '\0';) {
+		sqlite3_stmt *st = NULL;
+		bool found = false;
+		if (out->domain_id == 0 &&
+		    (err = name_row(s, ST_DOMAIN_SPONSOR_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				out->domain_id = sqlite3_column_int64(st, 0);
+				snprintf(out->domain, sizeof(out->domain), "%s", at);
+				snprintf(out->domain_sponsor, sizeof(out->domain_sponsor), "%s",
+					 column_text(st, 1));
+			}
+			sqlite3_reset(st);
+		}
+		if (err == IDREG_OK && out->tld[0] == '\0' &&
+		    (err = name_row(s, ST_TLD_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
+			if (found) {
+				snprintf(out->tld, sizeof(out->tld), "%s", at);
+			}
+			sqlite3_reset(st);
+		}
+		at = strchr(at, '.');
+		at = at != NULL ? at + 1 : NULL;
+	}
+	return err;
+}
+
+
 /* ---- provisioning: domains ---- */
 
 /* A copy of column @col in @arena; NULL for SQL NULL (and *@oom when it cannot be made). */
@@ -3772,26 +3964,38 @@ static idreg_err sq_prov_variant_get(struct idreg_store *base, const char *ldh_n
 	return err;
 }
 
-static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle, int64_t *id,
-				   struct idreg_diag *diag)
+/* The id of the one row statement @id finds by @key. */
+static idreg_err prov_id(struct sqlite_store *s, enum stmt_id id, const char *what,
+			 const char *key, int64_t *out, struct idreg_diag *diag)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_PROV_ENTITY_ID, &st, diag);
+	idreg_err err = stmt_get(s, id, &st, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
-	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+		*out = sqlite3_column_int64(st, 0);
+		err = IDREG_OK;
 	} else {
-		err = rc == SQLITE_DONE
-			      ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle)
-			      : fail(s, rc, "reading a contact's id", diag);
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no %s %s", what, key)
+					: fail(s, rc, "reading an id", diag);
 	}
 	sqlite3_reset(st);
 	return err;
+}
+
+static idreg_err sq_prov_host_id(struct idreg_store *base, const char *ldh_name, int64_t *id,
+				 struct idreg_diag *diag)
+{
+	return prov_id((struct sqlite_store *)base, ST_PROV_HOST_ID, "host", ldh_name, id, diag);
+}
+
+static idreg_err sq_prov_entity_id(struct idreg_store *base, const char *handle, int64_t *id,
+				   struct idreg_diag *diag)
+{
+	return prov_id((struct sqlite_store *)base, ST_PROV_ENTITY_ID, "contact", handle, id, diag);
 }
 
 static idreg_err sq_prov_subordinate_each(struct idreg_store *base, const char *ldh_name,
@@ -4013,6 +4217,133 @@ static idreg_err sq_tld_reserved_each(struct idreg_store *base, const char *tld,
 	return err;
 }
 
+/* ---- provisioning: domain update and delete ---- */
+
+static idreg_err sq_prov_domain_delete(struct idreg_store *base, int64_t id,
+				       struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	idreg_err err = delete_by_id(s, ST_PROV_GRACE_DELETE, id, "removing grace periods", diag);
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_PROV_VARIANT_DELETE, id, "removing variants", diag);
+	}
+	if (err == IDREG_OK) {
+		err = delete_by_id(s, ST_UPD_TRANSFER_DELETE, id, "removing a transfer", diag);
+	}
+	if (err == IDREG_OK) {
+		err = sq_domain_delete(base, id, diag);
+	}
+	if (err == IDREG_OK && sqlite3_changes(s->db) == 0) {
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no domain of id %lld", (long long)id);
+	}
+	return err;
+}
+
+static idreg_err sq_prov_subordinate_links(struct idreg_store *base, const char *ldh_name,
+					   int64_t domain_id, idreg_host_links_cb cb, void *ctx,
+					   struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_UPD_SUBORDINATE_LINKS, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, domain_id);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb(ctx, column_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading the links of subordinate hosts", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+/* ---- provisioning: contacts ---- */
+
+static idreg_err sq_contact_get(struct idreg_store *base, const char *handle, idreg_contact_cb cb,
+				void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_CONTACT_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle)
+					: fail(s, rc, "reading a contact", diag);
+		sqlite3_reset(st);
+		return err;
+	}
+	struct idreg_stored_entity e;
+	struct idreg_stored_contact row = { 0 };
+	bool ok = read_entity(st, &e);
+	row.id = e.id;
+	row.changed_at = e.changed_at;
+	row.contact.entity = e.entity;
+	const char **texts[] = { &row.contact.sponsor, &row.contact.creator, &row.contact.created,
+				 &row.contact.updater, &row.contact.updated,
+				 &row.contact.transferred, &row.contact.auth_info };
+	for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
+		*texts[i] = column_text_or_null(st, ENTITY_NCOL + i);
+	}
+	row.contact.status = column_text(st, ENTITY_NCOL + 7);
+	row.contact.postal_int = column_text_or_null(st, ENTITY_NCOL + 8);
+	const char *withheld = column_text_or_null(st, ENTITY_NCOL + 9);
+	row.contact.withheld = e.entity.personal;
+	ok = ok && (withheld == NULL || parse_names(withheld, field_parse, &row.contact.withheld));
+	row.linked_domains = (uint64_t)sqlite3_column_int64(st, ENTITY_NCOL + 10);
+	err = ok ? cb(ctx, &row)
+		 : idreg_diag_set(diag, IDREG_ESTORE, "%s: contact %s is corrupted", s->path, handle);
+	sqlite3_reset(st);
+	return err;
+}
+
+/* The provisioning columns of entity @id. */
+static idreg_err contact_set(struct sqlite_store *s, int64_t id, const struct idreg_contact *c,
+			     struct idreg_diag *diag)
+{
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 512, 0);
+	const char *withheld = names_text(&arena, c->withheld, IDREG_ENTITY_FIELD_COUNT, field_name);
+	sqlite3_stmt *st = NULL;
+	idreg_err err = withheld == NULL ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory")
+					 : stmt_get(s, ST_CONTACT_SET, &st, diag);
+	if (err == IDREG_OK) {
+		const char *texts[] = { c->sponsor, c->creator, c->created, c->updater, c->updated,
+					c->transferred, c->auth_info, c->status, c->postal_int,
+					withheld };
+		sqlite3_bind_int64(st, 1, id);
+		for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
+			bind_text_or_null(st, 2 + i, texts[i]);
+		}
+		err = stmt_done(s, st, "writing a contact", diag);
+	}
+	idreg_arena_free(&arena);
+	return err;
+}
+
+static idreg_err sq_contact_insert(struct idreg_store *base, const struct idreg_contact *c,
+				   int64_t *id, struct idreg_diag *diag)
+{
+	const struct idreg_entity *one = &c->entity;
+	idreg_err err = sq_entity_insert(base, &one, 1, id, diag);
+	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, *id, c, diag);
+}
+
+static idreg_err sq_contact_update(struct idreg_store *base, int64_t id,
+				   const struct idreg_contact *c, struct idreg_diag *diag)
+{
+	idreg_err err = sq_entity_update(base, id, &c->entity, diag);
+	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, id, c, diag);
+}
+
 /* ---- provisioning: poll messages, transfers, the registry's clock ---- */
 
 static idreg_err sq_poll_add(struct idreg_store *base, const char *registrar, const char *message,
@@ -4149,19 +4480,6 @@ static idreg_err sq_transfer_put(struct idreg_store *base, enum idreg_transfer_o
 	return stmt_done(s, st, "recording a transfer", diag);
 }
 
-static idreg_err sq_domain_purge(struct idreg_store *base, int64_t id, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	idreg_err err = delete_by_id(s, ST_PURGE_VARIANTS, id, "removing a domain's variants", diag);
-	if (err == IDREG_OK) {
-		err = delete_by_id(s, ST_PURGE_GRACE, id, "removing a domain's grace periods", diag);
-	}
-	if (err == IDREG_OK) {
-		err = delete_by_id(s, ST_PURGE_TRANSFER, id, "removing a domain's transfer", diag);
-	}
-	return err == IDREG_OK ? sq_domain_delete(base, id, diag) : err;
-}
-
 static idreg_err due_rows(struct sqlite_store *s, enum stmt_id which, const char *now, size_t max,
 			  struct idreg_due *due, idreg_due_cb cb, void *ctx, struct idreg_diag *diag)
 {
@@ -4208,271 +4526,6 @@ static idreg_err sq_clock_due(struct idreg_store *base, int64_t now, size_t max,
 	if (err == IDREG_OK) {
 		due = (struct idreg_due){ .kind = IDREG_DUE_EXPIRED, .object = IDREG_TRANSFER_DOMAIN };
 		err = due_rows(s, ST_DUE_EXPIRED, at, max, &due, cb, ctx, diag);
-	}
-	return err;
-}
-
-/* ---- provisioning: contacts ---- */
-
-static idreg_err sq_contact_get(struct idreg_store *base, const char *handle, idreg_contact_cb cb,
-				void *ctx, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_CONTACT_GET, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no contact %s", handle)
-					: fail(s, rc, "reading a contact", diag);
-		sqlite3_reset(st);
-		return err;
-	}
-	struct idreg_stored_entity e;
-	struct idreg_stored_contact row = { 0 };
-	bool ok = read_entity(st, &e);
-	row.id = e.id;
-	row.changed_at = e.changed_at;
-	row.contact.entity = e.entity;
-	const char **texts[] = { &row.contact.sponsor, &row.contact.creator, &row.contact.created,
-				 &row.contact.updater, &row.contact.updated,
-				 &row.contact.transferred, &row.contact.auth_info };
-	for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
-		*texts[i] = column_text_or_null(st, ENTITY_NCOL + i);
-	}
-	row.contact.status = column_text(st, ENTITY_NCOL + 7);
-	row.contact.postal_int = column_text_or_null(st, ENTITY_NCOL + 8);
-	const char *withheld = column_text_or_null(st, ENTITY_NCOL + 9);
-	row.contact.withheld = e.entity.personal;
-	ok = ok && (withheld == NULL || parse_names(withheld, field_parse, &row.contact.withheld));
-	row.linked_domains = (uint64_t)sqlite3_column_int64(st, ENTITY_NCOL + 10);
-	err = ok ? cb(ctx, &row)
-		 : idreg_diag_set(diag, IDREG_ESTORE, "%s: contact %s is corrupted", s->path, handle);
-	sqlite3_reset(st);
-	return err;
-}
-
-/* The provisioning columns of entity @id. */
-static idreg_err contact_set(struct sqlite_store *s, int64_t id, const struct idreg_contact *c,
-			     struct idreg_diag *diag)
-{
-	struct idreg_arena arena;
-	idreg_arena_init(&arena, 512, 0);
-	const char *withheld = names_text(&arena, c->withheld, IDREG_ENTITY_FIELD_COUNT, field_name);
-	sqlite3_stmt *st = NULL;
-	idreg_err err = withheld == NULL ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory")
-					 : stmt_get(s, ST_CONTACT_SET, &st, diag);
-	if (err == IDREG_OK) {
-		const char *texts[] = { c->sponsor, c->creator, c->created, c->updater, c->updated,
-					c->transferred, c->auth_info, c->status, c->postal_int,
-					withheld };
-		sqlite3_bind_int64(st, 1, id);
-		for (int i = 0; i < (int)(sizeof(texts) / sizeof(texts[0])); i++) {
-			bind_text_or_null(st, 2 + i, texts[i]);
-		}
-		err = stmt_done(s, st, "writing a contact", diag);
-	}
-	idreg_arena_free(&arena);
-	return err;
-}
-
-static idreg_err sq_contact_insert(struct idreg_store *base, const struct idreg_contact *c,
-				   int64_t *id, struct idreg_diag *diag)
-{
-	const struct idreg_entity *one = &c->entity;
-	idreg_err err = sq_entity_insert(base, &one, 1, id, diag);
-	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, *id, c, diag);
-}
-
-static idreg_err sq_contact_update(struct idreg_store *base, int64_t id,
-				   const struct idreg_contact *c, struct idreg_diag *diag)
-{
-	idreg_err err = sq_entity_update(base, id, &c->entity, diag);
-	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, id, c, diag);
-}
-
-/* ---- provisioning: hosts ---- */
-
-/* The addresses of host @id, in order, into *@addrs (grown as needed). */
-static idreg_err host_addresses_of(struct sqlite_store *s, int64_t id, struct idreg_ip **addrs,
-				   size_t *cap, size_t *n, struct idreg_diag *diag)
-{
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_HOST_ADDRESSES_OF, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc;
-	*n = 0;
-	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (idreg_array_reserve(addrs, cap, *n, sizeof(**addrs), 4) != IDREG_OK) {
-			err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory while reading a host");
-			break;
-		}
-		const char *family = column_text(st, 0), *text = column_text(st, 1);
-		enum idreg_restype type;
-		struct idreg_ip *ip = &(*addrs)[*n];
-		if (!idreg_restype_parse(family, strlen(family), &type) ||
-		    idreg_ip_parse(text, strlen(text), ip) != IDREG_OK || ip->type != type) {
-			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
-					     (long long)id);
-		}
-		++*n;
-	}
-	if (err == IDREG_OK && rc != SQLITE_DONE) {
-		err = fail(s, rc, "reading addresses of a host", diag);
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
-static idreg_err sq_host_get(struct idreg_store *base, const char *ldh_name,
-			     idreg_host_record_cb cb, void *ctx, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	idreg_err err = stmt_get(s, ST_HOST_BY_NAME, &st, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_text(st, 1, ldh_name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		err = rc == SQLITE_DONE ? idreg_diag_set(diag, IDREG_ENOTFOUND, "no host %s", ldh_name)
-					: fail(s, rc, "reading a host", diag);
-		sqlite3_reset(st);
-		return err;
-	}
-	struct idreg_host_record r = {
-		.id = sqlite3_column_int64(st, 0),
-		.host = { .ldh_name = column_text(st, 1), .unicode_name = column_text(st, 2),
-			  .handle = column_text_or_null(st, 3) },
-		.changed_at = column_text(st, 4),
-		.sponsor = column_text_or_null(st, 5),
-		.creator = column_text_or_null(st, 6),
-		.updater = column_text_or_null(st, 8),
-		.links = (uint64_t)sqlite3_column_int64(st, 12),
-	};
-	if (!column_time(st, 7, &r.created) || !column_time(st, 9, &r.updated) ||
-	    !column_time(st, 10, &r.transferred) ||
-	    !parse_names(column_text(st, 11), status_parse, &r.status)) {
-		err = idreg_diag_set(diag, IDREG_ESTORE, "%s: host %lld is corrupted", s->path,
-				     (long long)r.id);
-	}
-	/* The row stays current while its addresses are read by another statement. */
-	struct idreg_ip *addrs = NULL;
-	size_t cap = 0;
-	if (err == IDREG_OK) {
-		err = host_addresses_of(s, r.id, &addrs, &cap, &r.host.n_addrs, diag);
-	}
-	r.host.addrs = addrs;
-	if (err == IDREG_OK) {
-		err = cb(ctx, &r);
-	}
-	free(addrs);
-	sqlite3_reset(st);
-	return err;
-}
-
-static idreg_err sq_host_put(struct idreg_store *base, const struct idreg_host_record *r,
-			     int64_t *id, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	bool create = r->id == 0;
-	idreg_err err = IDREG_OK;
-	*id = r->id;
-	if (create && (err = reserve_ids(s, "host", 1, id, diag)) != IDREG_OK) {
-		return err;
-	}
-	struct row_writer *w = malloc(sizeof(*w));
-	if (w == NULL) {
-		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
-	}
-	rw_init(w, s, ST_HOST_ADDRESS_INSERT, ST_HOST_ADDRESS_INSERT_BATCH, HA_NCOL,
-		"adding addresses of a host");
-	sqlite3_stmt *st = NULL;
-	err = stmt_get(s, create ? ST_HOST_RECORD_INSERT : ST_HOST_RECORD_UPDATE, &st, diag);
-	if (err == IDREG_OK) {
-		const char *texts[] = {
-			r->host.ldh_name, r->host.unicode_name, r->host.handle, change_time(s),
-			r->sponsor, r->creator, rw_time(w, r->created), r->updater,
-			rw_time(w, r->updated), rw_time(w, r->transferred),
-			rw_names(w, r->status, IDREG_DOMAIN_STATUS_COUNT, status_name),
-		};
-		sqlite3_bind_int64(st, 1, *id);
-		for (size_t c = 0; c < sizeof(texts) / sizeof(texts[0]); c++) {
-			bind_text_or_null(st, (int)c + 2, texts[c]);
-		}
-		int rc = sqlite3_step(st);
-		err = rc == SQLITE_DONE ? IDREG_OK
-		      : (rc & 0xff) == SQLITE_CONSTRAINT
-			      ? idreg_diag_set(diag, IDREG_EEXIST, "host %s exists", r->host.ldh_name)
-			      : fail(s, rc, "writing a host", diag);
-		sqlite3_reset(st);
-	}
-	if (err == IDREG_OK && !create) {
-		err = delete_by_id(s, ST_HOST_ADDRESS_DELETE, *id, "removing addresses of a host", diag);
-	}
-	if (err == IDREG_OK) {
-		err = host_addresses_add(w, *id, &r->host, diag);
-	}
-	err = rw_finish(w, err, diag);
-	free(w);
-	return err == IDREG_ENOMEM ? idreg_diag_set(diag, err, "out of memory") : err;
-}
-
-/* Step @which for @name: *@found says whether it gave a row, which stays
- * current in *@row until the caller resets it (done here on an error). */
-static idreg_err name_row(struct sqlite_store *s, enum stmt_id which, const char *name,
-			  bool *found, sqlite3_stmt **row, struct idreg_diag *diag)
-{
-	idreg_err err = stmt_get(s, which, row, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	sqlite3_bind_text(*row, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(*row);
-	*found = rc == SQLITE_ROW;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		err = fail(s, rc, "looking a name up", diag);
-		sqlite3_reset(*row);
-	}
-	return err;
-}
-
-static idreg_err sq_name_zone(struct idreg_store *base, const char *ldh_name,
-			      struct idreg_name_zone *out, struct idreg_diag *diag)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	memset(out, 0, sizeof(*out));
-	idreg_err err = IDREG_OK;
-	/* The name, then each ancestor: the first found is the longest. */
-	for (const char *at = ldh_name; err == IDREG_OK && at != NULL && *at != '\0';) {
-		sqlite3_stmt *st = NULL;
-		bool found = false;
-		if (out->domain_id == 0 &&
-		    (err = name_row(s, ST_DOMAIN_SPONSOR_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
-			if (found) {
-				out->domain_id = sqlite3_column_int64(st, 0);
-				snprintf(out->domain, sizeof(out->domain), "%s", at);
-				snprintf(out->domain_sponsor, sizeof(out->domain_sponsor), "%s",
-					 column_text(st, 1));
-			}
-			sqlite3_reset(st);
-		}
-		if (err == IDREG_OK && out->tld[0] == '\0' &&
-		    (err = name_row(s, ST_TLD_BY_NAME, at, &found, &st, diag)) == IDREG_OK) {
-			if (found) {
-				snprintf(out->tld, sizeof(out->tld), "%s", at);
-			}
-			sqlite3_reset(st);
-		}
-		at = strchr(at, '.');
-		at = at != NULL ? at + 1 : NULL;
 	}
 	return err;
 }
@@ -4535,13 +4588,11 @@ static const struct idreg_store_ops sqlite_ops = {
 	.registrar_put = sq_registrar_put,
 	.registrar_get = sq_registrar_get,
 	.registrar_each = sq_registrar_each,
-	.contact_get = sq_contact_get,
-	.contact_insert = sq_contact_insert,
-	.contact_update = sq_contact_update,
 	.prov_domain_get = sq_prov_domain_get,
 	.prov_domain_insert = sq_prov_domain_insert,
 	.prov_domain_update = sq_prov_domain_update,
 	.prov_variant_get = sq_prov_variant_get,
+	.prov_host_id = sq_prov_host_id,
 	.prov_entity_id = sq_prov_entity_id,
 	.prov_subordinate_each = sq_prov_subordinate_each,
 	.tld_put = sq_tld_put,
@@ -4551,15 +4602,19 @@ static const struct idreg_store_ops sqlite_ops = {
 	.tld_unreserve = sq_tld_unreserve,
 	.tld_reserved_get = sq_tld_reserved_get,
 	.tld_reserved_each = sq_tld_reserved_each,
+	.prov_domain_delete = sq_prov_domain_delete,
+	.prov_subordinate_links = sq_prov_subordinate_links,
 	.host_get = sq_host_get,
 	.host_put = sq_host_put,
 	.name_zone = sq_name_zone,
+	.contact_get = sq_contact_get,
+	.contact_insert = sq_contact_insert,
+	.contact_update = sq_contact_update,
 	.poll_add = sq_poll_add,
 	.poll_front = sq_poll_front,
 	.poll_ack = sq_poll_ack,
 	.transfer_get = sq_transfer_get,
 	.transfer_put = sq_transfer_put,
-	.domain_purge = sq_domain_purge,
 	.clock_due = sq_clock_due,
 };
 

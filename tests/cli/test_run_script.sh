@@ -21,6 +21,20 @@ expect_match "$(sqlite3 "$db" "SELECT group_concat(DISTINCT condition) FROM eir_
   "the sample's clones found"
 [ -s "$WORK/var/eir-lists/current/blocklist.csv" ] || fail "no block list written"
 pass
+expect_eq "$(sqlite3 "$db" "SELECT name FROM tld")" test "a TLD served for EPP"
+# The example EPP session: every frame valid against the EPP schemas.
+xsd=$(realpath "$SHARED/data/epp-xsd")
+{ echo '<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:idreg:test">'
+  for n in eppcom epp domain contact host; do
+    echo "<import namespace=\"urn:ietf:params:xml:ns:$n-1.0\" schemaLocation=\"$xsd/$n-1.0.xsd\"/>"
+  done
+  echo '</schema>'; } >"$WORK/epp-all.xsd"
+for f in "$WORK"/var/epp-examples/*.xml; do
+  xmllint --noout --schema "$WORK/epp-all.xsd" "$f" 2>"$WORK/xsd.err" ||
+    fail "$f: not valid EPP: $(cat "$WORK/xsd.err")"
+  pass
+done
+expect_eq "$(wc -l <"$WORK/var/epp-examples/steps")" 5 "the example session's steps"
 counts() { sqlite3 "$db" 'SELECT (SELECT count(*) FROM domain), (SELECT count(*) FROM eir_import),
   (SELECT count(*) FROM eir_class_run)'; }
 before=$(counts)

@@ -172,9 +172,9 @@ static void test_parse_errors(void **state)
 	       IDREG_EPP_UNIMPL_SERVICE, "T-12");
 	expect(CMD("<info><w:info xmlns:w=\"urn:example:widget-1.0\"/></info>", "T-13"),
 	       IDREG_EPP_UNIMPL_SERVICE, "T-13");
-	/* 2103: extensions (none is offered yet). */
+	/* 2103: extensions not offered (secDNS-1.0, replaced by 1.1 in RFC 5910). */
 	expect(CMD(LOGIN_BODY("ClientX", "foo-BAR2", "1.0", "en",
-			      DOMAIN_OBJ "<svcExtension><extURI>urn:ietf:params:xml:ns:secDNS-1.1"
+			      DOMAIN_OBJ "<svcExtension><extURI>urn:ietf:params:xml:ns:secDNS-1.0"
 			      "</extURI></svcExtension>"), "T-14"),
 	       IDREG_EPP_UNIMPL_EXTENSION, "T-14");
 	expect(EPP_OPEN "<command><check><domain:check xmlns:domain=\"urn:ietf:params:xml:ns:domain-1.0\">"

@@ -362,7 +362,9 @@ static void test_store_ops(void **state)
 	int64_t found = 0;
 	assert_int_equal(ops->prov_entity_id(s, "R-ONE", &found, &d), IDREG_OK);
 	assert_int_equal(found, entity_id);
-	assert_int_equal(ops->prov_entity_id(s, "R-NONE", &found, &d), IDREG_ENOTFOUND);
+	assert_int_equal(ops->prov_host_id(s, "ns1.example.net", &found, &d), IDREG_OK);
+	assert_int_equal(found, host_id);
+	assert_int_equal(ops->prov_host_id(s, "ns9.example.net", &found, &d), IDREG_ENOTFOUND);
 
 	const char *ns[] = { "ns1.example.net" };
 	struct idreg_domain_contact contacts[] = {
