@@ -10,7 +10,8 @@
 # expired domain into autoRenewPeriod, turns a redemptionPeriod into
 # pendingDelete and, later, purges the domain; RDAP after SIGHUP no longer
 # knows the purged name and gives the renewed expiry.  idregd runs with
-# epp.clock_interval_s=0, so that only the ticks asked for happen.  A
+# epp.clock_interval_s=0, so that only the ticks asked for happen; at the
+# end, with 1, its own clock renews a domain that expired.  A
 # contact changes hands too.  Every frame is validated against the EPP
 # schemas.  The domains to transfer and the contact are created over EPP;
 # the two the clock renews and purges come from `idreg import domains` and
@@ -250,6 +251,20 @@ expect_rdap 200 rdap_domain.json "domain/expired.example"
 expect_match "$BODY" "\"eventAction\":\"expiration\",\"eventDate\":\"$(year_after "$expired")\"" \
   "RDAP: the renewed expiry"
 validate_bodies
+stop_daemon
+
+# ---- idregd's own clock: a domain expired an hour ago is renewed within seconds ----
+sql "UPDATE domain SET expires = '$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)' WHERE ldh_name = 'second.example'"
+renewed=$(year_after_time "$(sql "SELECT expires FROM domain WHERE ldh_name = 'second.example'")")
+epp_start -o epp.clock_interval_s=1
+step "idregd's clock"
+for _ in $(seq 100); do
+  [ "$(sql "SELECT expires FROM domain WHERE ldh_name = 'second.example'")" = "$renewed" ] && break
+  sleep 0.1
+done
+pass
+expect_eq "$(sql "SELECT expires FROM domain WHERE ldh_name = 'second.example'")" "$renewed" \
+  "idregd's clock: auto-renewed"
 stop_daemon
 
 epp_validate_frames 40
