@@ -168,10 +168,10 @@ static idreg_err auto_renew(struct idreg_store *s, int64_t change_set,
 	/* A clock that was stopped catches up in one renewal of the years missed. */
 	struct idreg_epp_transferable after = *d;
 	int years = 1;
-	while (idreg_epp_add_years(t->expires, years) <= now && years < AUTO_RENEW_YEARS_MAX) {
+	while (idreg_epp_add_months(t->expires, 12 * years) <= now && years < AUTO_RENEW_YEARS_MAX) {
 		years++;
 	}
-	after.subject.expires = idreg_epp_add_years(t->expires, years);
+	after.subject.expires = idreg_epp_add_months(t->expires, 12 * years);
 	idreg_epp_grace_set(&after, IDREG_GRACE_AUTO_RENEW, now + t->autorenew_grace_s);
 	idreg_err err = idreg_epp_transferable_save(s, change_set, d, &after, diag);
 	if (err == IDREG_OK) {

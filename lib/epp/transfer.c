@@ -1,17 +1,14 @@
 /*
  * EPP transfers of domains and contacts.  See transfer.h; the rules are in
  * docs/epp.md, "Transfers".  Every check is made inside the write's
- * transaction: a refusal fills a struct refusal and returns IDREG_EREFUSED,
- * so that nothing the command did stays.
+ * transaction: a refusal (idreg_epp_refuse) returns IDREG_EREFUSED, so
+ * that nothing the command did stays.
  */
 #include "epp/transfer.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -184,22 +181,6 @@ bool idreg_epp_status_set(char *status, size_t size, const char *name, bool on)
 	}
 	memcpy(status, out, used + 1);
 	return true;
-}
-
-int64_t idreg_epp_add_years(int64_t t, int years)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	tm.tm_year += years;
-	if (tm.tm_mon == 1 && tm.tm_mday == 29) {
-		int y = tm.tm_year + 1900;
-		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-		if (!leap) {
-			tm.tm_mday = 28;
-		}
-	}
-	return (int64_t)timegm(&tm);
 }
 
 /* ---- the objects: domains on lib/provision, contacts on their entity row ---- */
@@ -559,10 +540,10 @@ static idreg_err request(struct idreg_store *s, int64_t change_set, struct trans
 	if (c->object == IDREG_TRANSFER_DOMAIN) {
 		t.years = c->years > 0 ? c->years : 1;
 		int64_t from = subject->expires != IDREG_TIME_NONE ? subject->expires : w->txn->now;
-		t.expires_after = idreg_epp_add_years(from, t.years);
+		t.expires_after = idreg_epp_add_months(from, 12 * t.years);
 		int max = subject->max_years < IDREG_EPP_YEARS_MAX ? subject->max_years
 								   : IDREG_EPP_YEARS_MAX;
-		if (t.expires_after > idreg_epp_add_years(w->txn->now, max)) {
+		if (t.expires_after > idreg_epp_add_months(w->txn->now, 12 * max)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
 				      "%d more years would take %s beyond %d years from now", t.years,
 				      c->name, max);

@@ -103,9 +103,6 @@ int64_t idreg_epp_grace_end(const struct idreg_epp_transferable *t, enum idreg_g
 void idreg_epp_grace_set(struct idreg_epp_transferable *t, enum idreg_grace_period period,
 			 int64_t ends);
 
-/** @t plus @years calendar years (29 February becomes 28 February). */
-int64_t idreg_epp_add_years(int64_t t, int years);
-
 /** Has the space-separated @status list the name @want? */
 bool idreg_epp_status_has(const char *status, const char *want);
 
