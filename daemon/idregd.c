@@ -13,6 +13,7 @@
  * connections, lets those in flight finish, and exits.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -27,6 +28,7 @@
 #include "core/log.h"
 #include "core/ratelimit.h"
 #include "epp/clock.h"
+#include "epp/executor.h"
 #include "epp/session.h"
 #include "net/http.h"
 #include "net/server.h"
@@ -53,6 +55,10 @@
 /* An EPP command is a few levels deep; elements are bounded by the frame too. */
 #define EPP_MAX_DEPTH 32
 #define EPP_MAX_ELEMENTS 10000
+/* EPP writes waiting for the committer at most, and so the largest group
+ * sharing one commit; a writer finding it full waits up to
+ * store.busy_timeout_ms, then answers 2400. */
+#define EPP_WRITE_QUEUE 64
 
 /* What requests answer from: the data and what the service says of itself,
  * swapped together on reload. */
@@ -77,14 +83,14 @@ struct server {
 	struct idreg_http_config http;
 	struct idreg_whois_config whois;
 	struct idreg_server *net;
-	/* EPP, when epp.cert is set: its settings, TLS context, the store that
-	 * logins and object commands use (one handle, one command at a time),
-	 * and the IDN policy that decides a name's availability. */
+	/* EPP, when epp.cert is set: its settings, TLS context, the executor
+	 * through which logins and object commands reach the store (group
+	 * commit, lib/epp/executor.h), and the IDN policy that decides a name's
+	 * availability. */
 	bool epp_on;
 	struct idreg_epp_config epp;
 	struct ssl_ctx_st *tls;
-	pthread_mutex_t epp_lock;
-	struct idreg_store *epp_store;
+	struct idreg_epp_executor *epp_executor;
 	struct idreg_idn_policy *idn_policy;
 	struct idreg_idn_checker *idn_checker;
 	/* The registry's clock: a thread ticking every epp.clock_interval_s
@@ -372,53 +378,6 @@ static void on_whois_query(void *ctx, const struct idreg_whois_request *req, str
 
 /* ---- EPP ---- */
 
-static idreg_err find_registrar(void *ctx, const char *id, struct idreg_registrar *out,
-				struct idreg_diag *diag)
-{
-	struct server *srv = ctx;
-	pthread_mutex_lock(&srv->epp_lock);
-	idreg_err err = srv->epp_store->ops->registrar_get(srv->epp_store, id, out, diag);
-	pthread_mutex_unlock(&srv->epp_lock);
-	return err;
-}
-
-/* The object handlers' store access: one connection, one command at a time. */
-static idreg_err epp_read(void *ctx, idreg_epp_store_fn fn, void *fn_ctx, struct idreg_diag *diag)
-{
-	struct server *srv = ctx;
-	pthread_mutex_lock(&srv->epp_lock);
-	idreg_err err = fn(srv->epp_store, 0, fn_ctx, diag);
-	pthread_mutex_unlock(&srv->epp_lock);
-	return err;
-}
-
-static idreg_err epp_write(void *ctx, const struct idreg_epp_txn *txn, idreg_epp_store_fn fn,
-			   void *fn_ctx, struct idreg_diag *diag)
-{
-	struct server *srv = ctx;
-	struct idreg_store *s = srv->epp_store;
-	char at[IDREG_TIME_TEXT_MAX];
-	idreg_time_format(txn->now, at);
-	pthread_mutex_lock(&srv->epp_lock);
-	int64_t change_set = 0;
-	idreg_err err = s->ops->begin(s, diag);
-	if (err == IDREG_OK) {
-		err = s->ops->change_set_add(s, at, txn->clid, txn->svtrid,
-					     txn->cltrid[0] != '\0' ? txn->cltrid : NULL,
-					     &change_set, diag);
-		if (err == IDREG_OK) {
-			err = fn(s, change_set, fn_ctx, diag);
-		}
-		if (err == IDREG_OK) {
-			err = s->ops->commit(s, diag);
-		} else {
-			s->ops->rollback(s);
-		}
-	}
-	pthread_mutex_unlock(&srv->epp_lock);
-	return err;
-}
-
 /* The TLS context, the store, the IDN policy and the session settings. */
 static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 {
@@ -430,13 +389,6 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 	}
 	idreg_err err = idreg_tls_server_new(cfg->epp_cert, cfg->epp_key, cfg->epp_ca, client,
 					     &srv->tls, diag);
-	if (err != IDREG_OK) {
-		return err;
-	}
-	struct idreg_store_options opts = { .backend = cfg->store_backend, .path = cfg->store_path,
-					    .busy_timeout_ms = cfg->store_busy_timeout_ms,
-					    .no_migrate = true };
-	err = idreg_store_open(&opts, &srv->epp_store, diag);
 	if (err != IDREG_OK) {
 		return err;
 	}
@@ -452,15 +404,24 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 	if (err != IDREG_OK) {
 		return err;
 	}
+	struct idreg_epp_executor_config exec = {
+		.store = { .backend = cfg->store_backend, .path = cfg->store_path,
+			   .busy_timeout_ms = cfg->store_busy_timeout_ms, .no_migrate = true },
+		.queue_max = EPP_WRITE_QUEUE,
+		.idn_checker = srv->idn_checker,
+	};
+	err = idreg_epp_executor_new(&exec, &srv->epp_executor, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
 	srv->epp = (struct idreg_epp_config){
 		.max_frame = (size_t)cfg->epp_max_frame,
 		.max_sessions_per_registrar = cfg->epp_max_sessions,
 		.server_id = "idreg",
 		.limits = { EPP_MAX_DEPTH, EPP_MAX_ELEMENTS },
-		.find_registrar = find_registrar,
-		.find_ctx = srv,
-		.store = { .read = epp_read, .write = epp_write, .ctx = srv,
-			   .idn_checker = srv->idn_checker },
+		.find_registrar = idreg_epp_executor_find_registrar,
+		.find_ctx = srv->epp_executor,
+		.store = idreg_epp_executor_access(srv->epp_executor),
 	};
 	err = idreg_epp_init(&srv->epp);
 	if (err != IDREG_OK) {
@@ -527,9 +488,15 @@ static void free_epp(struct server *srv)
 	if (srv->epp_on) {
 		idreg_epp_free(&srv->epp);
 	}
+	if (srv->epp_executor != NULL) {
+		struct idreg_epp_executor_stats stats;
+		idreg_epp_executor_stats(srv->epp_executor, &stats);
+		idreg_log_info("EPP: %" PRIu64 " writes in %" PRIu64 " commits", stats.writes,
+			       stats.commits);
+	}
+	idreg_epp_executor_free(srv->epp_executor);
 	idreg_idn_checker_free(srv->idn_checker);
 	idreg_idn_policy_free(srv->idn_policy);
-	idreg_store_close(srv->epp_store);
 	idreg_tls_free(srv->tls);
 }
 
@@ -822,7 +789,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_mutex_init(&srv.view_lock, NULL);
-	pthread_mutex_init(&srv.epp_lock, NULL);
 	if (view_build(&srv.cfg, &srv.view, &diag) != IDREG_OK ||
 	    idreg_ratelimit_new((double)srv.cfg.rate_per_second, (double)srv.cfg.rate_burst,
 				&srv.limiter) != IDREG_OK) {
@@ -864,7 +830,6 @@ out_view:
 	view_put(srv.view);
 	idreg_ratelimit_free(srv.limiter);
 	pthread_mutex_destroy(&srv.view_lock);
-	pthread_mutex_destroy(&srv.epp_lock);
 out_config:
 	idreg_config_free(&srv.cfg);
 out_owned:

@@ -96,7 +96,7 @@ static enum idreg_epp_code seq_begin(struct seq *q, const xmlNode *parent,
 		if (n->type == XML_ENTITY_REF_NODE ||
 		    (text && n->content[strspn((const char *)n->content, " \t\r\n")] != '\0')) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "unexpected text in <contact:%s>",
-				    (const char *)parent->name);
+					      (const char *)parent->name);
 		}
 	}
 	return IDREG_EPP_OK;
@@ -118,7 +118,7 @@ static enum idreg_epp_code seq_end(const struct seq *q, struct idreg_epp_result 
 {
 	if (q->cur != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<%.64s> is not expected there in <contact:%s>",
-			    (const char *)q->cur->name, q->parent);
+				      (const char *)q->cur->name, q->parent);
 	}
 	return IDREG_EPP_OK;
 }
@@ -127,7 +127,7 @@ static enum idreg_epp_code missing(const struct seq *q, const char *name,
 				   struct idreg_epp_result *res)
 {
 	return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without <contact:%s>", q->parent,
-		    name);
+			      name);
 }
 
 /* A required child <contact:@name> with text of @min to @max characters. */
@@ -144,8 +144,8 @@ static enum idreg_epp_code ascii_only(const char *text, const char *element,
 	for (const char *p = text; *p; p++) {
 		if ((unsigned char)*p >= 0x80) {
 			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-				    "<contact:%s> of the int postal form holds a character outside "
-				    "ASCII (RFC 5733, 2.3: use the loc form)", element);
+					      "<contact:%s> of the int postal form holds a character outside "
+					      "ASCII (RFC 5733, 2.3: use the loc form)", element);
 		}
 	}
 	return IDREG_EPP_OK;
@@ -170,11 +170,11 @@ static enum idreg_epp_code postal_type(const xmlNode *node, enum idreg_epp_posta
 	const char *type = attribute(node, "type", buf, sizeof(buf));
 	if (type == NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<contact:%s> without its type attribute",
-			    (const char *)node->name);
+				      (const char *)node->name);
 	}
 	if (strcmp(type, "int") != 0 && strcmp(type, "loc") != 0) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:%s type=\"%s\">: not int or loc",
-			    (const char *)node->name, type);
+				      (const char *)node->name, type);
 	}
 	*form = strcmp(type, "int") == 0 ? IDREG_EPP_POSTAL_INT : IDREG_EPP_POSTAL_LOC;
 	return IDREG_EPP_OK;
@@ -200,7 +200,7 @@ static enum idreg_epp_code read_addr(const xmlNode *node, struct idreg_epp_posta
 		}
 		if (p->n_street == IDREG_EPP_STREET_LINES) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "more than %d <contact:street> lines",
-				    IDREG_EPP_STREET_LINES);
+					      IDREG_EPP_STREET_LINES);
 		}
 		memcpy(p->street[p->n_street++], line, sizeof(line));
 	}
@@ -220,13 +220,13 @@ static enum idreg_epp_code read_addr(const xmlNode *node, struct idreg_epp_posta
 	if (take_text(&q, "cc", p->cc, sizeof(p->cc), 2, 2, res) != IDREG_EPP_OK) {
 		return res->code == IDREG_EPP_PARAM_SYNTAX
 			       ? idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-				      "<contact:cc> is not two letters (ISO 3166 alpha-2)")
+						"<contact:cc> is not two letters (ISO 3166 alpha-2)")
 			       : res->code;
 	}
 	if (p->cc[0] < 'A' || p->cc[0] > 'Z' || p->cc[1] < 'A' || p->cc[1] > 'Z') {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			    "<contact:cc> \"%s\" is not two upper-case letters (ISO 3166 alpha-2)",
-			    p->cc);
+				      "<contact:cc> \"%s\" is not two upper-case letters (ISO 3166 alpha-2)",
+				      p->cc);
 	}
 	return seq_end(&q, res);
 }
@@ -244,7 +244,7 @@ static enum idreg_epp_code read_postal(const xmlNode *node, bool chg,
 	struct idreg_epp_postal *p = &out->postal[form];
 	if (p->given) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "two <contact:postalInfo type=\"%s\">",
-			    form == IDREG_EPP_POSTAL_INT ? "int" : "loc");
+				      form == IDREG_EPP_POSTAL_INT ? "int" : "loc");
 	}
 	p->given = true;
 	struct seq q;
@@ -319,8 +319,8 @@ static enum idreg_epp_code read_phone(const xmlNode *node, struct idreg_epp_phon
 	}
 	if (!e164(phone->number)) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			    "<contact:%s> \"%s\" is not +CC.NUMBER (RFC 5733 e164StringType)",
-			    (const char *)node->name, phone->number);
+				      "<contact:%s> \"%s\" is not +CC.NUMBER (RFC 5733 e164StringType)",
+				      (const char *)node->name, phone->number);
 	}
 	char ext[32];
 	if (attribute(node, "x", ext, sizeof(ext)) != NULL) {
@@ -328,8 +328,8 @@ static enum idreg_epp_code read_phone(const xmlNode *node, struct idreg_epp_phon
 		if (digits < 1 || digits > IDREG_EPP_EXT_MAX || ext[digits] != '\0' ||
 		    phone->number[0] == '\0') {
 			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-				    "<contact:%s x=\"%.16s\">: an extension is 1 to %d digits after a number",
-				    (const char *)node->name, ext, IDREG_EPP_EXT_MAX);
+					      "<contact:%s x=\"%.16s\">: an extension is 1 to %d digits after a number",
+					      (const char *)node->name, ext, IDREG_EPP_EXT_MAX);
 		}
 		memcpy(phone->ext, ext, digits + 1);
 	}
@@ -349,7 +349,7 @@ static enum idreg_epp_code read_email(const xmlNode *node, struct idreg_epp_cont
 	idreg_err err = idreg_email_check(out->email, strlen(out->email), &parts, NULL, &diag);
 	if (err == IDREG_EPARSE) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:email> is not an address: %s",
-			    diag.text);
+				      diag.text);
 	}
 	return err == IDREG_OK ? IDREG_EPP_OK
 			       : idreg_epp_fail(res, IDREG_EPP_FAILED, "<contact:email> could not be checked");
@@ -384,7 +384,7 @@ static enum idreg_epp_code read_disclose(const xmlNode *node, struct idreg_epp_c
 	if (strcmp(flag, "0") != 0 && strcmp(flag, "1") != 0 && strcmp(flag, "false") != 0 &&
 	    strcmp(flag, "true") != 0) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:disclose flag=\"%s\">: not a boolean",
-			    flag);
+				      flag);
 	}
 	out->has_disclose = true;
 	out->disclose_flag = strcmp(flag, "1") == 0 || strcmp(flag, "true") == 0;
@@ -430,7 +430,7 @@ static enum idreg_epp_code read_statuses(const xmlNode *node, uint32_t *bits,
 		}
 		if (!idreg_epp_contact_status_parse(s, strlen(s), &st)) {
 			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<contact:status s=\"%.32s\">: not a "
-				    "contact status (RFC 5733, 2.2)", s);
+					      "contact status (RFC 5733, 2.2)", s);
 		}
 		*bits |= 1u << st;
 	}
@@ -490,7 +490,7 @@ static enum idreg_epp_code read_update(struct seq *q, struct idreg_epp_contact_b
 	}
 	if (add == NULL && rem == NULL && chg == NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
-			    "<contact:update> without <contact:add>, <contact:rem> or <contact:chg>");
+				      "<contact:update> without <contact:add>, <contact:rem> or <contact:chg>");
 	}
 	if ((add != NULL && read_statuses(add, &out->add_status, res) != IDREG_EPP_OK) ||
 	    (rem != NULL && read_statuses(rem, &out->rem_status, res) != IDREG_EPP_OK)) {
@@ -521,7 +521,7 @@ enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 		while ((n = seq_take(&q, "id")) != NULL) {
 			if (out->n_ids == IDREG_EPP_CHECK_MAX) {
 				return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d ids a check",
-					    IDREG_EPP_CHECK_MAX);
+						      IDREG_EPP_CHECK_MAX);
 			}
 			if (idreg_epp_token(n, out->ids[out->n_ids++], sizeof(out->ids[0]),
 					    IDREG_EPP_CLID_MIN, IDREG_EPP_CLID_MAX, res) != IDREG_EPP_OK) {
@@ -549,7 +549,7 @@ enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 		return seq_end(&q, res);
 	default:
 		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_COMMAND, "%s",
-			    idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));
+				      idreg_epp_code_message(IDREG_EPP_UNIMPL_COMMAND));
 	}
 }
 
@@ -811,12 +811,12 @@ static idreg_err sponsor_only(struct contact_work *w)
 {
 	if (!w->st.sponsored) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION,
-			      "contact %s belongs to the registry: no registrar may change it",
-			      w->st.handle);
+					"contact %s belongs to the registry: no registrar may change it",
+					w->st.handle);
 	}
 	if (strcmp(w->st.sponsor, w->req->txn.clid) != 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION, "contact %s is sponsored by another registrar",
-			      w->st.handle);
+					w->st.handle);
 	}
 	return IDREG_OK;
 }
@@ -973,8 +973,8 @@ static idreg_err change_postal(struct contact_work *w, const struct idreg_epp_po
 	}
 	if (!to->given && (!from->has_name || !from->has_addr)) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_MISSING_PARAM,
-			      "contact %s has no %s postal form: give its name and addr", w->st.handle,
-			      type);
+					"contact %s has no %s postal form: give its name and addr", w->st.handle,
+					type);
 	}
 	to->given = true;
 	if (from->has_name) {
@@ -1002,34 +1002,34 @@ static idreg_err update_allowed(struct contact_work *w)
 	uint32_t asked = b->add_status | b->rem_status;
 	if (asked & SERVER_LOCKS) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "%s is set and removed by the registry alone",
-			      first_status(asked & SERVER_LOCKS));
+					first_status(asked & SERVER_LOCKS));
 	}
 	if (asked & ~CLIENT_SETTABLE) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "%s is set by the server, not by a client",
-			      first_status(asked & ~CLIENT_SETTABLE));
+					first_status(asked & ~CLIENT_SETTABLE));
 	}
 	if (st->status & (BIT(SERVER_UPDATE_PROHIBITED) | BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER))) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
-			      first_status(st->status & (BIT(SERVER_UPDATE_PROHIBITED) |
-							 BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER))));
+					first_status(st->status & (BIT(SERVER_UPDATE_PROHIBITED) |
+					BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER))));
 	}
 	if ((st->status & BIT(CLIENT_UPDATE_PROHIBITED)) &&
 	    !(b->rem_status & BIT(CLIENT_UPDATE_PROHIBITED))) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS,
-			      "contact %s has status clientUpdateProhibited: remove it to update",
-			      st->handle);
+					"contact %s has status clientUpdateProhibited: remove it to update",
+					st->handle);
 	}
 	if (b->add_status & st->status) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "contact %s already has status %s", st->handle,
-			      first_status(b->add_status & st->status));
+					first_status(b->add_status & st->status));
 	}
 	if (b->rem_status & ~st->status) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "contact %s does not have status %s", st->handle,
-			      first_status(b->rem_status & ~st->status));
+					first_status(b->rem_status & ~st->status));
 	}
 	if (b->add_status & b->rem_status) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "status %s both added and removed",
-			      first_status(b->add_status & b->rem_status));
+					first_status(b->add_status & b->rem_status));
 	}
 	return IDREG_OK;
 }
@@ -1096,12 +1096,12 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 				   BIT(PENDING_DELETE) | BIT(PENDING_TRANSFER);
 	if (err == IDREG_OK && (st->status & prohibits)) {
 		err = idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "contact %s has status %s", st->handle,
-			     first_status(st->status & prohibits));
+				       first_status(st->status & prohibits));
 	}
 	if (err == IDREG_OK && st->linked_domains > 0) {
 		err = idreg_epp_refuse(&w->res, IDREG_EPP_ASSOCIATION_PROHIBITS, "contact %s is linked to %llu domain%s",
-			     st->handle, (unsigned long long)st->linked_domains,
-			     st->linked_domains == 1 ? "" : "s");
+				       st->handle, (unsigned long long)st->linked_domains,
+				       st->linked_domains == 1 ? "" : "s");
 	}
 	struct idreg_buf before;
 	idreg_buf_init(&before, 64 * 1024);

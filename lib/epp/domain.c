@@ -218,8 +218,8 @@ static idreg_err check_period(int months, const struct idreg_tld *tld, struct id
 	if (months % 12 != 0 || months < tld->min_years * 12 || months > tld->max_years * 12) {
 		bool years = months % 12 == 0;
 		return idreg_epp_refuse(r, IDREG_EPP_PARAM_RANGE, "a period of %d %s is outside %d to %d years "
-			      "under %s", years ? months / 12 : months, years ? "years" : "months",
-			      tld->min_years, tld->max_years, tld->unicode_name);
+					"under %s", years ? months / 12 : months, years ? "years" : "months",
+					tld->min_years, tld->max_years, tld->unicode_name);
 	}
 	return IDREG_OK;
 }
@@ -385,12 +385,12 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 		struct idreg_diag why = { "" };
 		if (!name_forms(in->ns[i], &h, &why)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "host %.200s: %s", in->ns[i],
-				      why.text);
+						why.text);
 		}
 		idreg_err err = s->ops->prov_host_id(s, h.ldh, &host_ids[i], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %.200s does not exist",
-				      in->ns[i]);
+						in->ns[i]);
 		}
 		if (err != IDREG_OK) {
 			return err;
@@ -412,7 +412,7 @@ static idreg_err create_links(struct idreg_store *s, struct create_work *w,
 			idreg_err err = s->ops->prov_entity_id(s, handle, &entity_ids[n], diag);
 			if (err == IDREG_ENOTFOUND) {
 				return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST,
-					      "contact %s does not exist", handle);
+							"contact %s does not exist", handle);
 			}
 			if (err != IDREG_OK) {
 				return err;
@@ -535,7 +535,7 @@ static idreg_err create_collisions(struct idreg_store *s, struct create_work *w,
 		return IDREG_OK;
 	}
 	return idreg_epp_refuse(&w->refusal, IDREG_EPP_EXISTS, "%s is a %s variant of %s", w->f.unicode,
-		      idreg_variant_state_name(of->state), of->domain_unicode_name);
+				idreg_variant_state_name(of->state), of->domain_unicode_name);
 }
 
 /* The IDN policy's decision for the registrant: 2302 or 2306 when refused. */
@@ -559,7 +559,7 @@ static idreg_err create_policy(struct idreg_store *s, struct create_work *w,
 	}
 	bool taken = dec->outcome == IDREG_IDN_HELD || dec->outcome == IDREG_IDN_VARIANT_OF_OTHER;
 	return idreg_epp_refuse(&w->refusal, taken ? IDREG_EPP_EXISTS : IDREG_EPP_POLICY, "%s: %.200s",
-		      w->f.unicode, dec->reason);
+				w->f.unicode, dec->reason);
 }
 
 /* The IDN table: one the TLD lists, and the uname (if any) the name's U-label form. */
@@ -568,16 +568,16 @@ static idreg_err create_idn_table(struct create_work *w, const struct idreg_tld 
 	const struct idreg_epp_domain_create *in = w->in;
 	if (in->idn_table[0] != '\0' && !idreg_tld_has_idn_table(tld, in->idn_table)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-			      "IDN table %s is not one of %s's (%s)", in->idn_table,
-			      tld->unicode_name, tld->idn_tables[0] ? tld->idn_tables : "none");
+					"IDN table %s is not one of %s's (%s)", in->idn_table,
+					tld->unicode_name, tld->idn_tables[0] ? tld->idn_tables : "none");
 	}
 	if (in->idn_uname[0] != '\0') {
 		struct name_forms u;
 		struct idreg_diag why = { "" };
 		if (!name_forms(in->idn_uname, &u, &why) || strcmp(u.ldh, w->f.ldh) != 0) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-				      "<idn:uname> %.200s is not the name %s", in->idn_uname,
-				      w->f.unicode);
+						"<idn:uname> %.200s is not the name %s", in->idn_uname,
+						w->f.unicode);
 		}
 	}
 	return IDREG_OK;
@@ -592,7 +592,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 	struct idreg_diag why = { "" };
 	if (!name_forms(in->name, &w->f, &why)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_SYNTAX, "%.200s is no domain name: %s",
-			      in->name, why.text);
+					in->name, why.text);
 	}
 	struct idreg_tld tld;
 	bool served = false, reserved = false, claim = false;
@@ -605,7 +605,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 	}
 	if (!served) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
-			      w->f.unicode);
+					w->f.unicode);
 	}
 	int months = period_months(&in->period, &tld);
 	err = check_period(months, &tld, &w->refusal);
@@ -890,7 +890,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	struct idreg_diag why = { "" };
 	if (!name_forms(w->in->name, &f, &why)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
-			      w->in->name);
+					w->in->name);
 	}
 	struct idreg_prov_domain d;
 	idreg_err err = s->ops->prov_domain_get(s, f.ldh, &w->arena, &d, diag);
@@ -904,7 +904,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	if (!full && w->in->has_pw) {
 		if (d.auth_info == NULL || strcmp(d.auth_info, w->in->pw) != 0) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_INVALID_AUTHINFO,
-				      "the authInfo given is not %s's", f.unicode);
+						"the authInfo given is not %s's", f.unicode);
 		}
 		full = true;
 	}
@@ -914,7 +914,7 @@ static idreg_err info_in_store(struct idreg_store *s, int64_t change_set, void *
 	}
 	if (err == IDREG_ETOOBIG) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_FAILED, "the answer for %s is too large",
-			      f.unicode);
+					f.unicode);
 	}
 	return err;
 }
@@ -970,7 +970,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	struct idreg_diag why = { "" };
 	if (!name_forms(w->in->name, &f, &why)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "%.200s is not held here",
-			      w->in->name);
+					w->in->name);
 	}
 	snprintf(w->ldh, sizeof(w->ldh), "%s", f.ldh);
 	struct idreg_prov_domain before;
@@ -983,7 +983,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	}
 	if (before.sponsor == NULL || strcmp(before.sponsor, txn->clid) != 0) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_AUTHORIZATION,
-			      "%s is not sponsored by %s", f.unicode, txn->clid);
+					"%s is not sponsored by %s", f.unicode, txn->clid);
 	}
 	uint32_t prohibiting = before.domain.status & RENEW_PROHIBITING;
 	if (prohibiting != 0) {
@@ -992,12 +992,12 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 			b++;
 		}
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status %s", f.unicode,
-			      idreg_domain_status_epp_name((enum idreg_domain_status)b));
+					idreg_domain_status_epp_name((enum idreg_domain_status)b));
 	}
 	if (idreg_prov_domain_grace_end(&before, IDREG_GRACE_REDEMPTION) > txn->now ||
 	    idreg_prov_domain_grace_end(&before, IDREG_GRACE_PENDING_DELETE) > txn->now) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s has status pendingDelete",
-			      f.unicode);
+					f.unicode);
 	}
 	int64_t expires = before.domain.expires;
 	if (expires == IDREG_TIME_NONE || expires - expires % IDREG_DAY_SECONDS != w->in->cur_exp_date) {
@@ -1007,7 +1007,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 			text[10] = '\0';
 		}
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
-			      "<domain:curExpDate> is not %s's expiry date (%s)", f.unicode, text);
+					"<domain:curExpDate> is not %s's expiry date (%s)", f.unicode, text);
 	}
 	struct idreg_tld tld;
 	bool served = false;
@@ -1018,7 +1018,7 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	}
 	if (!served) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not under a TLD served here",
-			      f.unicode);
+					f.unicode);
 	}
 	int months = period_months(&w->in->period, &tld);
 	err = check_period(months, &tld, &w->refusal);
@@ -1030,8 +1030,8 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 		char text[IDREG_TIME_TEXT_MAX];
 		idreg_time_format(w->expires, text);
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
-			      "%s would expire %.10s, more than %d years from now", f.unicode, text,
-			      IDREG_TLD_YEARS_MAX);
+					"%s would expire %.10s, more than %d years from now", f.unicode, text,
+					IDREG_TLD_YEARS_MAX);
 	}
 	struct idreg_grace *grace = idreg_arena_calloc(&w->arena, before.n_grace + 1,
 						       sizeof(*grace));

@@ -48,7 +48,7 @@ static enum idreg_epp_code first_name(const struct idreg_epp_command *cmd, const
 	const xmlNode *n = next_element(cmd->body->children);
 	if (!is_domain(n, "name")) {
 		return idreg_epp_fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
-			    "<domain:%s> must begin with <domain:name>", verb);
+				      "<domain:%s> must begin with <domain:name>", verb);
 	}
 	*after = next_element(n->next);
 	return name_token(n, out, sizeof(idreg_epp_name), res);
@@ -65,13 +65,13 @@ enum idreg_epp_code idreg_epp_domain_parse_period(const xmlNode *n, struct idreg
 	for (const char *p = text; *p; p++) {
 		if (*p < '0' || *p > '9') {
 			return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> \"%s\" is no number",
-				    text);
+					      text);
 		}
 		count = count * 10 + (*p - '0');
 	}
 	if (count < 1 || count > IDREG_EPP_PERIOD_MAX) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:period> is %d, not 1 to %d", count,
-			    IDREG_EPP_PERIOD_MAX);
+				      IDREG_EPP_PERIOD_MAX);
 	}
 	xmlChar *unit = xmlGetProp(n, (const xmlChar *)"unit");
 	bool ok = unit != NULL && (strcmp((const char *)unit, "y") == 0 ||
@@ -92,16 +92,16 @@ static enum idreg_epp_code read_ns(const xmlNode *ns, struct idreg_epp_domain_cr
 	for (const xmlNode *n = next_element(ns->children); n != NULL; n = next_element(n->next)) {
 		if (is_domain(n, "hostAttr")) {
 			return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION,
-				    "<domain:hostAttr> is not offered: create the host, then name "
-				    "it with <domain:hostObj>");
+					      "<domain:hostAttr> is not offered: create the host, then name "
+					      "it with <domain:hostObj>");
 		}
 		if (!is_domain(n, "hostObj")) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:ns> holds <%.64s>",
-				    (const char *)n->name);
+					      (const char *)n->name);
 		}
 		if (out->n_ns == IDREG_EPP_DOMAIN_NS_MAX) {
 			return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d nameservers a domain",
-				    IDREG_EPP_DOMAIN_NS_MAX);
+					      IDREG_EPP_DOMAIN_NS_MAX);
 		}
 		if (name_token(n, out->ns[out->n_ns], sizeof(out->ns[0]), res) != IDREG_EPP_OK) {
 			return res->code;
@@ -109,7 +109,7 @@ static enum idreg_epp_code read_ns(const xmlNode *ns, struct idreg_epp_domain_cr
 		for (size_t i = 0; i < out->n_ns; i++) {
 			if (strcmp(out->ns[i], out->ns[out->n_ns]) == 0) {
 				return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "nameserver %.255s is given twice",
-					    out->ns[i]);
+						      out->ns[i]);
 			}
 		}
 		out->n_ns++;
@@ -139,7 +139,7 @@ static enum idreg_epp_code read_contact(const xmlNode *n, struct idreg_epp_conta
 	xmlFree(type);
 	if (type == NULL || t == sizeof(types) / sizeof(types[0])) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			    "<domain:contact type> must be admin, billing or tech");
+				      "<domain:contact type> must be admin, billing or tech");
 	}
 	out->role = types[t].role;
 	return idreg_epp_token(n, out->handle, sizeof(out->handle), IDREG_EPP_CLID_MIN,
@@ -153,7 +153,7 @@ static enum idreg_epp_code read_auth_info(const xmlNode *auth, char *pw, size_t 
 	const xmlNode *n = next_element(auth->children);
 	if (is_domain(n, "ext")) {
 		return idreg_epp_fail(res, IDREG_EPP_UNIMPL_OPTION,
-			    "<domain:ext> authorization is not offered: use <domain:pw>");
+				      "<domain:ext> authorization is not offered: use <domain:pw>");
 	}
 	if (!is_domain(n, "pw") || next_element(n->next) != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:authInfo> holds one <domain:pw>");
@@ -176,8 +176,8 @@ static enum idreg_epp_code read_idn(const struct idreg_epp_command *cmd,
 		}
 		if (strcmp(ns_of(e), IDN_NS) != 0 || strcmp((const char *)e->name, "data") != 0) {
 			return idreg_epp_fail(res, IDREG_EPP_UNIMPL_EXTENSION,
-				    "<domain:create> takes no <%.64s> extension (%.128s)",
-				    (const char *)e->name, ns_of(e));
+					      "<domain:create> takes no <%.64s> extension (%.128s)",
+					      (const char *)e->name, ns_of(e));
 		}
 		if (out->idn_table[0] != '\0') {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<idn:data> is given twice");
@@ -196,7 +196,7 @@ static enum idreg_epp_code read_idn(const struct idreg_epp_command *cmd,
 			if (strcmp(ns_of(u), IDN_NS) != 0 || strcmp((const char *)u->name, "uname") != 0 ||
 			    next_element(u->next) != NULL) {
 				return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<idn:data> holds <idn:table> and "
-								   "<idn:uname>");
+						      "<idn:uname>");
 			}
 			if (name_token(u, out->idn_uname, sizeof(out->idn_uname), res) != IDREG_EPP_OK) {
 				return res->code;
@@ -226,7 +226,7 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 		}
 		if (k == 5 || k < at) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:create>",
-				    (const char *)n->name);
+					      (const char *)n->name);
 		}
 		at = k == 3 ? 3 : k + 1; /* contacts repeat */
 		enum idreg_epp_code code = IDREG_EPP_OK;
@@ -240,7 +240,7 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 		case 3:
 			if (out->n_contacts == IDREG_EPP_DOMAIN_CONTACTS_MAX) {
 				return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d contacts a domain",
-					    IDREG_EPP_DOMAIN_CONTACTS_MAX);
+						      IDREG_EPP_DOMAIN_CONTACTS_MAX);
 			}
 			code = read_contact(n, &out->contacts[out->n_contacts++], res);
 			break;
@@ -281,13 +281,13 @@ enum idreg_epp_code idreg_epp_domain_parse_info(const struct idreg_epp_command *
 	xmlFree(attr);
 	if (h == 4) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			    "<domain:name hosts> must be all, del, sub or none");
+				      "<domain:name hosts> must be all, del, sub or none");
 	}
 	out->hosts = attr == NULL ? IDREG_EPP_HOSTS_ALL : (enum idreg_epp_hosts)h;
 	if (n != NULL) {
 		if (!is_domain(n, "authInfo") || next_element(n->next) != NULL) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:info> holds <domain:name> and "
-							   "<domain:authInfo>");
+					      "<domain:authInfo>");
 		}
 		if (read_auth_info(n, out->pw, sizeof(out->pw), res) != IDREG_EPP_OK) {
 			return res->code;
@@ -308,7 +308,7 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 	}
 	if (!is_domain(n, "curExpDate")) {
 		return idreg_epp_fail(res, n ? IDREG_EPP_SYNTAX : IDREG_EPP_MISSING_PARAM,
-			    "<domain:renew> needs <domain:curExpDate> after <domain:name>");
+				      "<domain:renew> needs <domain:curExpDate> after <domain:name>");
 	}
 	char date[16], stamp[32];
 	if (idreg_epp_token(n, date, sizeof(date), 10, 10, res) != IDREG_EPP_OK) {
@@ -318,7 +318,7 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 	if (date[4] != '-' || date[7] != '-' ||
 	    !idreg_time_parse(stamp, strlen(stamp), &out->cur_exp_date)) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "<domain:curExpDate> \"%s\" is no date "
-							 "YYYY-MM-DD", date);
+				      "YYYY-MM-DD", date);
 	}
 	n = next_element(n->next);
 	if (is_domain(n, "period")) {
@@ -329,7 +329,7 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 	}
 	if (n != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<domain:%.64s> out of place in <domain:renew>",
-			    (const char *)n->name);
+				      (const char *)n->name);
 	}
 	return IDREG_EPP_OK;
 }

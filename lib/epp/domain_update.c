@@ -52,7 +52,7 @@ static idreg_err ldh_name(const char *given, char *out, size_t size, struct idre
 	struct idreg_diag diag;
 	if (idreg_uts46_to_ascii(given, strlen(given), out, size, &diag) != IDREG_OK) {
 		return idreg_epp_refuse(r, IDREG_EPP_PARAM_SYNTAX, "%.64s is not a domain name: %.128s", given,
-			      diag.text);
+					diag.text);
 	}
 	return IDREG_OK;
 }
@@ -72,7 +72,7 @@ static idreg_err load_sponsored(struct idreg_store *s, const char *given, const 
 	}
 	if (err == IDREG_OK && (d->sponsor == NULL || strcmp(d->sponsor, clid) != 0)) {
 		return idreg_epp_refuse(r, IDREG_EPP_AUTHORIZATION, "%s is not sponsored by %s",
-			      d->domain.ldh_name, clid);
+					d->domain.ldh_name, clid);
 	}
 	return err;
 }
@@ -267,7 +267,7 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 		if (err != IDREG_OK || k == t->n_ns) {
 			return err != IDREG_OK ? err
 					       : idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-							"%s is not a nameserver of %s", name, domain);
+								  "%s is not a nameserver of %s", name, domain);
 		}
 		memmove(&t->ns[k], &t->ns[k + 1], (t->n_ns - k - 1) * sizeof(*t->ns));
 		memmove(&t->host_ids[k], &t->host_ids[k + 1], (t->n_ns - k - 1) * sizeof(*t->host_ids));
@@ -282,18 +282,18 @@ static idreg_err update_ns(struct idreg_store *s, struct update_work *w, struct 
 		for (size_t k = 0; k < t->n_ns; k++) {
 			if (strcmp(t->ns[k], name) == 0) {
 				return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-					      "%s is a nameserver of %s already", name, domain);
+							"%s is a nameserver of %s already", name, domain);
 			}
 		}
 		if (t->n_ns == IDREG_EPP_DOMAIN_NS_MAX) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-				      "%s would have more than %d nameservers", domain,
-				      IDREG_EPP_DOMAIN_NS_MAX);
+						"%s would have more than %d nameservers", domain,
+						IDREG_EPP_DOMAIN_NS_MAX);
 		}
 		err = s->ops->prov_host_id(s, name, &t->host_ids[t->n_ns], diag);
 		if (err == IDREG_ENOTFOUND) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "host %s does not exist",
-				      name);
+						name);
 		}
 		t->ns[t->n_ns] = idreg_arena_strndup(&w->arena, name, strlen(name));
 		if (err != IDREG_OK || t->ns[t->n_ns] == NULL) {
@@ -352,7 +352,7 @@ static idreg_err known_contact(struct idreg_store *s, struct update_work *w, con
 	idreg_err err = s->ops->prov_entity_id(s, handle, id, diag);
 	if (err == IDREG_ENOTFOUND) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_DOES_NOT_EXIST, "contact %s does not exist",
-			      handle);
+					handle);
 	}
 	*copy = idreg_arena_strndup(&w->arena, handle, strlen(handle));
 	return err != IDREG_OK ? err : *copy == NULL ? IDREG_ENOMEM : IDREG_OK;
@@ -366,7 +366,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 		const struct idreg_epp_contact_ref *c = &u->rem.contacts[i];
 		if (!has_role(t, c->handle, c->role)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is not the %s contact of %s",
-				      c->handle, idreg_role_name(c->role), domain);
+						c->handle, idreg_role_name(c->role), domain);
 		}
 		set_role(t, c->handle, 0, c->role, false);
 	}
@@ -374,7 +374,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 		const struct idreg_epp_contact_ref *c = &u->add.contacts[i];
 		if (has_role(t, c->handle, c->role)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s is the %s contact of %s already",
-				      c->handle, idreg_role_name(c->role), domain);
+						c->handle, idreg_role_name(c->role), domain);
 		}
 		int64_t id;
 		const char *handle;
@@ -387,7 +387,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 	if (u->chg_registrant) {
 		if (u->registrant[0] == '\0') {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-				      "a domain keeps a registrant: name the new one");
+						"a domain keeps a registrant: name the new one");
 		}
 		int64_t id;
 		const char *handle;
@@ -424,9 +424,9 @@ static idreg_err update_ds(struct update_work *w, struct draft *t, const char *d
 		}
 		if (k == t->n_ds) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-				      "%s has no DS record %u %u %u with that digest", domain,
-				      u->rem.ds[i].key_tag, u->rem.ds[i].algorithm,
-				      u->rem.ds[i].digest_type);
+						"%s has no DS record %u %u %u with that digest", domain,
+						u->rem.ds[i].key_tag, u->rem.ds[i].algorithm,
+						u->rem.ds[i].digest_type);
 		}
 		memmove(&t->ds[k], &t->ds[k + 1], (t->n_ds - k - 1) * sizeof(*t->ds));
 		t->n_ds--;
@@ -436,14 +436,14 @@ static idreg_err update_ds(struct update_work *w, struct draft *t, const char *d
 		for (size_t k = 0; k < t->n_ds; k++) {
 			if (same_ds(&t->ds[k], a)) {
 				return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-					      "%s has the DS record %u %u %u already", domain,
-					      a->key_tag, a->algorithm, a->digest_type);
+							"%s has the DS record %u %u %u already", domain,
+							a->key_tag, a->algorithm, a->digest_type);
 			}
 		}
 		if (t->n_ds == IDREG_EPP_DS_MAX) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY,
-				      "%s would have more than %d DS records", domain,
-				      IDREG_EPP_DS_MAX);
+						"%s would have more than %d DS records", domain,
+						IDREG_EPP_DS_MAX);
 		}
 		char *digest = idreg_arena_strndup(&w->arena, a->digest, strlen(a->digest));
 		if (digest == NULL) {
@@ -467,16 +467,16 @@ static idreg_err update_statuses(struct update_work *w, uint32_t *status, const 
 	for (enum idreg_domain_status st = 0; st < IDREG_DS_ADD_PERIOD; st++) {
 		if (has(asked, st) && !has(client, st)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
-				      "%s is the registry's to set or clear, not a registrar's",
-				      idreg_domain_status_epp_name(st));
+						"%s is the registry's to set or clear, not a registrar's",
+						idreg_domain_status_epp_name(st));
 		}
 		if (has(u->add.status, st) && has(*status, st)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s has %s already", domain,
-				      idreg_domain_status_epp_name(st));
+						idreg_domain_status_epp_name(st));
 		}
 		if (has(u->rem.status, st) && !has(*status, st)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_POLICY, "%s does not have %s", domain,
-				      idreg_domain_status_epp_name(st));
+						idreg_domain_status_epp_name(st));
 		}
 	}
 	*status = (*status & ~u->rem.status) | u->add.status;
@@ -500,9 +500,9 @@ static idreg_err restore(struct idreg_store *s, int64_t change_set, struct updat
 	if (w->upd->restore == IDREG_EPP_RESTORE_REQUEST) {
 		if (!grace_running(d, IDREG_GRACE_REDEMPTION, now)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
-				      grace_running(d, IDREG_GRACE_PENDING_RESTORE, now)
-					      ? "%s is pendingRestore: send the restore report"
-					      : "%s is not in its redemption period", d->domain.ldh_name);
+						grace_running(d, IDREG_GRACE_PENDING_RESTORE, now)
+						? "%s is pendingRestore: send the restore report"
+						: "%s is not in its redemption period", d->domain.ldh_name);
 		}
 		struct idreg_grace pending = { IDREG_GRACE_PENDING_RESTORE,
 					       now + IDREG_EPP_RESTORE_REPORT_DAYS * IDREG_DAY_SECONDS };
@@ -513,8 +513,8 @@ static idreg_err restore(struct idreg_store *s, int64_t change_set, struct updat
 	} else {
 		if (!grace_running(d, IDREG_GRACE_PENDING_RESTORE, now)) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
-				      "%s is not pendingRestore: request the restore first",
-				      d->domain.ldh_name);
+						"%s is not pendingRestore: request the restore first",
+						d->domain.ldh_name);
 		}
 		unsigned drop = (1u << IDREG_GRACE_PENDING_RESTORE) | (1u << IDREG_GRACE_REDEMPTION) |
 				(1u << IDREG_GRACE_PENDING_DELETE);
@@ -554,13 +554,13 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (has(status, blocking[i])) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s", name,
-				      idreg_domain_status_epp_name(blocking[i]));
+						idreg_domain_status_epp_name(blocking[i]));
 		}
 	}
 	if (has(status, IDREG_DS_CLIENT_UPDATE_PROHIBITED) && !only_lifts_client_lock(u)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS,
-			      "%s is clientUpdateProhibited: remove that status in an update of "
-			      "its own first", name);
+					"%s is clientUpdateProhibited: remove that status in an update of "
+					"its own first", name);
 	}
 	struct draft t;
 	if (draft_from(&t, &d, &w->arena) != IDREG_OK) {
@@ -681,7 +681,7 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (has(d.domain.status, blocking[i])) {
 			return idreg_epp_refuse(&w->refusal, IDREG_EPP_STATUS_PROHIBITS, "%s is %s",
-				      d.domain.ldh_name, idreg_domain_status_epp_name(blocking[i]));
+						d.domain.ldh_name, idreg_domain_status_epp_name(blocking[i]));
 		}
 	}
 	err = s->ops->prov_subordinate_links(s, d.domain.ldh_name, d.id, note_subordinate, w, diag);
@@ -692,9 +692,9 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	bool at_once = grace_running(&d, IDREG_GRACE_ADD, now);
 	if (w->linked > 0 || (at_once && w->n_hosts > 0)) {
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_ASSOCIATION_PROHIBITS,
-			      w->linked > 0 ? "%s has subordinate hosts in use: %s"
-					    : "%s has subordinate hosts: delete them first (%s)",
-			      d.domain.ldh_name, w->hosts);
+					w->linked > 0 ? "%s has subordinate hosts in use: %s"
+					: "%s has subordinate hosts: delete them first (%s)",
+					d.domain.ldh_name, w->hosts);
 	}
 	if (at_once) {
 		err = s->ops->prov_domain_delete(s, d.id, diag);

@@ -77,24 +77,24 @@ static enum idreg_epp_code host_name(const xmlNode *node, struct idreg_epp_host_
 	if (!ascii) {
 		return err == IDREG_OK
 			       ? idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-					"%.100s is a U-label form; RFC 5732 asks for the A-label form %.120s",
-					raw, forms.ascii)
+						"%.100s is a U-label form; RFC 5732 asks for the A-label form %.120s",
+						raw, forms.ascii)
 			       : idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s",
-					raw, diag.text);
+						raw, diag.text);
 	}
 	if (!idreg_uts46_is_ldh(raw, len)) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			      "%.100s is not a host name: labels of letters, digits and hyphens, "
-			      "1 to 63 characters, not starting or ending with a hyphen",
-			      raw);
+				      "%.100s is not a host name: labels of letters, digits and hyphens, "
+				      "1 to 63 characters, not starting or ending with a hyphen",
+				      raw);
 	}
 	if (err != IDREG_OK) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.100s is not a host name: %.120s", raw,
-			      diag.text);
+				      diag.text);
 	}
 	if (strchr(forms.ascii, '.') == NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX,
-			      "%.100s is not a fully qualified host name (one label only)", raw);
+				      "%.100s is not a fully qualified host name (one label only)", raw);
 	}
 	snprintf(out->ascii, sizeof(out->ascii), "%s", forms.ascii);
 	snprintf(out->unicode, sizeof(out->unicode), "%s", forms.unicode);
@@ -171,12 +171,12 @@ static enum idreg_epp_code host_addr(const xmlNode *node, struct idreg_epp_host_
 	}
 	if (ip.type != want) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.64s is not an IPv%c address (ip=\"v%c\")",
-			      text, want == IDREG_RES_IPV4 ? '4' : '6', want == IDREG_RES_IPV4 ? '4' : '6');
+				      text, want == IDREG_RES_IPV4 ? '4' : '6', want == IDREG_RES_IPV4 ? '4' : '6');
 	}
 	const char *why = address_refused(&ip);
 	if (why[0] != '\0') {
 		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%.64s is %s, which no nameserver may have", text,
-			      why);
+				      why);
 	}
 	if (has_address(list->ip, list->n, &ip)) {
 		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%.64s is given twice", text);
@@ -206,11 +206,11 @@ static enum idreg_epp_code host_status(const xmlNode *node, uint32_t *bits,
 	}
 	if (!known) {
 		return idreg_epp_fail(res, IDREG_EPP_PARAM_SYNTAX, "%.32s is not a status of hosts (RFC 5732)",
-			      name);
+				      name);
 	}
 	if (!(CLIENT_STATUSES >> st & 1)) {
 		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%s is set by the registry, not by a client",
-			      name);
+				      name);
 	}
 	if (*bits >> st & 1) {
 		return idreg_epp_fail(res, IDREG_EPP_POLICY, "%s is given twice", name);
@@ -236,11 +236,11 @@ static enum idreg_epp_code add_or_rem(const xmlNode *node, struct idreg_epp_host
 	}
 	if (n != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>: addresses, then statuses",
-			      (const char *)node->name, (const char *)n->name);
+				      (const char *)node->name, (const char *)n->name);
 	}
 	if (addrs->n == 0 && *status == 0) {
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM, "<host:%s> is empty",
-			      (const char *)node->name);
+				      (const char *)node->name);
 	}
 	return IDREG_EPP_OK;
 }
@@ -251,11 +251,11 @@ static enum idreg_epp_code parse_check(const xmlNode *body, struct idreg_epp_hos
 	for (const xmlNode *n = element(body->children); n != NULL; n = element(n->next)) {
 		if (!is_host(n, "name")) {
 			return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:check> holds <%.32s>",
-				      (const char *)n->name);
+					      (const char *)n->name);
 		}
 		if (out->n_check == IDREG_EPP_CHECK_MAX) {
 			return idreg_epp_fail(res, IDREG_EPP_POLICY, "at most %d names a check",
-				      IDREG_EPP_CHECK_MAX);
+					      IDREG_EPP_CHECK_MAX);
 		}
 		struct idreg_epp_host_name name;
 		if (host_name(n, &name, res) != IDREG_EPP_OK) {
@@ -301,14 +301,14 @@ static enum idreg_epp_code parse_update(const xmlNode *n, struct idreg_epp_host_
 	}
 	if (n != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX,
-			      "<host:update> holds <%.32s>: <host:name>, then <host:add>, <host:rem>, "
-			      "<host:chg> in that order",
-			      (const char *)n->name);
+				      "<host:update> holds <%.32s>: <host:name>, then <host:add>, <host:rem>, "
+				      "<host:chg> in that order",
+				      (const char *)n->name);
 	}
 	if (out->add_addrs.n + out->rem_addrs.n == 0 && (out->add_status | out->rem_status) == 0 &&
 	    !out->rename) {
 		return idreg_epp_fail(res, IDREG_EPP_MISSING_PARAM,
-			      "<host:update> names no change (<host:add>, <host:rem> or <host:chg>)");
+				      "<host:update> names no change (<host:add>, <host:rem> or <host:chg>)");
 	}
 	for (size_t i = 0; i < out->add_addrs.n; i++) {
 		if (has_address(out->rem_addrs.ip, out->rem_addrs.n, &out->add_addrs.ip[i])) {
@@ -336,7 +336,7 @@ enum idreg_epp_code idreg_epp_host_parse(const struct idreg_epp_command *cmd,
 	const xmlNode *n = element(body->children);
 	if (n == NULL || !is_host(n, "name")) {
 		return idreg_epp_fail(res, n == NULL ? IDREG_EPP_MISSING_PARAM : IDREG_EPP_SYNTAX,
-			      "<host:%s> begins with <host:name>", (const char *)body->name);
+				      "<host:%s> begins with <host:name>", (const char *)body->name);
 	}
 	if (host_name(n, &out->name, res) != IDREG_EPP_OK) {
 		return res->code;
@@ -357,7 +357,7 @@ enum idreg_epp_code idreg_epp_host_parse(const struct idreg_epp_command *cmd,
 	}
 	if (n != NULL) {
 		return idreg_epp_fail(res, IDREG_EPP_SYNTAX, "<host:%s> holds <%.32s>",
-			      (const char *)body->name, (const char *)n->name);
+				      (const char *)body->name, (const char *)n->name);
 	}
 	return IDREG_EPP_OK;
 }
@@ -494,21 +494,21 @@ static idreg_err zone_rules(struct idreg_store *s, struct host_work *w, const ch
 	}
 	if (strcmp(z.tld, name) == 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "%s is a TLD this registry serves, not a host name",
-			       name);
+					name);
 	}
 	bool subordinate = z.domain_id != 0 || z.tld[0] != '\0';
 	if (!subordinate) {
 		return n_addrs == 0
 			       ? IDREG_OK
 			       : idreg_epp_refuse(&w->res, IDREG_EPP_POLICY,
-					 "%.100s is external (under no domain or TLD of this registry): "
-					 "it takes no addresses",
-					 name);
+						  "%.100s is external (under no domain or TLD of this registry): "
+						  "it takes no addresses",
+						  name);
 	}
 	if (n_addrs == 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_MISSING_PARAM,
-			       "%.100s is subordinate to %.100s: it needs at least one <host:addr>", name,
-			       z.domain_id != 0 ? z.domain : z.tld);
+					"%.100s is subordinate to %.100s: it needs at least one <host:addr>", name,
+					z.domain_id != 0 ? z.domain : z.tld);
 	}
 	if (!check_superior) {
 		return IDREG_OK;
@@ -521,12 +521,12 @@ static idreg_err zone_rules(struct idreg_store *s, struct host_work *w, const ch
 			label--;
 		}
 		return idreg_epp_refuse(&w->res, IDREG_EPP_DOES_NOT_EXIST,
-			       "the superordinate domain %.100s of %.100s does not exist", label, name);
+					"the superordinate domain %.100s of %.100s does not exist", label, name);
 	}
 	if (strcmp(z.domain_sponsor, w->txn->clid) != 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION,
-			       "the superordinate domain %.100s of %.100s is sponsored by %s", z.domain,
-			       name, sponsor_words(z.domain_sponsor));
+					"the superordinate domain %.100s of %.100s is sponsored by %s", z.domain,
+					name, sponsor_words(z.domain_sponsor));
 	}
 	return IDREG_OK;
 }
@@ -720,7 +720,7 @@ static idreg_err sponsored_host(struct idreg_store *s, struct host_work *w,
 	}
 	if (strcmp(w->host.sponsor, w->txn->clid) != 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_AUTHORIZATION, "host %s is sponsored by %s", name,
-			       sponsor_words(w->host.sponsor));
+					sponsor_words(w->host.sponsor));
 	}
 	if (w->host.status & PENDING_STATUSES) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has a pending action", name);
@@ -764,11 +764,11 @@ static idreg_err change_addresses(struct host_work *w, struct host_copy *c)
 		idreg_ip_format(ip, text, sizeof(text));
 		if (has_address(c->addrs, c->n_addrs, ip)) {
 			return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s already has the address %s", c->ldh,
-				       text);
+						text);
 		}
 		if (c->n_addrs == IDREG_EPP_HOST_ADDR_MAX) {
 			return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "a host has at most %d addresses",
-				       IDREG_EPP_HOST_ADDR_MAX);
+						IDREG_EPP_HOST_ADDR_MAX);
 		}
 		c->addrs[c->n_addrs++] = *ip;
 	}
@@ -794,19 +794,19 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 	}
 	if (c->status & update_locks) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
-			       status_words(c->status & update_locks, words, sizeof(words)));
+					status_words(c->status & update_locks, words, sizeof(words)));
 	}
 	if (c->too_many_addrs) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s has more than %d addresses", c->ldh,
-			       IDREG_EPP_HOST_ADDR_MAX);
+					IDREG_EPP_HOST_ADDR_MAX);
 	}
 	if ((hc->rem_status & c->status) != hc->rem_status) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s does not have %s", c->ldh,
-			       status_words(hc->rem_status & ~c->status, words, sizeof(words)));
+					status_words(hc->rem_status & ~c->status, words, sizeof(words)));
 	}
 	if (hc->add_status & c->status) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_POLICY, "host %s already has %s", c->ldh,
-			       status_words(hc->add_status & c->status, words, sizeof(words)));
+					status_words(hc->add_status & c->status, words, sizeof(words)));
 	}
 	c->status = (c->status & ~hc->rem_status) | hc->add_status;
 	if ((err = change_addresses(w, c)) != IDREG_OK) {
@@ -863,11 +863,11 @@ static idreg_err delete_in_store(struct idreg_store *s, int64_t change_set, void
 	char words[128];
 	if (locks != 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_STATUS_PROHIBITS, "host %s has %s", c->ldh,
-			       status_words(locks, words, sizeof(words)));
+					status_words(locks, words, sizeof(words)));
 	}
 	if (c->links > 0) {
 		return idreg_epp_refuse(&w->res, IDREG_EPP_ASSOCIATION_PROHIBITS, "host %s is linked to %llu domain%s",
-			       c->ldh, (unsigned long long)c->links, c->links == 1 ? "" : "s");
+					c->ldh, (unsigned long long)c->links, c->links == 1 ? "" : "s");
 	}
 	if ((err = s->ops->host_delete(s, c->id, diag)) != IDREG_OK) {
 		return err;

@@ -364,6 +364,16 @@ struct idreg_store_ops {
 	idreg_err (*begin)(struct idreg_store *s, struct idreg_diag *diag);
 	idreg_err (*commit)(struct idreg_store *s, struct idreg_diag *diag);
 	void (*rollback)(struct idreg_store *s);
+	/* A consistent read of several statements: begin_read, the reads, then
+	 * rollback. */
+	idreg_err (*begin_read)(struct idreg_store *s, struct idreg_diag *diag);
+	/* One savepoint inside a transaction, for writes that share a commit
+	 * (lib/epp/executor.h): release keeps what was written since savepoint,
+	 * savepoint_rollback undoes it (both close the savepoint).  An error
+	 * from savepoint_rollback means the whole transaction is gone. */
+	idreg_err (*savepoint)(struct idreg_store *s, struct idreg_diag *diag);
+	idreg_err (*savepoint_release)(struct idreg_store *s, struct idreg_diag *diag);
+	idreg_err (*savepoint_rollback)(struct idreg_store *s, struct idreg_diag *diag);
 
 	/* Sources: the last file imported for each registry.  get: ENOTFOUND when none. */
 	idreg_err (*source_get)(struct idreg_store *s, const char *name, struct idreg_source *out,
@@ -662,6 +672,7 @@ struct idreg_store_options {
 	long busy_timeout_ms;
 	bool create;             /* create a new, empty registry; fail if one exists */
 	bool no_migrate;         /* a reader (the daemon): refuse an old schema, never upgrade it */
+	bool read_only;          /* a connection that only reads (with no_migrate) */
 };
 
 /** Open (or with @opts->create, create) a registry. */

@@ -425,6 +425,10 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_BEGIN_READ,
+	ST_SAVEPOINT,
+	ST_SAVEPOINT_RELEASE,
+	ST_SAVEPOINT_ROLLBACK,
 	ST_SOURCE_GET,
 	ST_SOURCE_PUT,
 	ST_SOURCE_ALL,
@@ -647,6 +651,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_BEGIN_READ] = "BEGIN DEFERRED",
+	[ST_SAVEPOINT] = "SAVEPOINT job",
+	[ST_SAVEPOINT_RELEASE] = "RELEASE job",
+	[ST_SAVEPOINT_ROLLBACK] = "ROLLBACK TO job",
 	[ST_SOURCE_GET] = "SELECT " SOURCE_COLUMNS " FROM rir_source WHERE name = ?1",
 	[ST_SOURCE_PUT] = "INSERT INTO rir_source (" SOURCE_COLUMNS ") "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
@@ -1094,6 +1102,47 @@ static idreg_err sq_commit(struct idreg_store *base, struct idreg_diag *diag)
 		sq_rollback(base);
 	}
 	forget_transaction(s);
+	return err;
+}
+
+static idreg_err sq_begin_read(struct idreg_store *base, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	return exec_simple(s, ST_BEGIN_READ, "starting a read", diag);
+}
+
+static idreg_err sq_savepoint(struct idreg_store *base, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	return exec_simple(s, ST_SAVEPOINT, "opening a savepoint", diag);
+}
+
+static idreg_err sq_savepoint_release(struct idreg_store *base, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	return exec_simple(s, ST_SAVEPOINT_RELEASE, "releasing a savepoint", diag);
+}
+
+/* Some errors (a full disk, an I/O error) make SQLite roll back the whole
+ * transaction on its own: then there is no savepoint left to return to, and
+ * the transaction's earlier work is lost too, which the caller must hear. */
+static idreg_err sq_savepoint_rollback(struct idreg_store *base, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (sqlite3_get_autocommit(s->db)) {
+		forget_transaction(s);
+		return idreg_diag_set(diag, IDREG_ESTORE,
+				      "the transaction was rolled back whole by an error");
+	}
+	idreg_err err = exec_simple(s, ST_SAVEPOINT_ROLLBACK, "rolling back to a savepoint", diag);
+	if (err == IDREG_OK) {
+		err = exec_simple(s, ST_SAVEPOINT_RELEASE, "closing a savepoint", diag);
+	}
+	/* The caches may hold rows the savepoint created: read them again.  The
+	 * next id stays where it is: ids are never reused, and a gap is harmless. */
+	idreg_strmap_clear(&s->holders);
+	s->source_name[0] = '\0';
+	s->change_at[0] = '\0';
 	return err;
 }
 
@@ -4536,6 +4585,10 @@ static const struct idreg_store_ops sqlite_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.begin_read = sq_begin_read,
+	.savepoint = sq_savepoint,
+	.savepoint_release = sq_savepoint_release,
+	.savepoint_rollback = sq_savepoint_rollback,
 	.source_get = sq_source_get,
 	.source_put = sq_source_put,
 	.source_each = sq_source_each,
@@ -4643,7 +4696,8 @@ idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct
 	snprintf(s->path, sizeof(s->path), "%s", opts->path);
 	idreg_strmap_init(&s->holders);
 
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opts->create ? SQLITE_OPEN_CREATE : 0);
+	int flags = (opts->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_NOMUTEX | (opts->create ? SQLITE_OPEN_CREATE : 0);
 	int rc = sqlite3_open_v2(opts->path, &s->db, flags, NULL);
 	idreg_err err;
 	if (rc != SQLITE_OK) {
@@ -4652,7 +4706,10 @@ idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, (int)opts->busy_timeout_ms);
-	/* Durable commits: WAL with a sync at every commit. */
+	/* Durable commits: in WAL mode, synchronous = FULL syncs the WAL at every
+	 * COMMIT, so that a commit that returned survives a power loss; NORMAL
+	 * (SQLite's usual WAL choice) syncs only at checkpoints and may lose the
+	 * last commits, which would break "acknowledged means kept". */
 	err = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 			  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
 		       "configuring", diag);
