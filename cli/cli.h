@@ -116,6 +116,9 @@ int cli_cmd_alloc_unassign(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_show(struct cli *cli, int argc, char **argv);
 int cli_cmd_alloc_waiting(struct cli *cli, int argc, char **argv);
 
+/* Commands, in cmd_epp.c. */
+int cli_cmd_epp_tick(struct cli *cli, int argc, char **argv);
+
 /* Commands, in cmd_registrar.c. */
 int cli_cmd_registrar_add(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_list(struct cli *cli, int argc, char **argv);

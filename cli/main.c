@@ -399,6 +399,16 @@ static const struct cli_command commands[] = {
 	  "disable a registrar: it can no longer log in",
 	  "Disables registrar ID: a login is refused (2200) as for a wrong password.\n"
 	  "Sessions already logged in stay open.\n" },
+	{ "epp", "tick", cli_cmd_epp_tick, "[--now TIME]",
+	  "run the registry's clock once, as idregd does periodically",
+	  "Does what is due at TIME (default: now; RFC 3339 UTC, e.g.\n"
+	  "2027-01-31T12:00:00Z), each change in a transaction of its own with the\n"
+	  "actor \"registry\": pending transfers past their action date approved\n"
+	  "(serverApproved), grace periods that ended removed, redemptionPeriod\n"
+	  "turned into pendingDelete, domains at the end of pendingDelete purged,\n"
+	  "sponsored domains past their expiry renewed for a year (autoRenewPeriod).\n"
+	  "Registrars hear of it by poll messages. Prints how many of each it did;\n"
+	  "exits 1 if a change failed (it is tried again at the next tick).\n" },
 	{ "domain", "lock", cli_cmd_domain_lock, "NAME STATUS...",
 	  "set server locks on a domain",
 	  "Sets the server statuses STATUS on the domain NAME (A-label or U-label\n"

@@ -30,6 +30,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
+#include "epp/clock.h"
 #include "epp/executor.h"
 #include "epp/session.h"
 #include "net/http.h"
@@ -113,6 +114,13 @@ struct server {
 	atomic_bool rebuilding;
 	bool rebuild_joinable;
 	pthread_t rebuild_thread;
+	/* The registry's clock: a thread ticking every epp.clock_interval_s
+	 * through the EPP store access, until clock_stop is set. */
+	bool clock_on;
+	pthread_t clock_thread;
+	pthread_mutex_t clock_lock;
+	pthread_cond_t clock_wake;
+	bool clock_stop;
 };
 
 static struct view *view_get(struct server *srv)
@@ -598,6 +606,58 @@ static idreg_err setup_epp(struct server *srv, struct idreg_diag *diag)
 	return IDREG_OK;
 }
 
+static void *clock_main(void *arg)
+{
+	struct server *srv = arg;
+	pthread_mutex_lock(&srv->clock_lock);
+	while (!srv->clock_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += srv->cfg.epp_clock_interval;
+		pthread_cond_timedwait(&srv->clock_wake, &srv->clock_lock, &until);
+		if (srv->clock_stop) {
+			break;
+		}
+		pthread_mutex_unlock(&srv->clock_lock);
+		struct idreg_epp_clock_report r;
+		struct idreg_diag diag = { "" };
+		if (idreg_epp_clock_tick(&srv->epp.store, (int64_t)time(NULL), &r, &diag) != IDREG_OK) {
+			idreg_log_error("registry clock: %s", diag.text);
+		} else if (r.transfers_approved + r.grace_ended + r.redemptions_ended + r.purged +
+				   r.renewed + r.failed > 0) {
+			idreg_log_info("registry clock: %u transfers approved, %u grace periods ended, "
+				       "%u redemptions ended, %u domains purged, %u renewed, %u failed",
+				       r.transfers_approved, r.grace_ended, r.redemptions_ended,
+				       r.purged, r.renewed, r.failed);
+		}
+		pthread_mutex_lock(&srv->clock_lock);
+	}
+	pthread_mutex_unlock(&srv->clock_lock);
+	return NULL;
+}
+
+/* Start the clock thread when EPP is on and the clock is configured. */
+static void start_clock(struct server *srv)
+{
+	pthread_mutex_init(&srv->clock_lock, NULL);
+	pthread_cond_init(&srv->clock_wake, NULL);
+	srv->clock_on = srv->epp_on && srv->cfg.epp_clock_interval > 0 &&
+			pthread_create(&srv->clock_thread, NULL, clock_main, srv) == 0;
+}
+
+static void stop_clock(struct server *srv)
+{
+	if (srv->clock_on) {
+		pthread_mutex_lock(&srv->clock_lock);
+		srv->clock_stop = true;
+		pthread_cond_signal(&srv->clock_wake);
+		pthread_mutex_unlock(&srv->clock_lock);
+		pthread_join(srv->clock_thread, NULL);
+	}
+	pthread_cond_destroy(&srv->clock_wake);
+	pthread_mutex_destroy(&srv->clock_lock);
+}
+
 static void free_epp(struct server *srv)
 {
 	if (srv->epp_on) {
@@ -724,6 +784,7 @@ static bool keep_restart_settings(struct idreg_config *fresh, struct idreg_confi
 		{ &fresh->epp_idle_timeout, &running->epp_idle_timeout },
 		{ &fresh->epp_max_sessions, &running->epp_max_sessions },
 		{ &fresh->epp_max_connections, &running->epp_max_connections },
+		{ &fresh->epp_clock_interval, &running->epp_clock_interval },
 	};
 	bool changed = false;
 	for (size_t i = 0; i < sizeof(addresses) / sizeof(addresses[0]); i++) {
@@ -934,6 +995,7 @@ int main(int argc, char **argv)
 		       srv.epp_on ? "on " : "off (no epp.cert)", srv.epp_on ? srv.cfg.epp_listen : "",
 		       idreg_server_threads(srv.net));
 	warn_stats_problem(srv.view);
+	start_clock(&srv);
 	sd_notify(0, "READY=1");
 
 	for (;;) {
@@ -950,6 +1012,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	status = 0;
+	stop_clock(&srv);
 out_serving:
 	idreg_server_free(srv.net); /* drains: requests in flight are answered */
 	if (srv.rebuild_joinable) { /* no commit is left to start another */

@@ -177,6 +177,9 @@ static const struct conf_key config_keys[] = {
 	  NULL, "EPP sessions a registrar may have logged in at once; one more login is 2502" },
 	{ "epp", "max_connections", CONF_INT, FIELD(epp_max_connections), "256", 1, 100000, NULL,
 	  "open EPP connections at most, logged in or not" },
+	{ "epp", "clock_interval_s", CONF_INT, FIELD(epp_clock_interval), "60", 0, 86400, NULL,
+	  "seconds between two ticks of the registry's clock (transfers, grace periods, "
+	  "auto-renewal, purges); 0: no clock in idregd" },
 	{ "ratelimit", "per_second", CONF_INT, FIELD(rate_per_second), "20", 0, 1000000, NULL,
 	  "queries a second per client address, RDAP and WHOIS together; 0: no limit" },
 	{ "ratelimit", "burst", CONF_INT, FIELD(rate_burst), "100", 1, 1000000, NULL,

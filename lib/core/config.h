@@ -79,6 +79,7 @@ struct idreg_config {
 	long epp_idle_timeout;     /* [epp] idle_timeout_s */
 	long epp_max_sessions;     /* [epp] max_sessions_per_registrar */
 	long epp_max_connections;  /* [epp] max_connections */
+	long epp_clock_interval;   /* [epp] clock_interval_s */
 	long rate_per_second;      /* [ratelimit] per_second */
 	long rate_burst;           /* [ratelimit] burst */
 	long service_threads;      /* [service] threads */

@@ -20,6 +20,7 @@
 #include "domains/domain.h"
 #include "epp/object.h"
 #include "epp/response.h"
+#include "epp/transfer.h"
 #include "idn/email.h"
 
 #define IDREG__EPP_CONTACT_STATUS_NAME(name, text) text,
@@ -1360,9 +1361,97 @@ static void transform(struct contact_work *w, idreg_epp_store_fn fn, const char 
 	idreg_epp_reply_set(rep, IDREG_EPP_OK, "%s", "");
 }
 
+/* ---- for transfers ---- */
+
+idreg_err idreg_epp_contact_transfer_get(struct idreg_store *s, const char *handle,
+					 struct idreg_transfer_subject *out, struct idreg_diag *diag)
+{
+	struct contact_work *w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory");
+	}
+	idreg_err err = load(s, w, handle, diag);
+	if (err == IDREG_OK) {
+		memset(out, 0, sizeof(*out));
+		out->id = w->st.id;
+		COPY(out->sponsor, w->st.sponsored ? w->st.sponsor : "");
+		COPY(out->auth_info, w->st.pw);
+		for (unsigned i = 0, at = 0; i < IDREG_EPP_CONTACT_STATUS_COUNT; i++) {
+			if (w->st.status & (1u << i)) {
+				at += (unsigned)snprintf(out->status + at, sizeof(out->status) - at, "%s%s",
+							 at ? " " : "", status_names[i]);
+			}
+		}
+		if (out->status[0] == '\0') {
+			COPY(out->status, "ok");
+		}
+		out->expires = IDREG_TIME_NONE;
+		out->created = out->transferred = IDREG_TIME_NONE;
+		if ((w->st.created[0] != '\0' &&
+		     !idreg_time_parse(w->st.created, strlen(w->st.created), &out->created)) ||
+		    (w->st.transferred[0] != '\0' &&
+		     !idreg_time_parse(w->st.transferred, strlen(w->st.transferred), &out->transferred))) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "contact %s has a corrupted date", handle);
+		}
+	}
+	free(w);
+	return err;
+}
+
+idreg_err idreg_epp_contact_transfer_put(struct idreg_store *s, int64_t change_set,
+					 const char *handle,
+					 const struct idreg_transfer_subject *after,
+					 struct idreg_diag *diag)
+{
+	struct contact_work *w = calloc(1, sizeof(*w));
+	struct idreg_buf before;
+	idreg_buf_init(&before, 64 * 1024);
+	idreg_err err = w == NULL ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory")
+				  : load(s, w, handle, diag);
+	if (err == IDREG_OK && history_text(&w->st, false, &before) != IDREG_OK) {
+		err = idreg_diag_set(diag, IDREG_ETOOBIG, "contact %s: history text too large", handle);
+	}
+	if (err == IDREG_OK) {
+		struct contact_state *st = &w->st;
+		bool auth_changed = strcmp(st->pw, after->auth_info) != 0;
+		st->sponsored = after->sponsor[0] != '\0';
+		/* Registrar ids are 3 to 16 ASCII characters (clIDType). */
+		snprintf(st->sponsor, sizeof(st->sponsor), "%.*s", (int)sizeof(st->sponsor) - 1,
+			 after->sponsor);
+		memset(st->pw, 0, sizeof(st->pw));
+		COPY(st->pw, after->auth_info);
+		st->transferred[0] = '\0';
+		if (after->transferred != IDREG_TIME_NONE) {
+			idreg_time_format(after->transferred, st->transferred);
+		}
+		st->status = 0;
+		for (const char *p = after->status; *p != '\0' && err == IDREG_OK;) {
+			size_t len = strcspn(p, " ");
+			enum idreg_epp_contact_status status;
+			if (!idreg_epp_contact_status_parse(p, len, &status)) {
+				err = idreg_diag_set(diag, IDREG_EINVAL, "contact %s: no status '%.*s'",
+						     handle, (int)len, p);
+			} else if (STORED & (1u << status)) {
+				st->status |= 1u << status;
+			}
+			p += len + (p[len] == ' ');
+		}
+		if (err == IDREG_OK) {
+			err = save(s, change_set, st, before.data, auth_changed, diag);
+		}
+	}
+	idreg_buf_free(&before);
+	free(w);
+	return err;
+}
+
 void idreg_epp_contact_command(const struct idreg_epp_request *req, struct idreg_epp_reply *rep)
 {
 	enum idreg_epp_verb verb = req->cmd->verb;
+	if (verb == IDREG_EPP_TRANSFER) {
+		idreg_epp_transfer_command(req, rep, IDREG_TRANSFER_CONTACT);
+		return;
+	}
 	if (verb != IDREG_EPP_CHECK && verb != IDREG_EPP_INFO && verb != IDREG_EPP_CREATE &&
 	    verb != IDREG_EPP_UPDATE && verb != IDREG_EPP_DELETE) {
 		idreg_epp_reply_set(rep, IDREG_EPP_UNIMPL_COMMAND, "%s",

@@ -109,4 +109,18 @@ enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 					    struct idreg_epp_contact_body *out,
 					    struct idreg_epp_result *res);
 
+/**
+ * For transfers (lib/epp/transfer.c), inside a store read or write: the
+ * contact @handle's id, sponsor, authInfo, stored statuses (names
+ * separated by spaces; "ok" when none) and transfer date into @out
+ * (IDREG_ENOTFOUND when none); and those of @after written back over the
+ * contact, everything else kept, with its history line in @change_set.
+ */
+idreg_err idreg_epp_contact_transfer_get(struct idreg_store *s, const char *handle,
+					 struct idreg_transfer_subject *out, struct idreg_diag *diag);
+idreg_err idreg_epp_contact_transfer_put(struct idreg_store *s, int64_t change_set,
+					 const char *handle,
+					 const struct idreg_transfer_subject *after,
+					 struct idreg_diag *diag);
+
 #endif

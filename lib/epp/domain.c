@@ -17,6 +17,7 @@
 #include "domains/held.h"
 #include "epp/domain_update.h"
 #include "epp/response.h"
+#include "epp/transfer.h"
 #include "idn/uts46.h"
 #include "provision/domain.h"
 #include "provision/tld.h"
@@ -186,8 +187,7 @@ static bool leap(int year)
 	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-/* @t plus @months calendar months; the day kept, or the month's last day. */
-static int64_t add_months(int64_t t, int months)
+int64_t idreg_epp_add_months(int64_t t, int months)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	time_t tt = (time_t)t;
@@ -647,7 +647,7 @@ static idreg_err create_in_store(struct idreg_store *s, int64_t change_set, void
 		return err;
 	}
 	w->created = txn->now;
-	w->expires = add_months(txn->now, months);
+	w->expires = idreg_epp_add_months(txn->now, months);
 	struct idreg_grace grace = { IDREG_GRACE_ADD, txn->now + tld.periods[IDREG_TLD_ADD_GRACE] };
 	d.domain.ldh_name = w->f.ldh;
 	d.domain.unicode_name = w->f.unicode;
@@ -1025,8 +1025,8 @@ static idreg_err renew_in_store(struct idreg_store *s, int64_t change_set, void 
 	if (err != IDREG_OK) {
 		return err;
 	}
-	w->expires = add_months(expires, months);
-	if (w->expires > add_months(txn->now, IDREG_TLD_YEARS_MAX * 12)) {
+	w->expires = idreg_epp_add_months(expires, months);
+	if (w->expires > idreg_epp_add_months(txn->now, IDREG_TLD_YEARS_MAX * 12)) {
 		char text[IDREG_TIME_TEXT_MAX];
 		idreg_time_format(w->expires, text);
 		return idreg_epp_refuse(&w->refusal, IDREG_EPP_PARAM_RANGE,
@@ -1102,6 +1102,9 @@ void idreg_epp_domain_command(const struct idreg_epp_request *req, struct idreg_
 		idreg_epp_domain_check(req->cmd, avail_from_store, (void *)req->store, &rep->resdata,
 				       &res);
 		idreg_epp_reply_set(rep, res.code, "%s", res.msg);
+		return;
+	case IDREG_EPP_TRANSFER:
+		idreg_epp_transfer_command(req, rep, IDREG_TRANSFER_DOMAIN);
 		return;
 	case IDREG_EPP_CREATE:
 		domain_create(req, rep);

@@ -105,6 +105,13 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 enum idreg_epp_code idreg_epp_domain_parse_info(const struct idreg_epp_command *cmd,
 						struct idreg_epp_domain_info *out,
 						struct idreg_epp_result *res);
+/** @t plus @months calendar months; the day kept, or the month's last day. */
+int64_t idreg_epp_add_months(int64_t t, int months);
+
+/** A <domain:period unit="y|m">N</domain:period> (create, renew, transfer):
+ * 1000, or 2005 for a count outside 1 to 99 or another unit. */
+enum idreg_epp_code idreg_epp_domain_parse_period(const xmlNode *n, struct idreg_epp_period *out,
+						  struct idreg_epp_result *res);
 enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command *cmd,
 						 struct idreg_epp_domain_renew *out,
 						 struct idreg_epp_result *res);

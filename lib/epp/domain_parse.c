@@ -54,9 +54,8 @@ static enum idreg_epp_code first_name(const struct idreg_epp_command *cmd, const
 	return name_token(n, out, sizeof(idreg_epp_name), res);
 }
 
-/* <domain:period unit="y|m">N</domain:period>. */
-static enum idreg_epp_code read_period(const xmlNode *n, struct idreg_epp_period *out,
-				       struct idreg_epp_result *res)
+enum idreg_epp_code idreg_epp_domain_parse_period(const xmlNode *n, struct idreg_epp_period *out,
+						  struct idreg_epp_result *res)
 {
 	char text[8];
 	if (idreg_epp_token(n, text, sizeof(text), 1, 2, res) != IDREG_EPP_OK) {
@@ -232,7 +231,7 @@ enum idreg_epp_code idreg_epp_domain_parse_create(const struct idreg_epp_command
 		at = k == 3 ? 3 : k + 1; /* contacts repeat */
 		enum idreg_epp_code code = IDREG_EPP_OK;
 		switch (k) {
-		case 0: code = read_period(n, &out->period, res); break;
+		case 0: code = idreg_epp_domain_parse_period(n, &out->period, res); break;
 		case 1: code = read_ns(n, out, res); break;
 		case 2:
 			code = idreg_epp_token(n, out->registrant, sizeof(out->registrant),
@@ -323,7 +322,7 @@ enum idreg_epp_code idreg_epp_domain_parse_renew(const struct idreg_epp_command 
 	}
 	n = next_element(n->next);
 	if (is_domain(n, "period")) {
-		if (read_period(n, &out->period, res) != IDREG_EPP_OK) {
+		if (idreg_epp_domain_parse_period(n, &out->period, res) != IDREG_EPP_OK) {
 			return res->code;
 		}
 		n = next_element(n->next);

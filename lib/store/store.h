@@ -282,6 +282,66 @@ struct idreg_alloc_assignment {
 	const char *assigned_at; /* ISO 8601 UTC; set by the store */
 };
 
+/* ---- provisioning: poll messages, transfers and the registry's clock ---- */
+
+/** A poll message (RFC 5730 2.9.2.3) as its registrar's queue holds it;
+ * the strings live only during the callback. */
+struct idreg_poll_message {
+	int64_t id;
+	const char *queued_at;   /* ISO 8601 UTC */
+	const char *message;     /* the <msg> text */
+	const char *resdata;     /* the XML inside <resData>, "" for none */
+	uint64_t count;          /* messages waiting, this one included */
+};
+
+typedef idreg_err (*idreg_poll_cb)(void *ctx, const struct idreg_poll_message *m);
+
+/* Bytes of a registrar id (RFC 5730 clIDType, 16 characters) with its NUL. */
+#define IDREG_CLID_BYTES 65
+
+/** The object a transfer is about: a domain (by its LDH name) or a contact
+ * (an entity, by its handle). */
+enum idreg_transfer_object { IDREG_TRANSFER_DOMAIN, IDREG_TRANSFER_CONTACT };
+
+/**
+ * What a transfer reads and changes of a domain or a contact, with the
+ * settings of the domain's TLD (none for contacts).  Times are seconds
+ * since 1970, IDREG_TIME_NONE when unset.
+ */
+struct idreg_transfer_subject {
+	int64_t id;
+	char sponsor[IDREG_CLID_BYTES]; /* "" when the registry holds it (imported) */
+	char auth_info[257];            /* "" when none; 64 characters of UTF-8 at most */
+	char status[512];               /* EPP status names separated by spaces */
+	int64_t created, expires, transferred;
+	int64_t transfer_wait_s, transfer_grace_s, autorenew_grace_s, pending_delete_s;
+	int max_years;
+};
+
+/** The last transfer requested of an object (RFC 5731/5733 trnData). */
+struct idreg_transfer {
+	char status[16];               /* pending, clientApproved, ..., serverCancelled */
+	char gaining[IDREG_CLID_BYTES], losing[IDREG_CLID_BYTES];
+	int64_t requested;
+	int64_t action_due;            /* pending: when the server approves; else when acted on */
+	int years;                     /* domains: the period asked, 0 when none */
+	int64_t expires_after;         /* domains: the expiry after the transfer, or NONE */
+};
+
+/** Work the registry's clock has to do: a pending transfer past its action
+ * date, a grace period (@period) that ended, or a domain past its expiry.
+ * A pendingRestore period is the restore's (RFC 3915) and never due here. */
+enum idreg_due_kind { IDREG_DUE_TRANSFER, IDREG_DUE_GRACE, IDREG_DUE_EXPIRED };
+
+struct idreg_due {
+	enum idreg_due_kind kind;
+	enum idreg_transfer_object object;
+	const char *name;        /* LDH name or handle */
+	const char *period;      /* IDREG_DUE_GRACE: the domain_grace period */
+};
+
+typedef idreg_err (*idreg_due_cb)(void *ctx, const struct idreg_due *due);
+
 struct idreg_store;
 
 typedef idreg_err (*idreg_alloc_pool_cb)(void *ctx, const struct idreg_alloc_pool *pool);
@@ -606,6 +666,28 @@ struct idreg_store_ops {
 				    int64_t *id, struct idreg_diag *diag);
 	idreg_err (*contact_update)(struct idreg_store *s, int64_t id, const struct idreg_contact *c,
 				    struct idreg_diag *diag);
+	/* ---- provisioning: poll messages, transfers, the registry's clock ----
+	 * poll_add: a message for @registrar queued at the change set's time
+	 * (@resdata NULL: none), its id in *@id.  poll_front: the oldest message of @registrar not yet
+	 * acknowledged, with the queue's count, to @cb (not called when the
+	 * queue is empty).  poll_ack: message @id of @registrar acknowledged at
+	 * the change set's time; ENOTFOUND when @registrar has no such message
+	 * waiting. */
+	idreg_err (*poll_add)(struct idreg_store *s, const char *registrar, const char *message,
+			      const char *resdata, int64_t *id, struct idreg_diag *diag);
+	idreg_err (*poll_front)(struct idreg_store *s, const char *registrar, idreg_poll_cb cb,
+				void *ctx, struct idreg_diag *diag);
+	idreg_err (*poll_ack)(struct idreg_store *s, const char *registrar, int64_t id,
+			      struct idreg_diag *diag);
+	/* transfer_get: the object's last transfer (ENOTFOUND when none);
+	 * transfer_put: it replaced.  clock_due: the work due at @now, at most @max items of each kind,
+	 * oldest first. */
+	idreg_err (*transfer_get)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
+				  struct idreg_transfer *out, struct idreg_diag *diag);
+	idreg_err (*transfer_put)(struct idreg_store *s, enum idreg_transfer_object object, int64_t id,
+				  const struct idreg_transfer *t, struct idreg_diag *diag);
+	idreg_err (*clock_due)(struct idreg_store *s, int64_t now, size_t max, idreg_due_cb cb,
+			       void *ctx, struct idreg_diag *diag);
 };
 
 struct idreg_store {

@@ -565,6 +565,15 @@ enum stmt_id {
 	/* provisioning: contacts */
 	ST_CONTACT_GET,
 	ST_CONTACT_SET,
+	/* provisioning: poll messages, transfers, the registry's clock */
+	ST_POLL_ADD,
+	ST_POLL_FRONT,
+	ST_POLL_ACK,
+	ST_TRANSFER_GET,
+	ST_TRANSFER_PUT,
+	ST_DUE_TRANSFERS,
+	ST_DUE_GRACE,
+	ST_DUE_EXPIRED,
 	ST_COUNT
 };
 
@@ -900,6 +909,32 @@ static const char *const stmt_sql[ST_COUNT] = {
 				  "WHERE id = ?1",
 	[ST_DOMAIN_SPONSOR_BY_NAME] = "SELECT id, sponsor FROM domain WHERE ldh_name = ?1",
 	[ST_TLD_BY_NAME] = "SELECT name FROM tld WHERE name = ?1",
+	[ST_POLL_ADD] = "INSERT INTO poll_message (registrar, queued_at, message, resdata) "
+			"VALUES (?1, ?2, ?3, ?4)",
+	[ST_POLL_FRONT] = "SELECT id, queued_at, message, resdata, (SELECT COUNT(*) FROM poll_message "
+			  "WHERE registrar = ?1 AND acked_at IS NULL) FROM poll_message "
+			  "WHERE registrar = ?1 AND acked_at IS NULL ORDER BY id LIMIT 1",
+	[ST_POLL_ACK] = "UPDATE poll_message SET acked_at = ?3 "
+			"WHERE registrar = ?1 AND id = ?2 AND acked_at IS NULL",
+	[ST_TRANSFER_GET] = "SELECT status, gaining, losing, requested, action_due, years, "
+			    "expires_after FROM object_transfer WHERE object_type = ?1 AND object_id = ?2",
+	[ST_TRANSFER_PUT] = "INSERT INTO object_transfer (object_type, object_id, status, gaining, "
+			    "losing, requested, action_due, years, expires_after) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+			    "ON CONFLICT (object_type, object_id) DO UPDATE SET status = ?3, "
+			    "gaining = ?4, losing = ?5, requested = ?6, action_due = ?7, years = ?8, "
+			    "expires_after = ?9",
+	[ST_DUE_TRANSFERS] = "SELECT t.object_type, COALESCE(d.ldh_name, e.handle) FROM object_transfer t "
+			     "LEFT JOIN domain d ON t.object_type = 'domain' AND d.id = t.object_id "
+			     "LEFT JOIN entity e ON t.object_type = 'entity' AND e.id = t.object_id "
+			     "WHERE t.status = 'pending' AND t.action_due <= ?1 "
+			     "ORDER BY t.action_due, t.object_type, t.object_id LIMIT ?2",
+	[ST_DUE_GRACE] = "SELECT g.period, d.ldh_name FROM domain_grace g JOIN domain d ON d.id = g.domain_id "
+			 "WHERE g.ends <= ?1 AND g.period <> 'pendingRestore' ORDER BY g.ends, g.domain_id, g.period LIMIT ?2",
+	[ST_DUE_EXPIRED] = "SELECT ldh_name FROM domain d WHERE sponsor IS NOT NULL AND expires <= ?1 "
+			   "AND NOT EXISTS (SELECT 1 FROM domain_grace g WHERE g.domain_id = d.id AND "
+			   "g.period IN ('redemptionPeriod', 'pendingDelete')) "
+			   "ORDER BY expires, id LIMIT ?2",
 };
 
 static const char *const change_names[] = { "create", "update", "delete" };
@@ -4487,6 +4522,192 @@ static idreg_err sq_contact_update(struct idreg_store *base, int64_t id,
 	return err != IDREG_OK ? err : contact_set((struct sqlite_store *)base, id, c, diag);
 }
 
+/* ---- provisioning: poll messages, transfers, the registry's clock ---- */
+
+static idreg_err sq_poll_add(struct idreg_store *base, const char *registrar, const char *message,
+			     const char *resdata, int64_t *id, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_POLL_ADD, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, registrar, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, change_time(s), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, resdata != NULL ? resdata : "", -1, SQLITE_STATIC);
+	err = stmt_done(s, st, "queuing a poll message", diag);
+	*id = err == IDREG_OK ? sqlite3_last_insert_rowid(s->db) : 0;
+	return err;
+}
+
+static idreg_err sq_poll_front(struct idreg_store *base, const char *registrar, idreg_poll_cb cb,
+			       void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_POLL_FRONT, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, registrar, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const struct idreg_poll_message m = {
+			.id = sqlite3_column_int64(st, 0),
+			.queued_at = column_text(st, 1),
+			.message = column_text(st, 2),
+			.resdata = column_text(st, 3),
+			.count = (uint64_t)sqlite3_column_int64(st, 4),
+		};
+		err = cb(ctx, &m);
+	} else if (rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading the poll queue", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_poll_ack(struct idreg_store *base, const char *registrar, int64_t id,
+			     struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_POLL_ACK, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, registrar, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_text(st, 3, change_time(s), -1, SQLITE_STATIC);
+	err = stmt_done(s, st, "acknowledging a poll message", diag);
+	if (err == IDREG_OK && sqlite3_changes(s->db) == 0) {
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no message %lld waiting for %s",
+				     (long long)id, registrar);
+	}
+	return err;
+}
+
+static const char *const transfer_object_table[] = { "domain", "entity" };
+
+static void bind_time_or_null(sqlite3_stmt *st, int col, int64_t t, char text[IDREG_TIME_TEXT_MAX])
+{
+	if (t == IDREG_TIME_NONE) {
+		sqlite3_bind_null(st, col);
+	} else {
+		idreg_time_format(t, text);
+		sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
+	}
+}
+
+static idreg_err sq_transfer_get(struct idreg_store *base, enum idreg_transfer_object object,
+				 int64_t id, struct idreg_transfer *out, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TRANSFER_GET, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, transfer_object_table[object], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		snprintf(out->status, sizeof(out->status), "%s", column_text(st, 0));
+		snprintf(out->gaining, sizeof(out->gaining), "%s", column_text(st, 1));
+		snprintf(out->losing, sizeof(out->losing), "%s", column_text(st, 2));
+		out->years = (int)sqlite3_column_int(st, 5);
+		if (!column_time(st, 3, &out->requested) || !column_time(st, 4, &out->action_due) ||
+		    !column_time(st, 6, &out->expires_after)) {
+			err = idreg_diag_set(diag, IDREG_ESTORE, "%s: the transfer of %s %lld is corrupted",
+					     s->path, transfer_object_table[object], (long long)id);
+		}
+	} else if (rc == SQLITE_DONE) {
+		err = idreg_diag_set(diag, IDREG_ENOTFOUND, "no transfer of %s %lld",
+				     transfer_object_table[object], (long long)id);
+	} else {
+		err = fail(s, rc, "reading a transfer", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_transfer_put(struct idreg_store *base, enum idreg_transfer_object object,
+				 int64_t id, const struct idreg_transfer *t, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, ST_TRANSFER_PUT, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	char requested[IDREG_TIME_TEXT_MAX], due[IDREG_TIME_TEXT_MAX], after[IDREG_TIME_TEXT_MAX];
+	sqlite3_bind_text(st, 1, transfer_object_table[object], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_text(st, 3, t->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t->gaining, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, t->losing, -1, SQLITE_STATIC);
+	bind_time_or_null(st, 6, t->requested, requested);
+	bind_time_or_null(st, 7, t->action_due, due);
+	if (t->years > 0) {
+		sqlite3_bind_int(st, 8, t->years);
+	}
+	bind_time_or_null(st, 9, t->expires_after, after);
+	return stmt_done(s, st, "recording a transfer", diag);
+}
+
+static idreg_err due_rows(struct sqlite_store *s, enum stmt_id which, const char *now, size_t max,
+			  struct idreg_due *due, idreg_due_cb cb, void *ctx, struct idreg_diag *diag)
+{
+	sqlite3_stmt *st = NULL;
+	idreg_err err = stmt_get(s, which, &st, diag);
+	if (err != IDREG_OK) {
+		return err;
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	int rc = SQLITE_DONE;
+	while (err == IDREG_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (which == ST_DUE_TRANSFERS) {
+			due->object = strcmp(column_text(st, 0), "domain") == 0 ? IDREG_TRANSFER_DOMAIN
+										: IDREG_TRANSFER_CONTACT;
+			due->name = column_text(st, 1);
+		} else if (which == ST_DUE_GRACE) {
+			due->period = column_text(st, 0);
+			due->name = column_text(st, 1);
+		} else {
+			due->name = column_text(st, 0);
+		}
+		err = cb(ctx, due);
+	}
+	if (err == IDREG_OK && rc != SQLITE_DONE) {
+		err = fail(s, rc, "reading what the clock has to do", diag);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static idreg_err sq_clock_due(struct idreg_store *base, int64_t now, size_t max, idreg_due_cb cb,
+			      void *ctx, struct idreg_diag *diag)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char at[IDREG_TIME_TEXT_MAX];
+	idreg_time_format(now, at);
+	struct idreg_due due = { .kind = IDREG_DUE_TRANSFER, .object = IDREG_TRANSFER_DOMAIN };
+	idreg_err err = due_rows(s, ST_DUE_TRANSFERS, at, max, &due, cb, ctx, diag);
+	if (err == IDREG_OK) {
+		due = (struct idreg_due){ .kind = IDREG_DUE_GRACE, .object = IDREG_TRANSFER_DOMAIN };
+		err = due_rows(s, ST_DUE_GRACE, at, max, &due, cb, ctx, diag);
+	}
+	if (err == IDREG_OK) {
+		due = (struct idreg_due){ .kind = IDREG_DUE_EXPIRED, .object = IDREG_TRANSFER_DOMAIN };
+		err = due_rows(s, ST_DUE_EXPIRED, at, max, &due, cb, ctx, diag);
+	}
+	return err;
+}
+
 static const struct idreg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -4577,6 +4798,12 @@ static const struct idreg_store_ops sqlite_ops = {
 	.contact_get = sq_contact_get,
 	.contact_insert = sq_contact_insert,
 	.contact_update = sq_contact_update,
+	.poll_add = sq_poll_add,
+	.poll_front = sq_poll_front,
+	.poll_ack = sq_poll_ack,
+	.transfer_get = sq_transfer_get,
+	.transfer_put = sq_transfer_put,
+	.clock_due = sq_clock_due,
 };
 
 idreg_err idreg_store_sqlite_open(const struct idreg_store_options *opts, struct idreg_store **out,

@@ -220,6 +220,12 @@ class Validator:
                     self.store[schema["$id"]] = schema
         if "rdap_error.json" not in self.store:
             raise SystemExit("validate_rdap: no RDAP schemas in %s" % schema_dir)
+        # jcard.json gives its vcardArray definition "$id": "vcardArray", which
+        # moves the base of that definition's "#/definitions/..." references
+        # to a document of that name: the file it came from, as its authors
+        # (ICANN's conformance tool) read it.
+        if "vcardArray" not in self.store and "jcard.json" in self.store:
+            self.store["vcardArray"] = self.store["jcard.json"]
         # With jsonschema 4.18 and later, RefResolver resolves a "#/..." ref
         # against the last schema another ref led to, not its own (a notice
         # in an entity made "#/definitions/entityClass" unresolvable): a
