@@ -377,7 +377,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 						c->handle, idreg_role_name(c->role), domain);
 		}
 		int64_t id;
-		const char *handle;
+		const char *handle = NULL;
 		idreg_err err = known_contact(s, w, c->handle, &id, &handle, diag);
 		if (err != IDREG_OK) {
 			return err;
@@ -390,7 +390,7 @@ static idreg_err update_contacts(struct idreg_store *s, struct update_work *w, s
 						"a domain keeps a registrant: name the new one");
 		}
 		int64_t id;
-		const char *handle;
+		const char *handle = NULL;
 		idreg_err err = known_contact(s, w, u->registrant, &id, &handle, diag);
 		if (err != IDREG_OK) {
 			return err;

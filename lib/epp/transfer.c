@@ -614,7 +614,7 @@ static idreg_err transfer_in_store(struct idreg_store *s, int64_t change_set, vo
 	const struct idreg_epp_transfer_cmd *c = w->cmd;
 	struct idreg_epp_transferable obj;
 	struct idreg_transfer t;
-	bool has_transfer;
+	bool has_transfer = false;
 	idreg_err err = load(s, w, &obj, &t, &has_transfer, diag);
 	if (err != IDREG_OK) {
 		return err;
