@@ -57,14 +57,20 @@ const char *idreg_epp_object_uri(enum idreg_epp_object object)
 	return object < IDREG_EPP_OBJ_COUNT ? object_uris[object] : "";
 }
 
+static void set_result(struct idreg_epp_result *res, enum idreg_epp_code code, const char *fmt,
+		       va_list ap)
+{
+	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	res->code = code;
+}
+
 enum idreg_epp_code idreg_epp_fail(struct idreg_epp_result *res, enum idreg_epp_code code,
 				   const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	set_result(res, code, fmt, ap);
 	va_end(ap);
-	res->code = code;
 	return code;
 }
 
@@ -73,9 +79,8 @@ idreg_err idreg_epp_refuse(struct idreg_epp_result *res, enum idreg_epp_code cod
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	set_result(res, code, fmt, ap);
 	va_end(ap);
-	res->code = code;
 	return IDREG_EREFUSED;
 }
 
