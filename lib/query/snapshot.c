@@ -1,6 +1,6 @@
 /*
- * Snapshot loading, refreshing after commits (the recent changes laid over
- * a base), the lookups through both, and reference counting.
+ * Snapshot loading, refreshing after commits (layers of recent changes laid
+ * over a base), the lookups through them, and reference counting.
  */
 #include "query/snapshot.h"
 
@@ -172,10 +172,37 @@ static struct idreg_snapshot_shadow shadow_of(struct id_list *l)
 	return s;
 }
 
+enum kind { KIND_DOMAIN, KIND_HOST, KIND_ENTITY };
+
+static const struct idreg_snapshot_shadow *shadow(const struct idreg_snapshot *layer,
+						  enum kind kind)
+{
+	return kind == KIND_DOMAIN ? &layer->shadow_domains
+	       : kind == KIND_HOST ? &layer->shadow_hosts
+				   : &layer->shadow_entities;
+}
+
+/* Does a layer from @snap down to @until (excluded; NULL: every layer) decide for object @id? */
+static bool shadowed(const struct idreg_snapshot *snap, const struct idreg_snapshot *until,
+		     enum kind kind, int64_t id)
+{
+	for (const struct idreg_snapshot *l = snap; l != until && l != NULL && l->base != NULL;
+	     l = l->below) {
+		const struct idreg_snapshot_shadow *s = shadow(l, kind);
+		if (s->n > 0 && bsearch(&id, s->ids, s->n, sizeof(*s->ids), id_order) != NULL) {
+			return true;
+		}
+	}
+	return false;
+}
+
 idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_store *store,
 				 struct idreg_snapshot **out, struct idreg_diag *diag)
 {
 	struct idreg_snapshot *base = current->base != NULL ? current->base : current;
+	/* Stack a layer on @current, or fold every layer into one over the base. */
+	struct idreg_snapshot *below =
+		current->base != NULL && current->depth < IDREG_SNAPSHOT_LAYERS_MAX ? current : NULL;
 	struct idreg_snapshot *snap = calloc(1, sizeof(*snap));
 	if (snap == NULL) {
 		return idreg_diag_set(diag, IDREG_ENOMEM, "out of memory refreshing a snapshot");
@@ -188,7 +215,8 @@ idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_st
 		err = store->ops->change_set_last(store, &snap->change_set, diag);
 	}
 	if (err == IDREG_OK) {
-		err = collect_changed(store, base->change_set, &c, diag);
+		err = collect_changed(store, below != NULL ? below->change_set : base->change_set, &c,
+				      diag);
 	}
 	if (err == IDREG_OK) {
 		struct idreg_domindex_subset subset = { c.domains.ids, c.hosts.ids, c.entities.ids,
@@ -212,12 +240,24 @@ idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_st
 	atomic_init(&snap->refs, 1);
 	idreg_snapshot_ref(base);
 	snap->base = base;
+	if (below != NULL) {
+		idreg_snapshot_ref(below);
+	}
+	snap->below = below;
+	snap->depth = below != NULL ? below->depth + 1 : 1;
 	snap->numbers = base->numbers;
 	snap->names = base->names;
 	snap->eir = base->eir;
 	snap->shadow_domains = shadow_of(&c.domains);
 	snap->shadow_hosts = shadow_of(&c.hosts);
 	snap->shadow_entities = shadow_of(&c.entities);
+	snap->recent_total = below != NULL ? below->recent_total : 0;
+	for (enum kind k = KIND_DOMAIN; k <= KIND_ENTITY; k++) {
+		const struct idreg_snapshot_shadow *sh = shadow(snap, k);
+		for (size_t i = 0; i < sh->n; i++) {
+			snap->recent_total += !shadowed(below, NULL, k, sh->ids[i]);
+		}
+	}
 	idreg_store_now(snap->loaded_at, sizeof(snap->loaded_at));
 	*out = snap;
 	return IDREG_OK;
@@ -225,68 +265,77 @@ idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_st
 
 size_t idreg_snapshot_recent_objects(const struct idreg_snapshot *snap)
 {
-	return snap->shadow_domains.n + snap->shadow_hosts.n + snap->shadow_entities.n;
+	return snap->recent_total;
 }
 
 /* ---- lookups ---- */
 
-static bool shadowed(const struct idreg_snapshot_shadow *s, int64_t id)
+static uint32_t find_in(const struct idreg_domindex *ix, enum kind kind, const char *key,
+			size_t len)
 {
-	return s->n > 0 && bsearch(&id, s->ids, s->n, sizeof(*s->ids), id_order) != NULL;
+	return kind == KIND_DOMAIN ? idreg_domindex_find_domain(ix, key, len)
+	       : kind == KIND_HOST ? idreg_domindex_find_host(ix, key, len)
+				   : idreg_domindex_find_entity(ix, key, len);
+}
+
+static int64_t store_id_of(const struct idreg_domindex *ix, enum kind kind, uint32_t id)
+{
+	if (kind == KIND_DOMAIN) {
+		struct idreg_domindex_domain d;
+		idreg_domindex_domain(ix, id, &d);
+		return d.store_id;
+	}
+	if (kind == KIND_HOST) {
+		struct idreg_domindex_host h;
+		idreg_domindex_host(ix, id, &h);
+		return h.store_id;
+	}
+	struct idreg_domindex_entity e;
+	idreg_domindex_entity(ix, id, &e);
+	return e.store_id;
+}
+
+/*
+ * The newest layer that has the object wins, unless a newer one decides for
+ * it without having it under this key (renamed or deleted); the base
+ * answers what no layer decides for.
+ */
+static uint32_t find(const struct idreg_snapshot *snap, enum kind kind, const char *key,
+		     size_t len, const struct idreg_domindex **ix)
+{
+	for (const struct idreg_snapshot *l = snap; l != NULL && l->base != NULL; l = l->below) {
+		uint32_t id = find_in(&l->recent, kind, key, len);
+		if (id != IDREG_DOMINDEX_NONE) {
+			*ix = &l->recent;
+			return shadowed(snap, l, kind, store_id_of(&l->recent, kind, id))
+				       ? IDREG_DOMINDEX_NONE
+				       : id;
+		}
+	}
+	*ix = &snap->names;
+	uint32_t id = find_in(&snap->names, kind, key, len);
+	if (id != IDREG_DOMINDEX_NONE && shadowed(snap, NULL, kind, store_id_of(&snap->names, kind, id))) {
+		return IDREG_DOMINDEX_NONE;
+	}
+	return id;
 }
 
 uint32_t idreg_snapshot_find_domain(const struct idreg_snapshot *snap, const char *ldh, size_t len,
 				    const struct idreg_domindex **ix)
 {
-	uint32_t id = idreg_domindex_find_domain(&snap->recent, ldh, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		*ix = &snap->recent;
-		return id;
-	}
-	*ix = &snap->names;
-	id = idreg_domindex_find_domain(&snap->names, ldh, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		struct idreg_domindex_domain d;
-		idreg_domindex_domain(&snap->names, id, &d);
-		return shadowed(&snap->shadow_domains, d.store_id) ? IDREG_DOMINDEX_NONE : id;
-	}
-	return id;
+	return find(snap, KIND_DOMAIN, ldh, len, ix);
 }
 
 uint32_t idreg_snapshot_find_host(const struct idreg_snapshot *snap, const char *ldh, size_t len,
 				  const struct idreg_domindex **ix)
 {
-	uint32_t id = idreg_domindex_find_host(&snap->recent, ldh, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		*ix = &snap->recent;
-		return id;
-	}
-	*ix = &snap->names;
-	id = idreg_domindex_find_host(&snap->names, ldh, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		struct idreg_domindex_host h;
-		idreg_domindex_host(&snap->names, id, &h);
-		return shadowed(&snap->shadow_hosts, h.store_id) ? IDREG_DOMINDEX_NONE : id;
-	}
-	return id;
+	return find(snap, KIND_HOST, ldh, len, ix);
 }
 
 uint32_t idreg_snapshot_find_entity(const struct idreg_snapshot *snap, const char *handle,
 				    size_t len, const struct idreg_domindex **ix)
 {
-	uint32_t id = idreg_domindex_find_entity(&snap->recent, handle, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		*ix = &snap->recent;
-		return id;
-	}
-	*ix = &snap->names;
-	id = idreg_domindex_find_entity(&snap->names, handle, len);
-	if (id != IDREG_DOMINDEX_NONE) {
-		struct idreg_domindex_entity e;
-		idreg_domindex_entity(&snap->names, id, &e);
-		return shadowed(&snap->shadow_entities, e.store_id) ? IDREG_DOMINDEX_NONE : id;
-	}
-	return id;
+	return find(snap, KIND_ENTITY, handle, len, ix);
 }
 
 /* ---- references ---- */
@@ -306,6 +355,7 @@ void idreg_snapshot_unref(struct idreg_snapshot *snap)
 	free(snap->shadow_hosts.ids);
 	free(snap->shadow_entities.ids);
 	if (snap->base != NULL) {
+		idreg_snapshot_unref(snap->below);
 		idreg_snapshot_unref(snap->base); /* the indexes are the base's */
 	} else {
 		idreg_numindex_free(&snap->numbers);

@@ -6,12 +6,15 @@
  *
  * Loading a million domains takes seconds, so a commit does not reload:
  * idreg_snapshot_refresh makes a new snapshot that shares the indexes of
- * its base (the last one loaded whole) and lays over them the domains,
- * hosts and entities changed since the base was loaded, read again from the
- * store (the history names them).  Exact lookups ask those first; a base
- * object they decide for (changed, deleted, or naming a changed host or
- * entity) is not answered from the base.  Searches read the base only, until
- * the next whole load.
+ * its base (the last one loaded whole) and lays over them a layer: the
+ * domains, hosts and entities changed since the snapshot it refreshes, read
+ * again from the store (the history names them).  Layers stack, newest
+ * first, so that a commit costs what it changed, not what changed since the
+ * base; every IDREG_SNAPSHOT_LAYERS_MAX refreshes they are folded into one
+ * layer of everything changed since the base.  Exact lookups ask the layers
+ * from the newest; an object a newer layer decides for (changed, deleted,
+ * or naming a changed host or entity) is not answered from an older layer
+ * or the base.  Searches read the base only, until the next whole load.
  */
 #ifndef IDREG_QUERY_SNAPSHOT_H
 #define IDREG_QUERY_SNAPSHOT_H
@@ -35,8 +38,11 @@ struct idreg_snapshot {
 	struct idreg_numindex numbers;
 	struct idreg_domindex names; /* domains, nameservers, entities as the base loaded them */
 	struct idreg_eir_register eir; /* the register's current state; empty without the check */
-	struct idreg_domindex recent; /* changed since the base was loaded, as they are now */
+	struct idreg_snapshot *below; /* the next older layer, NULL for the lowest or a base */
+	unsigned depth;             /* layers from this one down to the base */
+	struct idreg_domindex recent; /* changed since the layer below (or the base), as they are then */
 	struct idreg_snapshot_shadow shadow_domains, shadow_hosts, shadow_entities;
+	size_t recent_total;        /* objects this layer and those below decide for, each once */
 	int64_t change_set; /* the newest change set it shows */
 	char loaded_at[32]; /* ISO 8601 UTC: "last update of RDAP database" */
 };
@@ -48,21 +54,26 @@ struct idreg_snapshot {
 idreg_err idreg_snapshot_load(struct idreg_store *store, bool eir_check,
 			      struct idreg_snapshot **out, struct idreg_diag *diag);
 
+/* Layers a refresh stacks before it folds them into one. */
+#define IDREG_SNAPSHOT_LAYERS_MAX 32
+
 /**
- * A snapshot that shows what @store holds now: @current's base with every
- * domain, host and entity changed since that base was loaded read again
- * (one reference, the caller's; @current is left as it is).  Its cost
- * grows with the changes since the base, not with the registry.
+ * A snapshot that shows what @store holds now: a layer over @current with
+ * every domain, host and entity changed since @current read again (one
+ * reference, the caller's; @current is left as it is, and kept alive by
+ * the new one).  Its cost grows with what changed since @current -- or,
+ * once in IDREG_SNAPSHOT_LAYERS_MAX refreshes, since the base -- never with
+ * the registry.
  */
 idreg_err idreg_snapshot_refresh(struct idreg_snapshot *current, struct idreg_store *store,
 				 struct idreg_snapshot **out, struct idreg_diag *diag);
 
-/** How many objects the recent changes hold: when this grows, load a new base. */
+/** How many objects the layers hold: when this grows, load a new base. */
 size_t idreg_snapshot_recent_objects(const struct idreg_snapshot *snap);
 
 /*
- * Exact lookups through the recent changes, then the base: the id of the
- * object in *@ix (the index it is in), or IDREG_DOMINDEX_NONE.
+ * Exact lookups through the layers, newest first, then the base: the id of
+ * the object in *@ix (the index it is in), or IDREG_DOMINDEX_NONE.
  */
 uint32_t idreg_snapshot_find_domain(const struct idreg_snapshot *snap, const char *ldh, size_t len,
 				    const struct idreg_domindex **ix);

@@ -217,10 +217,50 @@ static void test_refresh(void **state)
 	idreg_snapshot_unref(s3);
 }
 
+/* Refreshes stack layers, each answering with its changes over the older
+ * ones, and fold them into one past IDREG_SNAPSHOT_LAYERS_MAX. */
+static void test_layers(void **state)
+{
+	(void)state;
+	char text[4096], email[64], got[512];
+	const char *const domains =
+		"{\"name\":\"a.example\",\"nameservers\":[{\"name\":\"ns1.host.example\",\"addresses\":[\"192.0.2.1\"]}],\"entities\":[" E1 "]}\n"
+		"{\"name\":\"b.example\",\"nameservers\":[{\"name\":\"ns1.host.example\"}],\"entities\":[" E2 "]}\n";
+	snprintf(text, sizeof(text), domains, "e0@t.example");
+	import(text);
+	struct idreg_diag diag = { "" };
+	struct idreg_snapshot *snap;
+	assert_int_equal(idreg_snapshot_load(g_store, false, &snap, &diag), IDREG_OK);
+	unsigned folded = 0;
+	for (int i = 1; i <= IDREG_SNAPSHOT_LAYERS_MAX + 8; i++) {
+		snprintf(email, sizeof(email), "e%d@t.example", i);
+		snprintf(text, sizeof(text), domains, email);
+		import(text);
+		struct idreg_snapshot *next;
+		assert_int_equal(idreg_snapshot_refresh(snap, g_store, &next, &diag), IDREG_OK);
+		idreg_snapshot_unref(snap);
+		snap = next;
+		folded += snap->depth == 1;
+		assert_true(snap->depth <= IDREG_SNAPSHOT_LAYERS_MAX);
+		/* a.example and E-1 changed: the newest layer answers; b.example, unchanged, the base */
+		domain_text(snap, "a.example", got, sizeof(got));
+		char want[128];
+		snprintf(want, sizeof(want), "ns1.host.example | E-1:%s", email);
+		assert_string_equal(got, want);
+		domain_text(snap, "b.example", got, sizeof(got));
+		assert_string_equal(got, "ns1.host.example | E-2:two@t.example");
+		/* each object counted once however many layers hold it: a.example, its host, E-1 */
+		assert_int_equal(idreg_snapshot_recent_objects(snap), 3);
+	}
+	assert_int_equal(folded, 2); /* the first refresh and the one past the limit */
+	idreg_snapshot_unref(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
 }
