@@ -1,7 +1,8 @@
 /*
  * Server locks on domains, hosts and contacts.  See lock.h.  Each object
- * is read, changed and written back with the store ops and history texts
- * its EPP commands use, so a lock looks in history as an EPP update does.
+ * is read whole, its statuses changed, and written back with the store ops
+ * its EPP commands use; its history texts are those its EPP commands
+ * write, so a lock looks in history as an EPP update does.
  */
 #include "provision/lock.h"
 
@@ -256,7 +257,35 @@ static idreg_err host_lock(struct idreg_store *store, int64_t change_set, const 
 	return err;
 }
 
-/* A contact's statuses, as names separated by spaces, into bits; "ok" has none. */
+/* A copy of a contact's row (its strings in an arena), to write back once
+ * the store's read is over: the whole entity as the store has it, so that
+ * what EPP does not carry (its kind, for one) is kept. */
+struct contact_copy {
+	struct idreg_arena *arena;
+	struct idreg_stored_contact row;
+	bool complete;
+};
+
+static idreg_err keep_contact(void *ctx, const struct idreg_stored_contact *row)
+{
+	struct contact_copy *c = ctx;
+	struct idreg_contact *k = &c->row.contact;
+	c->row = *row;
+	c->row.changed_at = NULL;
+	c->complete = true;
+	k->entity.handle = arena_copy(c->arena, row->contact.entity.handle, &c->complete);
+	for (unsigned f = 0; f < IDREG_ENTITY_FIELD_COUNT; f++) {
+		k->entity.fields[f] = arena_copy(c->arena, row->contact.entity.fields[f], &c->complete);
+	}
+	const char **texts[] = { &k->sponsor, &k->creator, &k->created, &k->updater, &k->updated,
+				 &k->transferred, &k->auth_info, &k->status, &k->postal_int };
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		*texts[t] = arena_copy(c->arena, *texts[t], &c->complete);
+	}
+	return IDREG_OK;
+}
+
+/* A contact's statuses, as names separated by spaces, into bits. */
 static idreg_err contact_statuses(const char *handle, const char *names, uint32_t *bits,
 				  struct idreg_diag *diag)
 {
@@ -268,26 +297,20 @@ static idreg_err contact_statuses(const char *handle, const char *names, uint32_
 			return idreg_diag_set(diag, IDREG_ESTORE, "contact %s: unknown status '%.*s'",
 					      handle, (int)len, p);
 		}
-		if (st != IDREG_EPP_CS_OK) {
-			*bits |= 1u << st;
-		}
+		*bits |= 1u << st;
 		p += len + (p[len] == ' ');
 	}
 	return IDREG_OK;
 }
 
-/* A contact's statuses and sponsor are what a transfer reads and writes
- * (lib/epp/contact.h): a lock goes through the same pair, so the contact
- * keeps everything else and gets its history line. */
-static idreg_err contact_lock(struct idreg_store *store, int64_t change_set, const char *handle,
-			      uint32_t statuses, bool lock, struct idreg_diag *diag)
+/* Lock or unlock the contact @c (a copy, changed here) and write it back. */
+static idreg_err contact_lock_copy(struct idreg_store *store, int64_t change_set,
+				   struct contact_copy *c, uint32_t statuses, bool lock,
+				   struct idreg_diag *diag)
 {
-	struct idreg_transfer_subject subject;
+	const char *handle = c->row.contact.entity.handle;
 	uint32_t bits = 0;
-	idreg_err err = idreg_epp_contact_transfer_get(store, handle, &subject, diag);
-	if (err == IDREG_OK) {
-		err = contact_statuses(handle, subject.status, &bits, diag);
-	}
+	idreg_err err = contact_statuses(handle, c->row.contact.status, &bits, diag);
 	if (err == IDREG_OK) {
 		err = lock_allowed(IDREG_LOCK_CONTACT, handle, bits & statuses, statuses, lock, diag);
 	}
@@ -295,15 +318,49 @@ static idreg_err contact_lock(struct idreg_store *store, int64_t change_set, con
 		return err;
 	}
 	bits = lock ? bits | statuses : bits & ~statuses;
+	char status[256] = "";
 	size_t at = 0;
-	subject.status[0] = '\0';
 	for (unsigned bit = 0; bit < IDREG_EPP_CONTACT_STATUS_COUNT; bit++) {
 		if (bits & (1u << bit)) {
-			at += (size_t)snprintf(subject.status + at, sizeof(subject.status) - at,
-					       "%s%s", at ? " " : "", status_name(IDREG_LOCK_CONTACT, bit));
+			at += (size_t)snprintf(status + at, sizeof(status) - at, "%s%s", at ? " " : "",
+					       status_name(IDREG_LOCK_CONTACT, bit));
 		}
 	}
-	return idreg_epp_contact_transfer_put(store, change_set, handle, &subject, diag);
+	struct idreg_buf before_text, after_text;
+	idreg_buf_init(&before_text, 1 << 20);
+	idreg_buf_init(&after_text, 1 << 20);
+	err = idreg_epp_contact_text(&c->row, &before_text, diag);
+	c->row.contact.status = status;
+	if (err == IDREG_OK) {
+		err = idreg_epp_contact_text(&c->row, &after_text, diag);
+	}
+	if (err == IDREG_OK) {
+		err = store->ops->contact_update(store, c->row.id, &c->row.contact, diag);
+	}
+	if (err == IDREG_OK) {
+		err = lock_history(store, change_set, "entity", c->row.id, &before_text, &after_text,
+				   diag);
+	}
+	idreg_buf_free(&before_text);
+	idreg_buf_free(&after_text);
+	return err;
+}
+
+static idreg_err contact_lock(struct idreg_store *store, int64_t change_set, const char *handle,
+			      uint32_t statuses, bool lock, struct idreg_diag *diag)
+{
+	struct idreg_arena arena;
+	idreg_arena_init(&arena, 4096, 0);
+	struct contact_copy c = { .arena = &arena };
+	idreg_err err = store->ops->contact_get(store, handle, keep_contact, &c, diag);
+	if (err == IDREG_OK && !c.complete) {
+		err = idreg_diag_set(diag, IDREG_ENOMEM, "out of memory reading contact %s", handle);
+	}
+	if (err == IDREG_OK) {
+		err = contact_lock_copy(store, change_set, &c, statuses, lock, diag);
+	}
+	idreg_arena_free(&arena);
+	return err;
 }
 
 typedef idreg_err (*lock_fn)(struct idreg_store *store, int64_t change_set, const char *name,
