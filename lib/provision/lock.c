@@ -380,12 +380,12 @@ idreg_err idreg_server_lock(struct idreg_store *store, enum idreg_lock_object ob
 				      object_names[object]);
 	}
 	/* Domains and hosts by their A-label form; contacts by their id as given. */
-	char key[IDREG_UTS46_ASCII_MAX];
+	char ldh[IDREG_UTS46_ASCII_MAX];
+	const char *key = name;
 	idreg_err err = IDREG_OK;
-	if (object == IDREG_LOCK_CONTACT) {
-		snprintf(key, sizeof(key), "%s", name);
-	} else {
-		err = idreg_uts46_to_ascii(name, strlen(name), key, sizeof(key), diag);
+	if (object != IDREG_LOCK_CONTACT) {
+		err = idreg_uts46_to_ascii(name, strlen(name), ldh, sizeof(ldh), diag);
+		key = ldh;
 	}
 	if (err != IDREG_OK) {
 		return err;
