@@ -125,9 +125,15 @@ int cli_cmd_registrar_list(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_passwd(struct cli *cli, int argc, char **argv);
 int cli_cmd_registrar_disable(struct cli *cli, int argc, char **argv);
 
-/* Commands, in cmd_domain.c. */
+/* Commands, in cmd_lock.c. */
 int cli_cmd_domain_lock(struct cli *cli, int argc, char **argv);
 int cli_cmd_domain_unlock(struct cli *cli, int argc, char **argv);
+int cli_cmd_host_lock(struct cli *cli, int argc, char **argv);
+int cli_cmd_host_unlock(struct cli *cli, int argc, char **argv);
+int cli_cmd_contact_lock(struct cli *cli, int argc, char **argv);
+int cli_cmd_contact_unlock(struct cli *cli, int argc, char **argv);
+
+/* Commands, in cmd_domain.c. */
 int cli_cmd_domain_show(struct cli *cli, int argc, char **argv);
 
 /* Commands, in cmd_tld.c. */

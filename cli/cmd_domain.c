@@ -1,8 +1,6 @@
 /*
- * idreg domain: the registry operator's side of provisioned domains --
- * server locks (lock, unlock: lib/provision/lock.h, one transaction each
- * with its history line) and everything the registry keeps about one
- * domain (show).
+ * idreg domain show: everything the registry keeps about one provisioned
+ * domain.  Its server locks are set in cmd_lock.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,46 +9,6 @@
 #include "core/arena.h"
 #include "idn/uts46.h"
 #include "provision/domain.h"
-#include "provision/lock.h"
-
-/* domain lock / domain unlock: NAME STATUS... */
-static int domain_lock(struct cli *cli, int argc, char **argv, bool lock)
-{
-	const char *verb = lock ? "lock" : "unlock";
-	const struct cli_command *cmd = cli_find_command("domain", verb);
-	if (argc < 3) {
-		return cli_usage_error(cmd, "give NAME and one STATUS or more");
-	}
-	char words[16], actor[600];
-	snprintf(words, sizeof(words), "domain %s", verb);
-	cli_actor(argc, argv, words, actor, sizeof(actor));
-	struct idreg_diag diag = { "" };
-	uint32_t statuses = 0;
-	for (int i = 2; i < argc; i++) {
-		enum idreg_domain_status st;
-		if (idreg_server_lock_parse(argv[i], &st, &diag) != IDREG_OK) {
-			return cli_usage_error(cmd, "%s", diag.text);
-		}
-		statuses |= 1u << st;
-	}
-	struct idreg_store *store = NULL;
-	idreg_err err = cli_open_store(cli, false, &store, &diag);
-	if (err == IDREG_OK) {
-		err = idreg_domain_lock(store, argv[1], statuses, lock, actor, &diag);
-	}
-	idreg_store_close(store);
-	return err == IDREG_OK ? CLI_OK : cli_fail(&diag, err);
-}
-
-int cli_cmd_domain_lock(struct cli *cli, int argc, char **argv)
-{
-	return domain_lock(cli, argc, argv, true);
-}
-
-int cli_cmd_domain_unlock(struct cli *cli, int argc, char **argv)
-{
-	return domain_lock(cli, argc, argv, false);
-}
 
 static void print_time(const char *key, int64_t t)
 {

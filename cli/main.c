@@ -423,6 +423,30 @@ static const struct cli_command commands[] = {
 	  "Clears the server statuses STATUS (those of 'domain lock') on the domain\n"
 	  "NAME, in one transaction with a history line. A status the domain does\n"
 	  "not have is an error and nothing changes.\n" },
+	{ "host", "lock", cli_cmd_host_lock, "NAME STATUS...",
+	  "set server locks on a host",
+	  "Sets the server statuses STATUS on the host NAME, in one transaction with\n"
+	  "a history line: serverUpdateProhibited, serverDeleteProhibited (RFC 5732;\n"
+	  "registrars' updates or deletes of the host are refused, EPP 2304). Only\n"
+	  "the registry sets or clears them. A status the host has already is an\n"
+	  "error and nothing changes.\n" },
+	{ "host", "unlock", cli_cmd_host_unlock, "NAME STATUS...",
+	  "clear server locks on a host",
+	  "Clears the server statuses STATUS (those of 'host lock') on the host\n"
+	  "NAME, in one transaction with a history line. A status the host does\n"
+	  "not have is an error and nothing changes.\n" },
+	{ "contact", "lock", cli_cmd_contact_lock, "ID STATUS...",
+	  "set server locks on a contact",
+	  "Sets the server statuses STATUS on the contact ID, in one transaction\n"
+	  "with a history line: serverUpdateProhibited, serverDeleteProhibited,\n"
+	  "serverTransferProhibited (RFC 5733; registrars' commands of that kind\n"
+	  "are refused, EPP 2304). Only the registry sets or clears them. A status\n"
+	  "the contact has already is an error and nothing changes.\n" },
+	{ "contact", "unlock", cli_cmd_contact_unlock, "ID STATUS...",
+	  "clear server locks on a contact",
+	  "Clears the server statuses STATUS (those of 'contact lock') on the\n"
+	  "contact ID, in one transaction with a history line. A status the\n"
+	  "contact does not have is an error and nothing changes.\n" },
 	{ "domain", "show", cli_cmd_domain_show, "NAME",
 	  "everything the registry keeps about a domain",
 	  "Prints the domain NAME one tab-separated line per fact: name,\n"

@@ -886,6 +886,20 @@ static idreg_err history_text(const struct contact_state *st, bool auth_changed,
 	return err;
 }
 
+idreg_err idreg_epp_contact_text(const struct idreg_stored_contact *row, struct idreg_buf *out,
+				 struct idreg_diag *diag)
+{
+	struct contact_state *st = malloc(sizeof(*st));
+	idreg_err err = st == NULL ? idreg_diag_set(diag, IDREG_ENOMEM, "out of memory")
+				   : state_from_row(row, st, diag);
+	if (err == IDREG_OK && history_text(st, false, out) != IDREG_OK) {
+		err = idreg_diag_set(diag, IDREG_ETOOBIG, "contact %s: history text too large",
+				     st->handle);
+	}
+	free(st);
+	return err;
+}
+
 static idreg_err history(struct idreg_store *s, int64_t change_set, const struct contact_state *st,
 			 enum idreg_change change, const char *before, const char *after,
 			 struct idreg_diag *diag)

@@ -23,8 +23,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "epp/command.h"
 #include "epp/domain.h"
+#include "store/store.h"
 
 /* X(NAME, EPP name): RFC 5733 section 2.2's statuses, in its order. */
 #define IDREG_EPP_CONTACT_STATUS_LIST(X)                                              \
@@ -108,6 +110,13 @@ struct idreg_epp_contact_body {
 enum idreg_epp_code idreg_epp_contact_parse(const struct idreg_epp_command *cmd,
 					    struct idreg_epp_contact_body *out,
 					    struct idreg_epp_result *res);
+
+/**
+ * The contact @row as history keeps it (what its EPP commands write: never
+ * its authInfo), appended to @out.
+ */
+idreg_err idreg_epp_contact_text(const struct idreg_stored_contact *row, struct idreg_buf *out,
+				 struct idreg_diag *diag);
 
 /**
  * For transfers (lib/epp/transfer.c), inside a store read or write: the

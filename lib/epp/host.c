@@ -384,8 +384,6 @@ struct host_copy {
 	struct idreg_buf text;     /* its history text */
 };
 
-static idreg_err host_text(const struct idreg_host_record *r, struct idreg_buf *out);
-
 static idreg_err copy_host(void *ctx, const struct idreg_host_record *r)
 {
 	struct host_copy *c = ctx;
@@ -406,7 +404,7 @@ static idreg_err copy_host(void *ctx, const struct idreg_host_record *r)
 	c->transferred = r->transferred;
 	c->status = r->status;
 	c->links = r->links;
-	return host_text(r, &c->text);
+	return idreg_epp_host_text(r, &c->text);
 }
 
 /* Find @name: IDREG_OK with @c->found telling whether it exists. */
@@ -419,8 +417,7 @@ static idreg_err find_host(struct idreg_store *s, const char *name, struct host_
 	return err == IDREG_ENOTFOUND ? IDREG_OK : err;
 }
 
-/* The host as history keeps it: lib/domains' host text plus sponsor, statuses and times. */
-static idreg_err host_text(const struct idreg_host_record *r, struct idreg_buf *out)
+idreg_err idreg_epp_host_text(const struct idreg_host_record *r, struct idreg_buf *out)
 {
 	idreg_err err = idreg_host_format(&r->host, out);
 	if (err != IDREG_OK) {
@@ -842,7 +839,7 @@ static idreg_err update_in_store(struct idreg_store *s, int64_t change_set, void
 	if ((err = s->ops->host_put(s, &r, &w->id, diag)) != IDREG_OK) {
 		return err;
 	}
-	if ((err = host_text(&r, &w->after)) != IDREG_OK) {
+	if ((err = idreg_epp_host_text(&r, &w->after)) != IDREG_OK) {
 		return idreg_diag_set(diag, err, "the history text of host %s is too large", c->ldh);
 	}
 	return history(s, change_set, c->id, IDREG_CHANGE_UPDATE, c->text.data, w->after.data,

@@ -21,10 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "epp/command.h"
 #include "epp/domain.h"
 #include "idn/uts46.h"
 #include "inet/inet.h"
+#include "store/store.h"
 
 /* Addresses a host may have; more (stored or asked for) is 2306. */
 #define IDREG_EPP_HOST_ADDR_MAX 16
@@ -69,6 +71,12 @@ struct idreg_epp_host_command {
 enum idreg_epp_code idreg_epp_host_parse(const struct idreg_epp_command *cmd,
 					 struct idreg_epp_host_command *out,
 					 struct idreg_epp_result *res);
+
+/**
+ * The host @r as history keeps it: lib/domains' host text plus sponsor,
+ * statuses and times, appended to @out.
+ */
+idreg_err idreg_epp_host_text(const struct idreg_host_record *r, struct idreg_buf *out);
 
 /** The repository object id of host @id: "H<id>-IDREG". */
 void idreg_epp_host_roid(int64_t id, char *out, size_t size);

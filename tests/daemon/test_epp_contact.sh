@@ -13,7 +13,9 @@
 #   update adding client statuses and changing email, voice, authInfo;
 #   a server status asked by a registrar (2304); an update under
 #   clientUpdateProhibited (2304) and one that removes it (1000);
-#   delete under clientDeleteProhibited (2304); delete of a contact linked
+#   delete under clientDeleteProhibited (2304); server locks set with
+#   `idreg contact lock` stopping update and delete (2304) and kept;
+#   delete of a contact linked
 #   to a domain (2305: the link is a domain_entity row inserted with
 #   sqlite3, as no domain:create exists here to make one); delete, then
 #   info (2303) and check (available);
@@ -97,6 +99,9 @@ info info-alpha-gone A-22 C-ALPHA
 check check-3 A-23 C-ALPHA
 transfer_body="<transfer op=\"query\"><contact:transfer $C><contact:id>C-BETA</contact:id></contact:transfer></transfer>"
 cmd transfer A-24 "$transfer_body"
+update update-gamma-locked A-25 C-GAMMA "<contact:chg><contact:email>new@gamma.example</contact:email></contact:chg>"
+delete delete-gamma-locked A-26 C-GAMMA
+info info-gamma A-27 C-GAMMA
 
 epp_start
 x="$EPP_XML"
@@ -125,6 +130,12 @@ sends login-A info-beta delete-beta-linked update-alpha-2 delete-alpha info-alph
 # (transfers: test_epp_transfer).
 epp_expect_answers a3 "1000 A-LOGIN" "1000 A-18" "2305 A-19" "1000 A-20" "1000 A-21" "2303 A-22" \
   "1000 A-23" "2301 A-24" "1500 LOGOUT"
+
+# The registry locks C-GAMMA (idreg contact lock) while the daemon runs:
+# its sponsor's update and delete are refused and the locks stay.
+idreg_ok --db "$DB" contact lock C-GAMMA serverUpdateProhibited serverDeleteProhibited
+sends login-A update-gamma-locked delete-gamma-locked info-gamma logout | epp_session a4
+epp_expect_answers a4 "1000 A-LOGIN" "2304 A-25" "2304 A-26" "1000 A-27" "1500 LOGOUT"
 
 answer() { epp_answer "$1" "$2"; }
 xp() { xmllint --xpath "$2" "$(answer "${1%:*}" "${1#*:}")"; }
@@ -187,6 +198,16 @@ expect_eq "$(field a2:7 upID)" clientA "upID"
 expect_match "$(field a2:7 upDate)" '^[0-9]{4}-' "upDate"
 expect_match "$(msg a2:8)" "C-ALPHA has status clientDeleteProhibited" "delete under clientDeleteProhibited: 2304"
 expect_match "$(msg a2:9)" "IMP-1 belongs to the registry" "imported: no delete"
+
+step "server locks"
+expect_match "$(msg a4:2)" "C-GAMMA has status serverUpdateProhibited" "update under a server lock: 2304"
+expect_match "$(msg a4:3)" "C-GAMMA has status serverDeleteProhibited" "delete under a server lock: 2304"
+expect_eq "$(statuses a4:4)" "serverDeleteProhibited serverUpdateProhibited" "info shows the server locks"
+expect_eq "$(sqlite3 "$DB" "SELECT status || ' ' || email FROM entity WHERE handle = 'C-GAMMA'")" \
+  "serverDeleteProhibited serverUpdateProhibited gamma@gamma.example" "the locks and the contact kept"
+expect_eq "$(sqlite3 "$DB" "SELECT c.actor FROM history h JOIN change_set c ON c.id = h.change_set
+  WHERE h.object_type = 'entity' ORDER BY h.id DESC LIMIT 1")" \
+  "idreg contact lock C-GAMMA serverUpdateProhibited serverDeleteProhibited" "the lock's history line"
 
 step "linked"
 expect_eq "$(statuses a3:2)" "linked ok" "linked computed"

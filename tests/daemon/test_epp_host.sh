@@ -12,8 +12,9 @@
 # (2005); <host:info> by the sponsor and by the other registrar;
 # <host:update> adding and removing addresses and statuses, a status only
 # the registry sets (2306), clientDeleteProhibited stopping a delete
-# (2304), serverUpdateProhibited (set with sqlite3) stopping an update
-# (2304), a pending action (set with sqlite3) stopping both (2304), the
+# (2304), serverUpdateProhibited (set with `idreg host lock`) stopping an
+# update (2304) and kept, a pending action (set with sqlite3) stopping both
+# (2304), the
 # last address of a subordinate host (2003), renames (to a
 # subordinate name without and with addresses, onto a name that exists
 # 2302, under the other registrar's domain 2201); the other registrar and
@@ -198,8 +199,8 @@ expect_eq "$(host_xpath b 4 clID)" clientA "B sees A's host"
 
 # ---- a host named by a domain: linked; a server lock; deletes ----
 sqlite3 "$DB" "INSERT INTO domain_host (domain_id, position, host_id)
-  SELECT d.id, 0, h.id FROM domain d, host h WHERE d.ldh_name = 'example.test' AND h.ldh_name = 'ns1.example.test';
-  UPDATE host SET status = 'serverUpdateProhibited' WHERE ldh_name = 'ns1.example.test';"
+  SELECT d.id, 0, h.id FROM domain d, host h WHERE d.ldh_name = 'example.test' AND h.ldh_name = 'ns1.example.test';"
+idreg_ok --db "$DB" host lock ns1.example.test serverUpdateProhibited
 steps login-A A-30 A-31 A-32 A-33 A-34 A-35 | session a2
 expect_answers a2 "1000 A-00" "2305 A-30" "1000 A-31" "2304 A-32" "1000 A-33" "2303 A-34" "2303 A-35" \
   "1500 Z-99"
@@ -207,6 +208,8 @@ expect_match "$(msg a2 2)" "host ns1.example.test is linked to 1 domain$" "2305 
 expect_eq "$(xmllint --xpath '//*[local-name()="status"]/@s' "$(epp_answer a2 3)" | tr -d ' \n')" \
   's="serverUpdateProhibited"s="linked"' "info: the server lock and linked"
 expect_match "$(msg a2 4)" "host ns1.example.test has serverUpdateProhibited" "2304 server lock"
+expect_eq "$(sqlite3 "$DB" "SELECT status FROM host WHERE ldh_name = 'ns1.example.test'")" \
+  serverUpdateProhibited "the server lock outlives the registrar's update"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM host WHERE ldh_name = 'ns2.example.test'")" 0 "deleted"
 # A pending action stops every transform, whatever else the host allows.
 sqlite3 "$DB" "UPDATE host SET status = 'pendingUpdate' WHERE ldh_name = 'ns1.example.test'"
@@ -230,9 +233,14 @@ expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM change_set WHERE sv_trid IS NOT
 expect_eq "$(sqlite3 "$DB" "SELECT json_extract(after_text, '\$.status') || ' ' || json_extract(after_text, '\$.sponsor')
   FROM history WHERE object_type = 'host' AND action = 'update' ORDER BY rowid LIMIT 1")" \
   '["clientDeleteProhibited"] clientA' "history text shows statuses and sponsor"
-expect_eq "$(sqlite3 "$DB" "SELECT json_extract(after_text, '\$.name') FROM history
-  WHERE object_type = 'host' AND action = 'update' ORDER BY rowid DESC LIMIT 1")" ns2.example.test \
-  "history text of the rename"
+expect_eq "$(sqlite3 "$DB" "SELECT json_extract(after_text, '\$.name') FROM history h
+  JOIN change_set c ON c.id = h.change_set
+  WHERE object_type = 'host' AND action = 'update' AND c.sv_trid IS NOT NULL ORDER BY h.rowid DESC LIMIT 1")" \
+  ns2.example.test "history text of the rename"
+expect_eq "$(sqlite3 -separator ' ' "$DB" "SELECT c.actor, json_extract(after_text, '\$.status') FROM history h
+  JOIN change_set c ON c.id = h.change_set WHERE object_type = 'host' AND c.actor LIKE 'idreg host %'")" \
+  'idreg host lock ns1.example.test serverUpdateProhibited ["serverUpdateProhibited"]' \
+  "the server lock's history line"
 
 # ---- RDAP after a reload ----
 step "RDAP"
