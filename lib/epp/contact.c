@@ -45,6 +45,19 @@ static const char *const status_names[] = {
 		     (1u << IDREG_EF_REGION) | (1u << IDREG_EF_POSTAL_CODE) | \
 		     (1u << IDREG_EF_COUNTRY))
 #define ALL_FIELDS ((1u << IDREG_ENTITY_FIELD_COUNT) - 1)
+/* The elements of <contact:disclose>, the entity fields each stands for, and
+ * whether it names a postal form (type="int" or "loc"). */
+static const struct {
+	const char *element;
+	uint32_t fields;
+	bool typed;
+} disclose_parts[] = {
+	{ "name", 1u << IDREG_EF_FN, true },  { "org", 1u << IDREG_EF_ORG, true },
+	{ "addr", ADDR_FIELDS, true },        { "voice", 1u << IDREG_EF_VOICE, false },
+	{ "fax", 1u << IDREG_EF_FAX, false }, { "email", 1u << IDREG_EF_EMAIL, false },
+};
+#define DISCLOSE_PARTS (sizeof(disclose_parts) / sizeof(disclose_parts[0]))
+
 /* The server's disclosure policy: every field is personal data but the
  * organization's name, unless the contact says otherwise. */
 #define DEFAULT_WITHHELD (ALL_FIELDS & ~(1u << IDREG_EF_ORG))
@@ -388,27 +401,19 @@ static enum idreg_epp_code read_disclose(const xmlNode *node, struct idreg_epp_c
 	}
 	out->has_disclose = true;
 	out->disclose_flag = strcmp(flag, "1") == 0 || strcmp(flag, "true") == 0;
-	const struct {
-		const char *element;
-		uint32_t fields;
-		bool typed;
-	} parts[] = {
-		{ "name", 1u << IDREG_EF_FN, true },     { "org", 1u << IDREG_EF_ORG, true },
-		{ "addr", ADDR_FIELDS, true },           { "voice", 1u << IDREG_EF_VOICE, false },
-		{ "fax", 1u << IDREG_EF_FAX, false },    { "email", 1u << IDREG_EF_EMAIL, false },
-	};
 	struct seq q;
 	if (seq_begin(&q, node, res) != IDREG_EPP_OK) {
 		return res->code;
 	}
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	for (size_t i = 0; i < DISCLOSE_PARTS; i++) {
 		const xmlNode *n;
-		for (int k = 0; k < (parts[i].typed ? 2 : 1) && (n = seq_take(&q, parts[i].element)) != NULL; k++) {
+		const int forms = disclose_parts[i].typed ? 2 : 1;
+		for (int k = 0; k < forms && (n = seq_take(&q, disclose_parts[i].element)) != NULL; k++) {
 			enum idreg_epp_postal_form form;
-			if (parts[i].typed && postal_type(n, &form, res) != IDREG_EPP_OK) {
+			if (disclose_parts[i].typed && postal_type(n, &form, res) != IDREG_EPP_OK) {
 				return res->code;
 			}
-			out->disclose_fields |= parts[i].fields;
+			out->disclose_fields |= disclose_parts[i].fields;
 		}
 	}
 	return seq_end(&q, res);
@@ -1222,29 +1227,20 @@ static void put_postal(struct xml_out *x, const struct idreg_epp_postal *p, cons
 static void put_disclose(struct xml_out *x, const struct contact_state *st)
 {
 	static const char *const types[] = { "int", "loc" };
-	const struct {
-		const char *element;
-		uint32_t fields;
-		bool typed;
-	} parts[] = {
-		{ "name", 1u << IDREG_EF_FN, true },     { "org", 1u << IDREG_EF_ORG, true },
-		{ "addr", ADDR_FIELDS, true },           { "voice", 1u << IDREG_EF_VOICE, false },
-		{ "fax", 1u << IDREG_EF_FAX, false },    { "email", 1u << IDREG_EF_EMAIL, false },
-	};
 	if (st->withheld == 0) {
 		return;
 	}
 	put(x, "<contact:disclose flag=\"0\">");
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (!(st->withheld & parts[i].fields)) {
+	for (size_t i = 0; i < DISCLOSE_PARTS; i++) {
+		if (!(st->withheld & disclose_parts[i].fields)) {
 			continue;
 		}
-		if (!parts[i].typed) {
-			put(x, "<contact:%s/>", parts[i].element);
+		if (!disclose_parts[i].typed) {
+			put(x, "<contact:%s/>", disclose_parts[i].element);
 		}
-		for (int f = 0; parts[i].typed && f < IDREG_EPP_POSTAL_FORMS; f++) {
+		for (int f = 0; disclose_parts[i].typed && f < IDREG_EPP_POSTAL_FORMS; f++) {
 			if (st->postal[f].given) {
-				put(x, "<contact:%s type=\"%s\"/>", parts[i].element, types[f]);
+				put(x, "<contact:%s type=\"%s\"/>", disclose_parts[i].element, types[f]);
 			}
 		}
 	}
