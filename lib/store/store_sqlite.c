@@ -340,6 +340,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE domain ADD COLUMN auth_info TEXT;"
 	"ALTER TABLE domain ADD COLUMN idn_table TEXT;"
 	"CREATE INDEX domain_sponsor ON domain(sponsor);"
+	"CREATE INDEX domain_expiring ON domain(expires) WHERE sponsor IS NOT NULL;"
 	"ALTER TABLE host ADD COLUMN sponsor TEXT;"
 	"ALTER TABLE host ADD COLUMN creator TEXT;"
 	"ALTER TABLE host ADD COLUMN created TEXT;"

@@ -157,7 +157,7 @@ sqlite3 "$old" "DROP INDEX domain_index_key; DROP INDEX domain_skeleton_key;
   DROP TABLE eir_segment;
   DROP TABLE alloc_pool; DROP TABLE alloc_waiting; DROP TABLE alloc_assignment;
   DELETE FROM id_counter WHERE name IN ('alloc_pool', 'alloc_waiting', 'alloc_assignment');
-  DROP INDEX domain_sponsor; DROP INDEX domain_host_host; DROP INDEX domain_entity_entity; DROP INDEX entity_handle_nocase;
+  DROP INDEX domain_sponsor; DROP INDEX domain_expiring; DROP INDEX domain_host_host; DROP INDEX domain_entity_entity; DROP INDEX entity_handle_nocase;
   DROP INDEX history_change_set;
   DROP TABLE domain_grace; DROP TABLE domain_variant; DROP TABLE object_transfer;
   DROP TABLE poll_message; DROP TABLE tld; DROP TABLE tld_reserved;
